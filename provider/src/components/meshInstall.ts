@@ -1,0 +1,85 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { KUMA_MESH_DEFAULT, pinnedCharts } from "../defaults";
+import type { IstioMesh, KumaMesh } from "../generated/schema-types";
+import { resolveChart, ResolvedChart } from "../rules/chartSource";
+import { childName } from "../rules/names";
+
+function release(name: string, releaseName: string, namespace: string, chart: ResolvedChart, values: Record<string, unknown>, skipAwait: boolean, opts: pulumi.CustomResourceOptions) {
+    return new k8s.helm.v3.Release(
+        name,
+        { name: releaseName, namespace, createNamespace: true, chart: chart.chart, version: chart.version, repositoryOpts: chart.repositoryOpts, values, skipAwait },
+        opts,
+    );
+}
+
+/** Istio from its charts: base (CRDs) before istiod (control plane and injector). */
+export function installIstio(parentName: string, istio: IstioMesh, skipAwait: boolean, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+    const base = release(childName(parentName, "istio-base"), "istio-base", "istio-system", resolveChart(pinnedCharts.istioBase, istio.baseChart), {}, skipAwait, opts);
+    const istiod = release(
+        childName(parentName, "istiod"),
+        "istiod",
+        "istio-system",
+        resolveChart(pinnedCharts.istiod, istio.istiodChart),
+        istio.revision ? { revision: istio.revision } : {},
+        skipAwait,
+        { ...opts, dependsOn: [base] },
+    );
+    return [base, istiod];
+}
+
+/** Kuma from its chart; the stack owns the Mesh, so the control plane must not create one of the same name. */
+export function installKuma(parentName: string, kuma: KumaMesh, skipAwait: boolean, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+    const skipMeshCreation = (kuma.meshName ?? KUMA_MESH_DEFAULT) === KUMA_MESH_DEFAULT;
+    return [
+        release(
+            childName(parentName, "kuma"),
+            "kuma",
+            "kuma-system",
+            resolveChart(pinnedCharts.kuma, kuma.chart),
+            { controlPlane: { defaults: { skipMeshCreation } } },
+            skipAwait,
+            opts,
+        ),
+    ];
+}
+
+/**
+ * The Kuma Mesh with builtin-CA mTLS. An allow-all MeshTrafficPermission exists first: since Kuma
+ * 2.6 enabling mTLS denies all traffic that no permission allows.
+ */
+export function kumaMeshPolicies(parentName: string, kuma: KumaMesh, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+    const meshName = kuma.meshName ?? KUMA_MESH_DEFAULT;
+    const mtls = kuma.mtls ?? true;
+    const resources: pulumi.Resource[] = [];
+    let meshOpts = opts;
+    if (mtls) {
+        const permission = new k8s.apiextensions.CustomResource(
+            childName(parentName, "allow-all"),
+            {
+                apiVersion: "kuma.io/v1alpha1",
+                kind: "MeshTrafficPermission",
+                metadata: { name: childName(meshName, "allow-all"), namespace: "kuma-system", labels: { "kuma.io/mesh": meshName } },
+                spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] },
+            },
+            opts,
+        );
+        resources.push(permission);
+        meshOpts = { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Resource[] | undefined) ?? []), permission] };
+    }
+    resources.push(
+        new k8s.apiextensions.CustomResource(
+            childName(parentName, "mesh"),
+            {
+                apiVersion: "kuma.io/v1alpha1",
+                kind: "Mesh",
+                metadata: { name: meshName },
+                spec: mtls
+                    ? { mtls: { enabledBackend: "ca-1", backends: [{ name: "ca-1", type: "builtin", mode: "STRICT" }] } }
+                    : {},
+            },
+            meshOpts,
+        ),
+    );
+    return resources;
+}

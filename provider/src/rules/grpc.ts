@@ -1,0 +1,99 @@
+// gRPC routing through Kong: Service and route annotations, path rules and GRPCRoute matches.
+import { GRPC_PORT_DEFAULT } from "../defaults";
+import type { GrpcServiceSpecArgs as GrpcServiceSpec, MeshKind } from "../generated/schema-types";
+import { Problems } from "./errors";
+import { checkDns1123Label } from "./names";
+
+/** `/<package>.<Service>/` or `/<package>.<Service>/<Method>`: what gRPC puts in the :path header. */
+const GRPC_PATH = /^\/([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\/([A-Za-z_][A-Za-z0-9_]*)?$/;
+
+/**
+ * Kong reads the upstream protocol from `konghq.com/protocol` (not appProtocol). In a mesh, Kong
+ * targets the Service IP so the sidecar balances each request; without a mesh Kong balances over
+ * pod IPs itself, which a ClusterIP (per-connection) would undo.
+ */
+export function grpcServiceAnnotations(mesh: MeshKind): Record<string, string> {
+    const annotations: Record<string, string> = { "konghq.com/protocol": "grpc" };
+    if (mesh !== "none") annotations["ingress.kubernetes.io/service-upstream"] = "true";
+    return annotations;
+}
+
+/** Client-facing protocols on the route, and the upstream Host left to Kong so the mesh matches the Service. */
+export function grpcRouteAnnotations(pluginNames: readonly string[]): Record<string, string> {
+    const annotations: Record<string, string> = {
+        "konghq.com/protocols": "grpc,grpcs",
+        "konghq.com/preserve-host": "false",
+    };
+    if (pluginNames.length > 0) annotations["konghq.com/plugins"] = pluginNames.join(",");
+    return annotations;
+}
+
+export interface GrpcMethodMatch {
+    readonly service: string;
+    readonly method?: string;
+}
+
+/** GRPCRoute `matches[].method` for a gRPC path prefix. */
+export function grpcMethodMatch(path: string): GrpcMethodMatch {
+    const m = GRPC_PATH.exec(path);
+    if (!m) throw new Error(`not a gRPC path: ${path}`);
+    return m[2] ? { service: m[1], method: m[2] } : { service: m[1] };
+}
+
+export function grpcPort(spec: GrpcServiceSpec): number {
+    return spec.port ?? GRPC_PORT_DEFAULT;
+}
+
+export function checkGrpcService(problems: Problems, field: string, spec: GrpcServiceSpec): void {
+    checkDns1123Label(problems, `${field}.name`, spec.name);
+    checkDns1123Label(problems, `${field}.namespace`, spec.namespace);
+    if (spec.port !== undefined && (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535)) {
+        problems.add(`${field}.port`, spec.port, "is not a TCP port", "use a whole number from 1 to 65535 (gRPC services commonly use 50051)");
+    }
+    if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0)) {
+        problems.add(`${field}.replicas`, spec.replicas, "must be a whole number >= 0", "use e.g. 2");
+    }
+    if (spec.replicas !== undefined && spec.image === undefined) {
+        problems.add(`${field}.replicas`, spec.replicas, "applies only when meshedge creates the Deployment", "set image too, or remove replicas");
+    }
+    if (!Array.isArray(spec.paths) || spec.paths.length === 0) {
+        problems.add(`${field}.paths`, spec.paths, "a gRPC service needs at least one route path", 'add the gRPC service prefix, e.g. ["/helloworld.Greeter/"]');
+    }
+    for (const [i, path] of (spec.paths ?? []).entries()) {
+        if (!GRPC_PATH.test(path)) {
+            problems.add(`${field}.paths[${i}]`, path, "is not a gRPC path", 'use "/<package>.<Service>/" (e.g. "/helloworld.Greeter/") or "/<package>.<Service>/<Method>"');
+        }
+    }
+    for (const [i, host] of (spec.hosts ?? []).entries()) {
+        if (!/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host)) {
+            problems.add(`${field}.hosts[${i}]`, host, "is not a DNS hostname", 'use a lowercase hostname such as "grpc.example.com" or "*.example.com"');
+        }
+    }
+    if (spec.routeKind !== undefined && spec.routeKind !== "ingress" && spec.routeKind !== "grpcRoute") {
+        problems.add(`${field}.routeKind`, spec.routeKind, "unknown route kind", 'use "ingress" or "grpcRoute"');
+    }
+}
+
+/** Two services may not share a name in a namespace, nor claim the same host + path. */
+export function checkServicesAreDistinct(problems: Problems, field: string, specs: readonly GrpcServiceSpec[]): void {
+    const names = new Map<string, number>();
+    const routes = new Map<string, number>();
+    specs.forEach((spec, i) => {
+        const key = `${spec.namespace}/${spec.name}`;
+        if (names.has(key)) {
+            problems.add(`${field}[${i}].name`, spec.name, `duplicates ${field}[${names.get(key)}] in namespace ${spec.namespace}`, "give each service a unique name per namespace");
+        } else {
+            names.set(key, i);
+        }
+        for (const host of spec.hosts?.length ? spec.hosts : ["*"]) {
+            for (const path of spec.paths ?? []) {
+                const route = `${host}${path}`;
+                if (routes.has(route) && routes.get(route) !== i) {
+                    problems.add(`${field}[${i}].paths`, path, `host ${host} path ${path} is already routed to ${field}[${routes.get(route)}]`, "route each gRPC service prefix to exactly one service");
+                } else {
+                    routes.set(route, i);
+                }
+            }
+        }
+    });
+}

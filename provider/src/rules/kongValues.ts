@@ -1,0 +1,86 @@
+// The Kong Helm values the rules produce: sizing, worker count, mesh annotations and proxy wiring.
+// Typed fields are merged over the user's `values`, so the rules always win.
+import type * as pulumi from "@pulumi/pulumi";
+import { KONG_PORTS } from "../defaults";
+import type { ContainerResources, KongChart, KongSizing, LoadBalancerArgs as LoadBalancer, MeshKind } from "../generated/schema-types";
+import { deepMerge } from "./deepMerge";
+import { nlbLoadBalancerClass, nlbServiceAnnotations, nlbTerminatesTls } from "./loadBalancer";
+import { kongControllerPodAnnotations, kongGatewayPodAnnotations } from "./mesh";
+
+export interface KongValuesInputs {
+    readonly chart: KongChart;
+    readonly sizing: KongSizing;
+    readonly loadBalancer: LoadBalancer;
+    readonly eksAutoMode: boolean;
+    readonly meshKind: MeshKind;
+    readonly controllerResources: ContainerResources;
+    readonly ingressClassName: string;
+    readonly userValues?: Record<string, unknown>;
+}
+
+/** Requests equal limits: nginx sizes itself from the worker count, and Guaranteed QoS keeps the CPUs it counts on. */
+export function gatewayResources(sizing: KongSizing): ContainerResources {
+    const amounts = { cpu: String(sizing.cpuPerPod), memory: `${sizing.memoryPerPodMiB}Mi` };
+    return { requests: amounts, limits: amounts };
+}
+
+function scalingValues(sizing: KongSizing): Record<string, unknown> {
+    const pdb = sizing.podDisruptionBudget ? { enabled: true, maxUnavailable: 1 } : { enabled: false };
+    if (!sizing.horizontalPodAutoscaler) {
+        return { replicaCount: sizing.replicas, autoscaling: { enabled: false }, podDisruptionBudget: pdb };
+    }
+    return {
+        autoscaling: {
+            enabled: true,
+            minReplicas: sizing.minReplicas,
+            maxReplicas: sizing.maxReplicas,
+            targetCPUUtilizationPercentage: sizing.targetCpuUtilizationPercent,
+            metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: sizing.targetCpuUtilizationPercent } } }],
+        },
+        podDisruptionBudget: pdb,
+    };
+}
+
+function proxyValues(lb: LoadBalancer, eksAutoMode: boolean): Record<string, unknown> {
+    // Port 8000 also speaks HTTP/2 cleartext, so gRPC works without TLS and behind NLB TLS termination.
+    const http = { parameters: ["http2"] };
+    if (lb.type === "alb") return { type: "ClusterIP", http };
+    const annotations: Record<string, pulumi.Input<string>> = { ...(lb.annotations ?? {}), ...nlbServiceAnnotations(lb, eksAutoMode) };
+    const loadBalancerClass = nlbLoadBalancerClass(eksAutoMode);
+    return {
+        type: "LoadBalancer",
+        annotations,
+        ...(loadBalancerClass ? { loadBalancerClass } : {}),
+        http,
+        ...(nlbTerminatesTls(lb) ? { tls: { overrideServiceTargetPort: KONG_PORTS.proxyHttp } } : {}),
+    };
+}
+
+/** Values of the Kong gateway (the `gateway` subchart of kong/ingress, or the top level of kong/kong). */
+export function gatewayValues(i: KongValuesInputs): Record<string, unknown> {
+    return {
+        ...scalingValues(i.sizing),
+        resources: gatewayResources(i.sizing),
+        // Never "auto": inside a container nginx counts the node's cores, not the CPU limit.
+        env: { nginx_worker_processes: String(i.sizing.workersPerPod) },
+        podAnnotations: kongGatewayPodAnnotations(i.meshKind),
+        proxy: proxyValues(i.loadBalancer, i.eksAutoMode),
+    };
+}
+
+export function kongHelmValues(i: KongValuesInputs): Record<string, unknown> {
+    const controller = { ingressClass: i.ingressClassName, resources: i.controllerResources };
+    const typed =
+        i.chart === "ingress"
+            ? {
+                  controller: { ingressController: controller, podAnnotations: kongControllerPodAnnotations(i.meshKind) },
+                  gateway: gatewayValues(i),
+              }
+            : { ...gatewayValues(i), ingressController: controller };
+    return deepMerge(i.userValues ?? {}, typed);
+}
+
+/** Names the charts give the Helm-rendered objects, so the stack can point at them. */
+export function kongProxyServiceName(chart: KongChart, releaseName: string): string {
+    return chart === "ingress" ? `${releaseName}-gateway-proxy` : `${releaseName}-kong-proxy`;
+}

@@ -1,0 +1,138 @@
+// Load balancer wiring: the NLB annotations on Kong's proxy Service and the ALB Ingress in front of
+// it, as the AWS Load Balancer Controller (or EKS Auto Mode) reads them.
+import type * as pulumi from "@pulumi/pulumi";
+import { KONG_PORTS, SSL_POLICY_DEFAULT } from "../defaults";
+import type { LoadBalancerArgs as LoadBalancer } from "../generated/schema-types";
+import { Problems } from "./errors";
+
+type Annotations = Record<string, pulumi.Input<string>>;
+
+const SVC = "service.beta.kubernetes.io/";
+const ALB = "alb.ingress.kubernetes.io/";
+
+export const AUTO_MODE_NLB_CLASS = "eks.amazonaws.com/nlb";
+export const AUTO_MODE_ALB_CONTROLLER = "eks.amazonaws.com/alb";
+export const LBC_ALB_INGRESS_CLASS = "alb";
+
+/** Annotations EKS Auto Mode's load balancing does not honour (EKS user guide, auto-networking / migrate-auto). */
+export const AUTO_MODE_UNSUPPORTED_ANNOTATIONS: readonly string[] = [
+    `${SVC}load-balancer-source-ranges`,
+    `${SVC}aws-load-balancer-type`,
+    `${SVC}aws-load-balancer-internal`,
+    `${SVC}aws-load-balancer-proxy-protocol`,
+    `${SVC}aws-load-balancer-access-log-enabled`,
+    `${SVC}aws-load-balancer-access-log-s3-bucket-name`,
+    `${SVC}aws-load-balancer-access-log-s3-bucket-prefix`,
+    `${SVC}aws-load-balancer-access-log-emit-interval`,
+    `${SVC}aws-load-balancer-cross-zone-load-balancing-enabled`,
+    "kubernetes.io/ingress.class",
+    `${ALB}group.name`,
+    `${ALB}waf-acl-id`,
+    `${ALB}web-acl-id`,
+    `${ALB}shield-advanced-protection`,
+];
+
+export function checkLoadBalancer(problems: Problems, field: string, lb: LoadBalancer | undefined, eksAutoMode: boolean): void {
+    if (!lb) {
+        problems.add(field, lb, "is required", 'set loadBalancer: { type: "nlb" } or { type: "alb", certificateArn: "arn:aws:acm:..." }');
+        return;
+    }
+    if (lb.type !== "nlb" && lb.type !== "alb") {
+        problems.add(`${field}.type`, lb.type, "unknown load balancer type", 'use "nlb" or "alb"');
+        return;
+    }
+    if (lb.scheme !== undefined && lb.scheme !== "internet-facing" && lb.scheme !== "internal") {
+        problems.add(`${field}.scheme`, lb.scheme, "unknown scheme", 'use "internet-facing" or "internal"');
+    }
+    if (lb.type === "alb" && (lb.certificateArn === undefined || lb.certificateArn === "")) {
+        problems.add(
+            `${field}.certificateArn`,
+            lb.certificateArn,
+            "an ALB forwards gRPC only from an HTTPS listener, which needs an ACM certificate",
+            "set certificateArn to an ACM certificate ARN for the gRPC hostnames (or use an NLB)",
+        );
+    }
+    if (typeof lb.certificateArn === "string" && lb.certificateArn !== "" && !lb.certificateArn.startsWith("arn:")) {
+        problems.add(`${field}.certificateArn`, lb.certificateArn, "is not an ARN", 'use the ACM certificate ARN, "arn:aws:acm:<region>:<account>:certificate/<id>"');
+    }
+    if (lb.type === "nlb") {
+        for (const key of ["ingressClassName", "backendProtocolVersion", "healthCheckPath", "healthCheckSuccessCodes"] as const) {
+            if (lb[key] !== undefined) {
+                problems.add(`${field}.${key}`, lb[key], "applies to an ALB only", `remove it, or use type "alb"`);
+            }
+        }
+    }
+    if (lb.backendProtocolVersion !== undefined && lb.backendProtocolVersion !== "GRPC" && lb.backendProtocolVersion !== "HTTP2") {
+        problems.add(`${field}.backendProtocolVersion`, lb.backendProtocolVersion, "unknown protocol version", 'use "GRPC" or "HTTP2"');
+    }
+    const ruleKeys = new Set(Object.keys(lb.type === "nlb" ? nlbServiceAnnotations(lb, eksAutoMode) : albIngressAnnotations(lb)));
+    for (const key of Object.keys(lb.annotations ?? {})) {
+        if (ruleKeys.has(key)) {
+            problems.add(`${field}.annotations["${key}"]`, lb.annotations![key], "is set by meshedge's load balancer rules", "use the typed loadBalancer field for it instead of an annotation");
+        }
+        if (eksAutoMode && AUTO_MODE_UNSUPPORTED_ANNOTATIONS.includes(key)) {
+            problems.add(`${field}.annotations["${key}"]`, lb.annotations![key], "is not supported by EKS Auto Mode's load balancing", "remove it (Auto Mode uses loadBalancerClass, IngressClassParams and aws-load-balancer-attributes instead)");
+        }
+    }
+}
+
+/**
+ * NLB through the Kong proxy Service. Target type `ip` (the controller defaults to instance), the
+ * scheme always explicit (its default is internal), cross-zone via load balancer attributes, and
+ * TLS at the NLB with ALPN HTTP2Preferred, without which gRPC clients fail the ALPN check.
+ */
+export function nlbServiceAnnotations(lb: LoadBalancer, eksAutoMode: boolean): Annotations {
+    const annotations: Annotations = {
+        [`${SVC}aws-load-balancer-nlb-target-type`]: "ip",
+        [`${SVC}aws-load-balancer-scheme`]: lb.scheme ?? "internet-facing",
+        [`${SVC}aws-load-balancer-attributes`]: `load_balancing.cross_zone.enabled=${lb.crossZone ?? true}`,
+        [`${SVC}aws-load-balancer-healthcheck-protocol`]: "http",
+        [`${SVC}aws-load-balancer-healthcheck-port`]: String(KONG_PORTS.status),
+        [`${SVC}aws-load-balancer-healthcheck-path`]: "/status/ready",
+    };
+    if (!eksAutoMode) annotations[`${SVC}aws-load-balancer-type`] = "external";
+    if (lb.certificateArn) {
+        annotations[`${SVC}aws-load-balancer-ssl-cert`] = lb.certificateArn;
+        annotations[`${SVC}aws-load-balancer-ssl-ports`] = String(KONG_PORTS.proxyServiceTls);
+        annotations[`${SVC}aws-load-balancer-ssl-negotiation-policy`] = lb.sslPolicy ?? SSL_POLICY_DEFAULT;
+        annotations[`${SVC}aws-load-balancer-alpn-policy`] = "HTTP2Preferred";
+    }
+    return annotations;
+}
+
+/** `spec.loadBalancerClass` of the proxy Service: Auto Mode's built-in NLB; otherwise the controller picks it up by annotation. */
+export function nlbLoadBalancerClass(eksAutoMode: boolean): string | undefined {
+    return eksAutoMode ? AUTO_MODE_NLB_CLASS : undefined;
+}
+
+/** NLB TLS termination forwards decrypted HTTP/2 to Kong's cleartext port instead of its TLS port. */
+export function nlbTerminatesTls(lb: LoadBalancer): boolean {
+    return lb.type === "nlb" && !!lb.certificateArn;
+}
+
+/**
+ * ALB Ingress to Kong's TLS port with a gRPC (or HTTP/2) target group. The default health check is a
+ * gRPC call Kong always answers: 0 when a service implements grpc.health.v1, 5/12 when Kong replies
+ * itself, so a live gateway is healthy without depending on one backend.
+ */
+export function albIngressAnnotations(lb: LoadBalancer): Annotations {
+    const grpc = (lb.backendProtocolVersion ?? "GRPC") === "GRPC";
+    const annotations: Annotations = {
+        [`${ALB}scheme`]: lb.scheme ?? "internet-facing",
+        [`${ALB}target-type`]: "ip",
+        [`${ALB}listen-ports`]: JSON.stringify([{ HTTPS: KONG_PORTS.proxyServiceTls }]),
+        [`${ALB}ssl-policy`]: lb.sslPolicy ?? SSL_POLICY_DEFAULT,
+        [`${ALB}backend-protocol`]: "HTTPS",
+        [`${ALB}backend-protocol-version`]: grpc ? "GRPC" : "HTTP2",
+        [`${ALB}healthcheck-protocol`]: grpc ? "HTTPS" : "HTTP",
+        [`${ALB}healthcheck-path`]: lb.healthCheckPath ?? (grpc ? "/grpc.health.v1.Health/Check" : "/status/ready"),
+        [`${ALB}success-codes`]: lb.healthCheckSuccessCodes ?? (grpc ? "0,5,12" : "200"),
+    };
+    if (!grpc) annotations[`${ALB}healthcheck-port`] = String(KONG_PORTS.status);
+    if (lb.certificateArn) annotations[`${ALB}certificate-arn`] = lb.certificateArn;
+    return annotations;
+}
+
+export function albIngressClassName(lb: LoadBalancer, eksAutoMode: boolean, autoModeClassName: string): string {
+    return lb.ingressClassName ?? (eksAutoMode ? autoModeClassName : LBC_ALB_INGRESS_CLASS);
+}

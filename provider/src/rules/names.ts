@@ -1,0 +1,24 @@
+import { Problems } from "./errors";
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Kubernetes DNS-1123 label: what namespaces, Services and most object names must be. */
+export function isDns1123Label(value: unknown, maxLength = 63): value is string {
+    return typeof value === "string" && value.length <= maxLength && DNS1123_LABEL.test(value);
+}
+
+export function checkDns1123Label(problems: Problems, field: string, value: unknown, maxLength = 63): void {
+    if (!isDns1123Label(value, maxLength)) {
+        problems.add(
+            field,
+            value,
+            `not a DNS-1123 label (lowercase letters, digits and '-', starting and ending alphanumeric, at most ${maxLength} characters)`,
+            `use a name such as "orders-api"`,
+        );
+    }
+}
+
+/** Kubernetes object names derived from a parent name, kept within a label's 63 characters. */
+export function childName(parent: string, suffix: string): string {
+    return `${parent}-${suffix}`.slice(0, 63).replace(/-+$/, "");
+}

@@ -1,0 +1,151 @@
+// The Kong sizing rules (DESIGN.md "Scaling"): one nginx worker per CPU, ~500 MB per worker,
+// NLB (per-connection) -> vertical, ALB (per-request) -> horizontal.
+import {
+    CPU_PER_POD_MAX,
+    HORIZONTAL_DEFAULTS,
+    MEMORY_PER_WORKER_MIB_DEFAULT,
+    MEMORY_PER_WORKER_MIB_MIN,
+    VERTICAL_DEFAULTS,
+} from "../defaults";
+import type { HorizontalScaling, KongSizing, LoadBalancerType, ScalingMode, VerticalScaling } from "../generated/schema-types";
+import { Problems } from "./errors";
+
+export interface SizingInputs {
+    readonly loadBalancerType: LoadBalancerType;
+    readonly scalingMode?: ScalingMode;
+    readonly vertical?: VerticalScaling;
+    readonly horizontal?: HorizontalScaling;
+    readonly acceptL4Imbalance?: boolean;
+}
+
+const SCALING_MODES: readonly ScalingMode[] = ["vertical", "horizontal", "auto"];
+
+/** `auto` follows the load balancer: L4 pins connections, so grow pods; L7 spreads requests, so add pods. */
+export function resolveScalingMode(lb: LoadBalancerType, mode: ScalingMode = "auto"): "vertical" | "horizontal" {
+    if (mode !== "auto") return mode;
+    return lb === "nlb" ? "vertical" : "horizontal";
+}
+
+function checkWholeNumber(problems: Problems, field: string, value: unknown, min: number, max: number, fix: string): void {
+    if (value === undefined) return;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+        problems.add(field, value, `must be a whole number from ${min} to ${max}`, fix);
+    }
+}
+
+function checkMemoryPerWorker(problems: Problems, field: string, value: number | undefined): void {
+    if (value === undefined) return;
+    if (!Number.isInteger(value) || value < MEMORY_PER_WORKER_MIB_MIN) {
+        problems.add(
+            field,
+            value,
+            `each nginx worker needs about 500 MB (Kong's sizing guideline); below ${MEMORY_PER_WORKER_MIB_MIN} MiB workers get OOM-killed`,
+            `set it to ${MEMORY_PER_WORKER_MIB_DEFAULT} (the default) or more, or leave it unset`,
+        );
+    }
+}
+
+/** Adds every sizing problem to `problems`; `prefix` is where the sizing fields sit in the caller's args. */
+export function checkSizingInputs(problems: Problems, inputs: SizingInputs, prefix = ""): void {
+    const field = (name: string) => `${prefix}${name}`;
+    const mode = inputs.scalingMode ?? "auto";
+    if (!SCALING_MODES.includes(mode)) {
+        problems.add(field("scalingMode"), mode, "unknown scaling mode", `use one of ${SCALING_MODES.join(", ")}`);
+        return;
+    }
+    const resolved = resolveScalingMode(inputs.loadBalancerType, mode);
+    const how = mode === "auto" ? `scalingMode "auto" resolves to ${resolved} behind an ${inputs.loadBalancerType.toUpperCase()}` : `scalingMode is "${mode}"`;
+
+    if (inputs.vertical && resolved !== "vertical") {
+        problems.add(field("vertical"), inputs.vertical, `${how}, so a vertical object does not apply`, `remove "vertical" or set scalingMode to "vertical"`);
+    }
+    if (inputs.horizontal && resolved !== "horizontal") {
+        problems.add(field("horizontal"), inputs.horizontal, `${how}, so a horizontal object does not apply`, `remove "horizontal" or set scalingMode to "horizontal"`);
+    }
+    if (resolved === "horizontal" && inputs.loadBalancerType === "nlb" && !inputs.acceptL4Imbalance) {
+        problems.add(
+            field("scalingMode"),
+            mode,
+            "an NLB balances per TCP connection and gRPC keeps one long-lived HTTP/2 connection per client, so horizontal Kong replicas receive uneven load",
+            `use scalingMode "vertical" (or "auto") behind an NLB, switch to an ALB, or set acceptL4Imbalance: true to accept the imbalance`,
+        );
+    }
+
+    const v = inputs.vertical;
+    if (v) {
+        if (v.cpu === undefined) {
+            problems.add(field("vertical.cpu"), v.cpu, "is required in vertical mode", "set the CPU cores (= nginx workers) per pod, e.g. 4");
+        }
+        checkWholeNumber(problems, field("vertical.cpu"), v.cpu, 1, CPU_PER_POD_MAX, "nginx runs one worker per whole CPU: use an integer such as 2, 4 or 8");
+        checkWholeNumber(problems, field("vertical.replicas"), v.replicas, 1, 1000, "use at least 1 replica (2 or more for availability)");
+        checkMemoryPerWorker(problems, field("vertical.memoryPerWorkerMiB"), v.memoryPerWorkerMiB);
+    }
+    const h = inputs.horizontal;
+    if (h) {
+        if (h.minReplicas === undefined) {
+            problems.add(field("horizontal.minReplicas"), h.minReplicas, "is required in horizontal mode", "set the HPA minimum, e.g. 2");
+        }
+        checkWholeNumber(problems, field("horizontal.minReplicas"), h.minReplicas, 1, 1000, "use at least 1");
+        checkWholeNumber(problems, field("horizontal.maxReplicas"), h.maxReplicas, 1, 1000, "use a maximum of at least minReplicas");
+        checkWholeNumber(problems, field("horizontal.targetCpuUtilizationPercent"), h.targetCpuUtilizationPercent, 1, 100, "use a percentage such as 70");
+        if (h.minReplicas !== undefined && h.maxReplicas !== undefined && h.minReplicas > h.maxReplicas) {
+            problems.add(
+                field("horizontal.maxReplicas"),
+                h.maxReplicas,
+                `is below minReplicas (${h.minReplicas})`,
+                `raise maxReplicas to ${h.minReplicas} or more, or lower minReplicas`,
+            );
+        }
+        checkMemoryPerWorker(problems, field("horizontal.memoryPerWorkerMiB"), h.memoryPerWorkerMiB);
+    }
+}
+
+/** The sizing for valid inputs (call checkSizingInputs first; this throws on invalid ones). */
+export function computeKongSizing(inputs: SizingInputs): KongSizing {
+    const problems = new Problems();
+    checkSizingInputs(problems, inputs);
+    problems.throwIfAny("Kong sizing");
+
+    const lb = inputs.loadBalancerType.toUpperCase();
+    const mode = resolveScalingMode(inputs.loadBalancerType, inputs.scalingMode);
+    const chosenBy = (inputs.scalingMode ?? "auto") === "auto" ? `auto behind an ${lb}` : `${mode} requested`;
+
+    if (mode === "vertical") {
+        const cpu = inputs.vertical?.cpu ?? VERTICAL_DEFAULTS.cpu;
+        const replicas = inputs.vertical?.replicas ?? VERTICAL_DEFAULTS.replicas;
+        const memoryPerWorker = inputs.vertical?.memoryPerWorkerMiB ?? MEMORY_PER_WORKER_MIB_DEFAULT;
+        const why = inputs.loadBalancerType === "nlb"
+            ? "the NLB pins each long-lived HTTP/2 connection to one pod, so capacity grows inside the pod"
+            : "fixed capacity requested; the ALB still spreads requests across the replicas";
+        return {
+            mode,
+            replicas,
+            workersPerPod: cpu,
+            cpuPerPod: cpu,
+            memoryPerPodMiB: cpu * memoryPerWorker,
+            horizontalPodAutoscaler: false,
+            podDisruptionBudget: replicas > 1,
+            reason: `vertical (${chosenBy}): ${replicas} replica(s) x ${cpu} worker(s), one per CPU; ${why}`,
+        };
+    }
+
+    const minReplicas = inputs.horizontal?.minReplicas ?? HORIZONTAL_DEFAULTS.minReplicas;
+    const maxReplicas = inputs.horizontal?.maxReplicas ?? Math.max(minReplicas, HORIZONTAL_DEFAULTS.maxReplicasFloor);
+    const target = inputs.horizontal?.targetCpuUtilizationPercent ?? HORIZONTAL_DEFAULTS.targetCpuUtilizationPercent;
+    const memoryPerWorker = inputs.horizontal?.memoryPerWorkerMiB ?? MEMORY_PER_WORKER_MIB_DEFAULT;
+    const why = inputs.loadBalancerType === "alb"
+        ? "the ALB balances every request, so many small pods share load evenly"
+        : "accepted L4 imbalance: the NLB balances connections, not requests";
+    return {
+        mode,
+        minReplicas,
+        maxReplicas,
+        targetCpuUtilizationPercent: target,
+        workersPerPod: 1,
+        cpuPerPod: 1,
+        memoryPerPodMiB: memoryPerWorker,
+        horizontalPodAutoscaler: true,
+        podDisruptionBudget: minReplicas > 1,
+        reason: `horizontal (${chosenBy}): ${minReplicas}-${maxReplicas} replicas x 1 worker / 1 CPU, HPA at ${target}% CPU; ${why}`,
+    };
+}

@@ -1,0 +1,425 @@
+#!/usr/bin/env bash
+# Build meshedge's native toolchain (Pulumi CLI + language hosts, the
+# pulumi-kubernetes provider and, with --with-cluster, etcd, kube-apiserver and
+# kube-controller-manager) from the Go module proxy into a cache OUTSIDE the
+# repository. No GitHub or get.pulumi.com access is needed.
+#
+#   scripts/bootstrap-toolchain.sh [--with-cluster] [--rebuild] [--no-path-pulumi]
+#   scripts/bootstrap-toolchain.sh --relock [--with-cluster]
+#
+# Versions come only from versions.json; the wrapper modules under toolchain/
+# lock them (go.mod + go.sum). See toolchain/README.md.
+#
+# Output: progress goes to stderr; stdout gets only the machine-readable lines
+#   MESHEDGE_TOOLCHAIN_BIN=<dir>      (PulumiCommand.get({root: dirname(<dir>)}))
+#   MESHEDGE_CLUSTER_BIN=<dir>        (only with --with-cluster)
+#
+# Environment:
+#   MESHEDGE_TOOLCHAIN_DIR   cache root (default: $HOME/.cache/meshedge/toolchain)
+#   GOMODCACHE / GOCACHE     left at their defaults (or whatever you set); they
+#                            are what makes a second cold bin dir cheap.
+set -euo pipefail
+
+SCRIPT_NAME=bootstrap-toolchain
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VERSIONS_JSON=$REPO_ROOT/versions.json
+WRAPPERS=$REPO_ROOT/toolchain
+
+WITH_CLUSTER=0
+REBUILD=0
+USE_PATH_PULUMI=1
+RELOCK=0
+
+log() { printf '[%s] %s\n' "$SCRIPT_NAME" "$*" >&2; }
+die() {
+  printf '[%s] ERROR: %s\n' "$SCRIPT_NAME" "$1" >&2
+  shift
+  local line
+  for line in "$@"; do printf '[%s]   %s\n' "$SCRIPT_NAME" "$line" >&2; done
+  exit 1
+}
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --with-cluster) WITH_CLUSTER=1 ;;
+    --rebuild) REBUILD=1 ;;
+    --no-path-pulumi) USE_PATH_PULUMI=0 ;;
+    --relock) RELOCK=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage; die "unknown argument: $1" "run: $0 --help" ;;
+  esac
+  shift
+done
+
+# ---------------------------------------------------------------- prerequisites
+command -v jq >/dev/null 2>&1 ||
+  die "jq is not installed (needed to read versions.json)." "install it: sudo apt-get install -y jq"
+command -v go >/dev/null 2>&1 ||
+  die "go is not installed or not on PATH (Go >= 1.25 is needed to build the toolchain)." \
+    "install it (e.g. sudo apt-get install -y golang-go, if your distribution ships Go >= 1.25), then rerun: $0"
+[ -f "$VERSIONS_JSON" ] || die "missing $VERSIONS_JSON"
+
+jqv() {
+  local v
+  v=$(jq -er "$1" "$VERSIONS_JSON") || die "versions.json has no $1" "add it to $VERSIONS_JSON"
+  printf '%s' "$v"
+}
+PULUMI_VERSION=$(jqv .pulumi.version)
+HOSTS_PSEUDO=$(jqv .pulumi.languageHostsPseudoVersion)
+K8S_PROVIDER_VERSION=$(jqv .pulumiKubernetes.version)
+K8S_PROVIDER_PSEUDO=$(jqv .pulumiKubernetes.providerPseudoVersion)
+CLUSTER_K8S_VERSION=$(jqv .cluster.kubernetes)
+CLUSTER_ETCD_VERSION=$(jqv .cluster.etcd)
+
+export GOTOOLCHAIN=local
+export GOFLAGS="-mod=mod -buildvcs=false"
+export CGO_ENABLED=0
+GO_VERSION=$(go env GOVERSION)
+
+PULUMI_MOD=github.com/pulumi/pulumi
+HOST_MODULES=(
+  "$PULUMI_MOD/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
+  "$PULUMI_MOD/sdk/python/cmd/pulumi-language-python/v3"
+  "$PULUMI_MOD/sdk/go/pulumi-language-go/v3"
+)
+K8S_PROVIDER_MOD=github.com/pulumi/pulumi-kubernetes/provider/v4
+ETCD_MOD=go.etcd.io/etcd/server/v3
+KUBE_MOD=k8s.io/kubernetes
+
+CACHE_ROOT=${MESHEDGE_TOOLCHAIN_DIR:-${HOME:?HOME is not set}/.cache/meshedge/toolchain}
+TOOLCHAIN_DIR=$CACHE_ROOT/pulumi-$PULUMI_VERSION-k8s-$K8S_PROVIDER_VERSION
+BIN=$TOOLCHAIN_DIR/bin
+CLUSTER_DIR=$CACHE_ROOT/cluster-$CLUSTER_K8S_VERSION-etcd-$CLUSTER_ETCD_VERSION
+CLUSTER_BIN=$CLUSTER_DIR/bin
+BUILD_ROOT=$CACHE_ROOT/build
+
+# ------------------------------------------------------------------- helpers
+# go_at DIR ARGS...: run the go command in DIR with output on stderr.
+go_at() { (cd "$1" && shift && go "$@") >&2; }
+
+# Print a go.mod requirement's version without touching the network.
+mod_require() { (cd "$1" && go mod edit -json) | jq -r --arg p "$2" '.Require[]? | select(.Path == $p) | .Version'; }
+
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+
+# check_go_directive DIR: fail early and clearly if go.mod needs a newer Go.
+check_go_directive() {
+  local need have
+  need=$( (cd "$1" && go mod edit -json) | jq -r '.Go // "1.0"')
+  have=${GO_VERSION#go}
+  version_ge "$have" "$need" ||
+    die "$1/go.mod needs Go >= $need but $(command -v go) is $GO_VERSION (GOTOOLCHAIN=local: no toolchain download)." \
+      "install Go >= $need and rerun: $0"
+}
+
+expect_pin() { # DIR MODULE WANT
+  local got
+  got=$(mod_require "$1" "$2")
+  [ "$got" = "$3" ] ||
+    die "${1#"$REPO_ROOT"/}/go.mod pins $2 at '${got:-<missing>}' but versions.json wants '$3'." \
+      "update the lock: $0 --relock$([ "$WITH_CLUSTER" = 1 ] && echo ' --with-cluster') (then review and commit toolchain/)"
+}
+
+# Kubernetes staging replacements: v1.<minor>.<patch> -> v0.<minor>.<patch>
+kube_staging_version() { printf 'v0.%s' "${1#1.}"; }
+
+check_locks() {
+  local m
+  expect_pin "$WRAPPERS/pulumi" "$PULUMI_MOD/pkg/v3" "v$PULUMI_VERSION"
+  expect_pin "$WRAPPERS/pulumi" "$PULUMI_MOD/sdk/v3" "v$PULUMI_VERSION"
+  for m in "${HOST_MODULES[@]}"; do expect_pin "$WRAPPERS/pulumi" "$m" "$HOSTS_PSEUDO"; done
+  expect_pin "$WRAPPERS/kubernetes-provider" "$K8S_PROVIDER_MOD" "$K8S_PROVIDER_PSEUDO"
+  if [ "$WITH_CLUSTER" = 1 ]; then
+    expect_pin "$WRAPPERS/cluster/etcd" "$ETCD_MOD" "v$CLUSTER_ETCD_VERSION"
+    expect_pin "$WRAPPERS/cluster/kubernetes" "$KUBE_MOD" "v$CLUSTER_K8S_VERSION"
+    local want bad
+    want=$(kube_staging_version "$CLUSTER_K8S_VERSION")
+    bad=$( (cd "$WRAPPERS/cluster/kubernetes" && go mod edit -json) |
+      jq -r --arg w "$want" '.Replace[]? | select(.Old.Path | startswith("k8s.io/")) | select(.New.Version != $w) | .Old.Path')
+    [ -z "$bad" ] || die "toolchain/cluster/kubernetes/go.mod replaces $(echo "$bad" | head -n1) (and maybe more) with a version other than $want." \
+      "update the lock: $0 --relock --with-cluster"
+  fi
+}
+
+fingerprint() { # files... -> sha256 of the build inputs plus toolchain and flags
+  {
+    printf '%s\n' "$GO_VERSION" "$GOFLAGS" "$CGO_ENABLED" "$(go env GOOS GOARCH)" "$*"
+    cat "$@"
+  } | sha256sum | cut -c1-64
+}
+
+stamp_ok() { # BINDIR UNIT FINGERPRINT BINARIES...
+  local dir=$1 unit=$2 fp=$3 b
+  shift 3
+  [ "$REBUILD" = 0 ] || return 1
+  [ -f "$dir/.stamps/$unit" ] && [ "$(cat "$dir/.stamps/$unit")" = "$fp" ] || return 1
+  for b in "$@"; do [ -x "$dir/$b" ] || return 1; done
+}
+write_stamp() { mkdir -p "$1/.stamps" && printf '%s\n' "$3" >"$1/.stamps/$2"; }
+
+# Copy a wrapper module into the cache so that builds (and files generated for
+# them) never touch the repository tree; warn if the go command had to change
+# the lock files, which means the committed go.mod/go.sum are stale.
+stage_wrapper() { # SRC DEST
+  rm -rf "$2"
+  mkdir -p "$(dirname "$2")"
+  cp -R "$1" "$2"
+  chmod -R u+w "$2"
+}
+check_drift() { # SRC DEST
+  local f
+  for f in go.mod go.sum; do
+    cmp -s "$1/$f" "$2/$f" ||
+      log "WARNING: building changed ${1#"$REPO_ROOT"/}/$f (lock is stale); run '$0 --relock' and commit the result."
+  done
+}
+
+TIMINGS=()
+timed() { # LABEL CMD... : run, time, and name the failed step on error
+  local label=$1 start rc=0
+  shift
+  log "==> $label"
+  start=$(date +%s)
+  "$@" || rc=$?
+  local secs=$(($(date +%s) - start))
+  if [ "$rc" -ne 0 ]; then
+    die "step failed after ${secs}s: $label (exit $rc)" \
+      "output above shows the cause; module download errors mean GOPROXY ($(go env GOPROXY)) does not serve a pinned version." \
+      "rerun just this tool with: $0 --rebuild$([ "$WITH_CLUSTER" = 1 ] && echo ' --with-cluster')"
+  fi
+  log "<== $label: ${secs}s"
+  TIMINGS+=("$(printf '%-48s %6ss' "$label" "$secs")")
+}
+
+install_exec() { install -m 0755 "$@"; }
+
+# -------------------------------------------------------------- --relock mode
+relock_module() { # DIR REQUIRES...  (module@version); keeps existing go.sum lines
+  local dir=$1
+  shift
+  local r args=()
+  for r in "$@"; do args+=("-require=$r"); done
+  go_at "$dir" mod edit "${args[@]}"
+  go_at "$dir" mod tidy
+}
+
+relock() {
+  log "relocking wrapper modules under toolchain/ from versions.json (network: GOPROXY)"
+  local m hosts=()
+  for m in "${HOST_MODULES[@]}"; do hosts+=("$m@$HOSTS_PSEUDO"); done
+  relock_module "$WRAPPERS/pulumi" "$PULUMI_MOD/pkg/v3@v$PULUMI_VERSION" "$PULUMI_MOD/sdk/v3@v$PULUMI_VERSION" "${hosts[@]}"
+  relock_module "$WRAPPERS/kubernetes-provider" "$K8S_PROVIDER_MOD@$K8S_PROVIDER_PSEUDO"
+  if [ "$WITH_CLUSTER" = 1 ]; then
+    relock_module "$WRAPPERS/cluster/etcd" "$ETCD_MOD@v$CLUSTER_ETCD_VERSION"
+    local kdir=$WRAPPERS/cluster/kubernetes kv=v$CLUSTER_K8S_VERSION upstream_mod staging old
+    upstream_mod=$(cd "$kdir" && go mod download -json "$KUBE_MOD@$kv" | jq -r .GoMod) ||
+      die "cannot download $KUBE_MOD@$kv from the Go module proxy" "check: curl -sS $(go env GOPROXY | cut -d, -f1)/$KUBE_MOD/@v/list"
+    staging=$(kube_staging_version "$CLUSTER_K8S_VERSION")
+    # Drop the old k8s.io replaces and godebug lines, then recreate them from upstream's go.mod.
+    for old in $( (cd "$kdir" && go mod edit -json) | jq -r '.Replace[]? | select(.Old.Path | startswith("k8s.io/")) | .Old.Path'); do
+      go_at "$kdir" mod edit -dropreplace="$old"
+    done
+    for old in $( (cd "$kdir" && go mod edit -json) | jq -r '.Godebug[]? | .Key'); do
+      go_at "$kdir" mod edit -dropgodebug="$old"
+    done
+    go_at "$kdir" mod edit -require="$KUBE_MOD@$kv"
+    for m in $(awk '$2 == "=>" && $3 ~ /^\.\/staging\// { print $1 }' "$upstream_mod"); do
+      go_at "$kdir" mod edit -replace="$m=$m@$staging"
+    done
+    # godebug lines (single-line and block form)
+    for m in $(awk '/^godebug \(/ { b = 1; next } b && /^\)/ { b = 0 } b { print $1 } /^godebug [^(]/ { print $2 }' "$upstream_mod"); do
+      go_at "$kdir" mod edit -godebug="$m"
+    done
+    go_at "$kdir" mod tidy
+  fi
+  log "relocked; review 'git diff toolchain/' and commit go.mod/go.sum."
+  log "note: if go reports 'verifying module ... 404' the checksum database behind GOPROXY lacks that"
+  log "      (untagged) version; seed go.sum with the line from the upstream project's go.sum, then rerun."
+}
+
+# ----------------------------------------------- pulumi CLI + language hosts
+PULUMI_BINS=(pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-go pulumi-language-python-exec)
+
+# If a pulumi on PATH is exactly v$PULUMI_VERSION and its language hosts are
+# next to it (or on PATH), link them instead of building.
+link_path_pulumi() {
+  [ "$USE_PATH_PULUMI" = 1 ] || return 1
+  local p real v dir h hp py_real
+  p=$(command -v pulumi 2>/dev/null) || return 1
+  real=$(readlink -f "$p")
+  # Our own cache on PATH is not "a pulumi the user already has".
+  [ "$real" != "$(readlink -f "$BIN/pulumi" 2>/dev/null || true)" ] || return 1
+  v=$(PULUMI_SKIP_UPDATE_CHECK=true "$p" version 2>/dev/null | tr -d '[:space:]') || return 1
+  [ "$v" = "v$PULUMI_VERSION" ] || { log "pulumi on PATH ($p) is '$v', not v$PULUMI_VERSION: building instead"; return 1; }
+  dir=$(dirname "$real")
+  local -A found=()
+  for h in nodejs python go; do
+    if [ -x "$dir/pulumi-language-$h" ]; then hp=$dir/pulumi-language-$h
+    else hp=$(command -v "pulumi-language-$h" 2>/dev/null) || { log "pulumi on PATH is v$PULUMI_VERSION but pulumi-language-$h is missing: building instead"; return 1; }
+    fi
+    found[$h]=$(readlink -f "$hp")
+  done
+  py_real=$(dirname "${found[python]}")/pulumi-language-python-exec
+  [ -f "$py_real" ] || { log "pulumi-language-python-exec is not next to ${found[python]}: building instead"; return 1; }
+  log "using pulumi v$PULUMI_VERSION from PATH ($real): linking it and its language hosts into $BIN"
+  mkdir -p "$BIN"
+  ln -sfn "$real" "$BIN/pulumi"
+  for h in nodejs python go; do ln -sfn "${found[$h]}" "$BIN/pulumi-language-$h"; done
+  ln -sfn "$py_real" "$BIN/pulumi-language-python-exec"
+  for h in pulumi-resource-pulumi-nodejs pulumi-resource-pulumi-python; do
+    [ -x "$dir/$h" ] && ln -sfn "$dir/$h" "$BIN/$h"
+  done
+  write_stamp "$BIN" pulumi "linked:$real"
+  return 0
+}
+
+build_pulumi() {
+  local src=$WRAPPERS/pulumi fp
+  fp=$(fingerprint "$src/go.mod" "$src/go.sum" "$src/tools.go")
+  if stamp_ok "$BIN" pulumi "$fp" "${PULUMI_BINS[@]}"; then
+    log "pulumi CLI + language hosts v$PULUMI_VERSION: up to date (stamp)"
+    return 0
+  fi
+  if [ "$REBUILD" = 0 ] && [ -f "$BIN/.stamps/pulumi" ] && grep -q '^linked:' "$BIN/.stamps/pulumi" &&
+    [ "$(PULUMI_SKIP_UPDATE_CHECK=true "$BIN/pulumi" version 2>/dev/null | tr -d '[:space:]')" = "v$PULUMI_VERSION" ]; then
+    log "pulumi CLI + language hosts v$PULUMI_VERSION: linked from $(sed 's/^linked://' "$BIN/.stamps/pulumi")"
+    return 0
+  fi
+  if [ "$REBUILD" = 0 ] && link_path_pulumi; then return 0; fi
+
+  local work=$BUILD_ROOT/pulumi-$PULUMI_VERSION stage sdk
+  stage=$work/out
+  check_go_directive "$src"
+  stage_wrapper "$src" "$work/src"
+  mkdir -p "$stage"
+  timed "pulumi: download modules" go_at "$work/src" mod download
+  timed "pulumi: build CLI + 3 language hosts" go_at "$work/src" build -trimpath -tags osusergo,grpcnotrace \
+    -ldflags "-s -w -X $PULUMI_MOD/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+    -o "$stage/" \
+    "$PULUMI_MOD/pkg/v3/cmd/pulumi" "${HOST_MODULES[@]}"
+  check_drift "$src" "$work/src"
+  sdk=$(cd "$work/src" && go list -m -f '{{.Dir}}' "$PULUMI_MOD/sdk/v3")
+  [ -f "$sdk/python/cmd/pulumi-language-python-exec" ] ||
+    die "pulumi-language-python-exec not found in $sdk (the python host refuses to start without it)"
+  install_exec "$sdk/python/cmd/pulumi-language-python-exec" "$stage/"
+  local shim
+  for shim in nodejs/dist/pulumi-resource-pulumi-nodejs python/dist/pulumi-resource-pulumi-python; do
+    [ -f "$sdk/$shim" ] && install_exec "$sdk/$shim" "$stage/"
+  done
+  local v
+  v=$(PULUMI_SKIP_UPDATE_CHECK=true "$stage/pulumi" version | tr -d '[:space:]')
+  [ "$v" = "v$PULUMI_VERSION" ] || die "built pulumi reports '$v', expected v$PULUMI_VERSION"
+  mkdir -p "$BIN"
+  for shim in "$stage"/*; do mv -f "$shim" "$BIN/"; done
+  write_stamp "$BIN" pulumi "$fp"
+}
+
+# ------------------------------------------------ pulumi-resource-kubernetes
+build_k8s_provider() {
+  local src=$WRAPPERS/kubernetes-provider fp
+  fp=$(fingerprint "$src/go.mod" "$src/go.sum" "$src/cmd/pulumi-resource-kubernetes/main.go")
+  fp=$(printf '%s %s' "$fp" "$K8S_PROVIDER_VERSION" | sha256sum | cut -c1-64)
+  if stamp_ok "$BIN" kubernetes-provider "$fp" pulumi-resource-kubernetes; then
+    log "pulumi-resource-kubernetes v$K8S_PROVIDER_VERSION: up to date (stamp)"
+    return 0
+  fi
+  local work=$BUILD_ROOT/kubernetes-provider-$K8S_PROVIDER_VERSION mdir cmd
+  check_go_directive "$src"
+  stage_wrapper "$src" "$work/src"
+  cmd=$work/src/cmd/pulumi-resource-kubernetes
+  timed "kubernetes provider: download modules" go_at "$work/src" mod download
+  mdir=$(cd "$work/src" && go list -m -f '{{.Dir}}' "$K8S_PROVIDER_MOD")/cmd/pulumi-resource-kubernetes
+  # What upstream's `go generate` (generate.go) produces: the schema with its
+  # version set, and the terraform mapping re-serialised (minified).
+  jq -c --arg v "$K8S_PROVIDER_VERSION" '.version = $v' "$mdir/schema.json" >"$cmd/schema-embed.json"
+  jq -c . "$mdir/terraform-mapping.json" >"$cmd/terraform-mapping-embed.json"
+  timed "kubernetes provider: build" go_at "$work/src" build -trimpath \
+    -ldflags "-s -w -X $K8S_PROVIDER_MOD/pkg/version.Version=$K8S_PROVIDER_VERSION" \
+    -o "$work/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes
+  check_drift "$src" "$work/src"
+  mkdir -p "$BIN"
+  mv -f "$work/pulumi-resource-kubernetes" "$BIN/"
+  write_stamp "$BIN" kubernetes-provider "$fp"
+}
+
+# ------------------------------------------------------------- cluster tier
+build_etcd() {
+  local src=$WRAPPERS/cluster/etcd fp work=$BUILD_ROOT/etcd-$CLUSTER_ETCD_VERSION
+  fp=$(fingerprint "$src/go.mod" "$src/go.sum" "$src/tools.go")
+  if stamp_ok "$CLUSTER_BIN" etcd "$fp" etcd; then
+    log "etcd v$CLUSTER_ETCD_VERSION: up to date (stamp)"
+    return 0
+  fi
+  check_go_directive "$src"
+  stage_wrapper "$src" "$work/src"
+  timed "etcd: download modules" go_at "$work/src" mod download
+  timed "etcd: build" go_at "$work/src" build -trimpath -ldflags "-s -w" -o "$work/etcd" "$ETCD_MOD"
+  check_drift "$src" "$work/src"
+  mkdir -p "$CLUSTER_BIN"
+  mv -f "$work/etcd" "$CLUSTER_BIN/"
+  write_stamp "$CLUSTER_BIN" etcd "$fp"
+}
+
+build_kube() {
+  local src=$WRAPPERS/cluster/kubernetes fp work=$BUILD_ROOT/kubernetes-$CLUSTER_K8S_VERSION
+  fp=$(fingerprint "$src/go.mod" "$src/go.sum" "$src/tools.go")
+  if stamp_ok "$CLUSTER_BIN" kubernetes "$fp" kube-apiserver kube-controller-manager; then
+    log "kube-apiserver + kube-controller-manager v$CLUSTER_K8S_VERSION: up to date (stamp)"
+    return 0
+  fi
+  check_go_directive "$src"
+  stage_wrapper "$src" "$work/src"
+  # Same version variables and tags as kubernetes' hack/lib/version.sh and hack/lib/golang.sh.
+  local major=${CLUSTER_K8S_VERSION%%.*} rest minor pkg ldflags="-s -w"
+  rest=${CLUSTER_K8S_VERSION#*.}
+  minor=${rest%%.*}
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=v$CLUSTER_K8S_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
+    ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  mkdir -p "$work/out"
+  timed "kubernetes: download modules" go_at "$work/src" mod download
+  timed "kubernetes: build kube-apiserver + kube-controller-manager" go_at "$work/src" build -trimpath \
+    -tags selinux,notest,grpcnotrace -ldflags "$ldflags" -o "$work/out/" \
+    "$KUBE_MOD/cmd/kube-apiserver" "$KUBE_MOD/cmd/kube-controller-manager"
+  check_drift "$src" "$work/src"
+  mkdir -p "$CLUSTER_BIN"
+  mv -f "$work/out/kube-apiserver" "$work/out/kube-controller-manager" "$CLUSTER_BIN/"
+  write_stamp "$CLUSTER_BIN" kubernetes "$fp"
+}
+
+# -------------------------------------------------------------------- main
+if [ "$RELOCK" = 1 ]; then
+  relock
+  exit 0
+fi
+
+mkdir -p "$CACHE_ROOT"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE_ROOT/.lock"
+  flock -w 7200 9 || die "timed out waiting for another bootstrap-toolchain run (lock $CACHE_ROOT/.lock)"
+fi
+
+check_locks
+log "Go $GO_VERSION; GOMODCACHE=$(go env GOMODCACHE); GOCACHE=$(go env GOCACHE)"
+log "pulumi v$PULUMI_VERSION (hosts $HOSTS_PSEUDO), pulumi-kubernetes v$K8S_PROVIDER_VERSION -> $BIN"
+[ "$WITH_CLUSTER" = 0 ] || log "kubernetes v$CLUSTER_K8S_VERSION, etcd v$CLUSTER_ETCD_VERSION -> $CLUSTER_BIN"
+
+TOTAL_START=$(date +%s)
+build_pulumi
+build_k8s_provider
+if [ "$WITH_CLUSTER" = 1 ]; then
+  build_etcd
+  build_kube
+fi
+rm -rf "$BUILD_ROOT"
+
+if [ "${#TIMINGS[@]}" -gt 0 ]; then
+  log "timings:"
+  for t in "${TIMINGS[@]}"; do log "  $t"; done
+fi
+log "total: $(($(date +%s) - TOTAL_START))s"
+
+echo "MESHEDGE_TOOLCHAIN_BIN=$BIN"
+[ "$WITH_CLUSTER" = 0 ] || echo "MESHEDGE_CLUSTER_BIN=$CLUSTER_BIN"
