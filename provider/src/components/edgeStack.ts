@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as cloud from "../cloud";
 import * as pulumi from "@pulumi/pulumi";
 import { KONG_NAMESPACE_DEFAULT } from "../defaults";
 import { EdgeStackArgs, EdgeStackOutputs, EdgeStackToken, KongSizing } from "../generated/schema-types";
@@ -56,7 +56,7 @@ export class EdgeStack extends pulumi.ComponentResource {
             const nsOpts = { ...child, dependsOn: meshControlPlane };
             const isServiceNamespace = services.some((s) => s.namespace === ns);
             if (meshKind === "none") {
-                namespaces.set(ns, new k8s.core.v1.Namespace(childName(name, `ns-${ns}`), { metadata: { name: ns } }, nsOpts));
+                namespaces.set(ns, new cloud.Namespace(childName(name, `ns-${ns}`), { metadata: { name: ns } }, nsOpts));
                 continue;
             }
             const istio = args.mesh?.istio && { ...args.mesh.istio, strictMtls: (args.mesh.istio.strictMtls ?? false) && isServiceNamespace };

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as cloud from "../cloud";
 import * as pulumi from "@pulumi/pulumi";
 import { GRPC_REPLICAS_DEFAULT, KONG_INGRESS_CLASS_DEFAULT } from "../defaults";
 import { GrpcServiceArgs, GrpcServiceOutputs, GrpcServiceToken, GrpcServiceSpecArgs as GrpcServiceSpec, KongConsumerArgs as KongConsumer } from "../generated/schema-types";
@@ -27,7 +27,7 @@ function credentialData(type: CredentialType, consumer: KongConsumer): Record<st
 function deploymentFor(name: string, spec: GrpcServiceSpec, waitForReady: boolean | undefined, opts: pulumi.CustomResourceOptions) {
     const port = grpcPort(spec);
     const labels = { [APP_LABEL]: spec.name };
-    return new k8s.apps.v1.Deployment(
+    return new cloud.Deployment(
         name,
         {
             metadata: { name: spec.name, namespace: spec.namespace, labels, annotations: skipAwaitAnnotations(waitForReady) },
@@ -74,7 +74,7 @@ export class GrpcService extends pulumi.ComponentResource {
 
         if (spec.image !== undefined) deploymentFor(name, spec, args.waitForReady, ordered);
 
-        const service = new k8s.core.v1.Service(
+        const service = new cloud.Service(
             childName(name, "service"),
             {
                 metadata: { name: spec.name, namespace: spec.namespace, labels, annotations: grpcServiceAnnotations(meshKind) },
@@ -90,7 +90,7 @@ export class GrpcService extends pulumi.ComponentResource {
         let backend = { name: spec.name, port };
         if (args.kumaMultiZone) {
             const meshServiceName = childName(spec.name, "mesh");
-            new k8s.core.v1.Service(
+            new cloud.Service(
                 childName(name, "mesh-address"),
                 {
                     metadata: { name: meshServiceName, namespace: spec.namespace, labels, annotations: { "konghq.com/protocol": "grpc" } },
@@ -109,7 +109,7 @@ export class GrpcService extends pulumi.ComponentResource {
         const plugins = kongPluginSpecs(spec.plugins).map((p) => {
             const pluginName = childName(spec.name, p.suffix);
             pluginNames.push(pluginName);
-            return new k8s.apiextensions.CustomResource(
+            return new cloud.CustomResource(
                 childName(name, p.suffix),
                 {
                     apiVersion: "configuration.konghq.com/v1",
@@ -126,7 +126,7 @@ export class GrpcService extends pulumi.ComponentResource {
             const consumerName = childName(spec.name, consumer.username);
             const credentials = consumerCredentialTypes(consumer).map((type) => {
                 const secretName = childName(consumerName, type);
-                new k8s.core.v1.Secret(
+                new cloud.Secret(
                     childName(name, `${consumer.username}-${type}`),
                     {
                         metadata: { name: secretName, namespace: spec.namespace, labels: { "konghq.com/credential": type } },
@@ -136,7 +136,7 @@ export class GrpcService extends pulumi.ComponentResource {
                 );
                 return secretName;
             });
-            new k8s.apiextensions.CustomResource(
+            new cloud.CustomResource(
                 childName(name, `consumer-${consumer.username}`),
                 {
                     apiVersion: "configuration.konghq.com/v1",
@@ -161,7 +161,7 @@ export class GrpcService extends pulumi.ComponentResource {
                 pathType: "ImplementationSpecific",
                 backend: { service: { name: backend.name, port: { number: backend.port } } },
             }));
-            new k8s.networking.v1.Ingress(
+            new cloud.Ingress(
                 childName(name, "route"),
                 {
                     metadata: { name: routeName, namespace: spec.namespace, annotations: grpcRouteAnnotations(pluginNames) },
@@ -173,7 +173,7 @@ export class GrpcService extends pulumi.ComponentResource {
                 routeOpts,
             );
         } else {
-            new k8s.apiextensions.CustomResource(
+            new cloud.CustomResource(
                 childName(name, "route"),
                 {
                     apiVersion: "gateway.networking.k8s.io/v1",

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as cloud from "../cloud";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTROLLER_RESOURCES_DEFAULT, KONG_INGRESS_CLASS_DEFAULT, KONG_PORTS, pinnedCharts } from "../defaults";
 import { KongGatewayArgs, KongGatewayOutputs, KongGatewayToken, KongSizing } from "../generated/schema-types";
@@ -77,7 +77,7 @@ export class KongGateway extends pulumi.ComponentResource {
         const child = { parent: this };
         const ordered = { parent: this, dependsOn: opts?.dependsOn };
 
-        const release = new k8s.helm.v3.Release(
+        const release = new cloud.Release(
             name,
             {
                 name: plan.releaseName,
@@ -95,13 +95,13 @@ export class KongGateway extends pulumi.ComponentResource {
             const autoMode = args.eksAutoMode ?? false;
             const className = albIngressClassName(args.loadBalancer, autoMode, childName(name, "alb"));
             if (autoMode && !args.loadBalancer.ingressClassName) {
-                new k8s.networking.v1.IngressClass(
+                new cloud.IngressClass(
                     childName(name, "alb"),
                     { metadata: { name: className }, spec: { controller: AUTO_MODE_ALB_CONTROLLER } },
                     child,
                 );
             }
-            new k8s.networking.v1.Ingress(
+            new cloud.Ingress(
                 plan.albIngressName,
                 {
                     metadata: {
@@ -119,7 +119,7 @@ export class KongGateway extends pulumi.ComponentResource {
         }
 
         if (plan.gatewayName) {
-            const gatewayClass = new k8s.apiextensions.CustomResource(
+            const gatewayClass = new cloud.CustomResource(
                 childName(name, "gatewayclass"),
                 {
                     apiVersion: "gateway.networking.k8s.io/v1",
@@ -129,7 +129,7 @@ export class KongGateway extends pulumi.ComponentResource {
                 },
                 child,
             );
-            new k8s.apiextensions.CustomResource(
+            new cloud.CustomResource(
                 childName(name, "gateway"),
                 {
                     apiVersion: "gateway.networking.k8s.io/v1",

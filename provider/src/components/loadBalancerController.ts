@@ -1,5 +1,4 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as cloud from "../cloud";
 import * as pulumi from "@pulumi/pulumi";
 import { LBC, pinnedCharts } from "../defaults";
 import { LoadBalancerControllerArgs, LoadBalancerControllerOutputs, LoadBalancerControllerToken } from "../generated/schema-types";
@@ -17,7 +16,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
     declare readonly releaseName: pulumi.Output<string>;
     declare readonly serviceAccountName: pulumi.Output<string>;
     /** The controller's release, for dependsOn: Services of type LoadBalancer need its webhook up. */
-    readonly release: k8s.helm.v3.Release;
+    readonly release: cloud.Release;
 
     constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         validateLoadBalancerControllerArgs(name, args).throwIfAny(`LoadBalancerController "${name}"`);
@@ -25,7 +24,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         const child = { parent: this };
         const irsa = (args.identity ?? "irsa") === "irsa";
 
-        const role = new aws.iam.Role(
+        const role = new cloud.IamRole(
             name,
             {
                 description: "AWS Load Balancer Controller (meshedge)",
@@ -38,16 +37,16 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         const policyArn =
             args.policyArn !== undefined
                 ? pulumi.output(args.policyArn)
-                : new aws.iam.Policy(
+                : new cloud.IamPolicy(
                       name,
                       { description: "Permissions the AWS Load Balancer Controller documents", policy: JSON.stringify(loadBalancerControllerPolicy()) },
                       child,
                   ).arn;
-        const attachment = new aws.iam.RolePolicyAttachment(name, { role: role.name, policyArn }, child);
+        const attachment = new cloud.RolePolicyAttachment(name, { role: role.name, policyArn }, child);
         const identityResources: pulumi.Resource[] = [attachment];
         if (!irsa) {
             identityResources.push(
-                new aws.eks.PodIdentityAssociation(
+                new cloud.PodIdentityAssociation(
                     name,
                     { clusterName: args.clusterName, namespace: LBC.namespace, serviceAccount: LBC.serviceAccount, roleArn: role.arn },
                     child,
@@ -57,7 +56,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
 
         const chart = resolveChart(pinnedCharts.awsLoadBalancerController, args.chartSource);
         const releaseName = childName(name, "release").slice(0, 53);
-        this.release = new k8s.helm.v3.Release(
+        this.release = new cloud.Release(
             name,
             {
                 name: releaseName,

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as cloud from "../cloud";
 import * as pulumi from "@pulumi/pulumi";
 import { KUMA_MESH_DEFAULT, pinnedCharts } from "../defaults";
 import type { IstioMesh, KumaMesh } from "../generated/schema-types";
@@ -6,7 +6,7 @@ import { resolveChart, ResolvedChart } from "../rules/chartSource";
 import { childName } from "../rules/names";
 
 function release(name: string, releaseName: string, namespace: string, chart: ResolvedChart, values: Record<string, unknown>, skipAwait: boolean, opts: pulumi.CustomResourceOptions) {
-    return new k8s.helm.v3.Release(
+    return new cloud.Release(
         name,
         { name: releaseName, namespace, createNamespace: true, chart: chart.chart, version: chart.version, repositoryOpts: chart.repositoryOpts, values, skipAwait },
         opts,
@@ -54,7 +54,7 @@ export function kumaMeshPolicies(parentName: string, kuma: KumaMesh, opts: pulum
     const resources: pulumi.Resource[] = [];
     let meshOpts = opts;
     if (mtls) {
-        const permission = new k8s.apiextensions.CustomResource(
+        const permission = new cloud.CustomResource(
             childName(parentName, "allow-all"),
             {
                 apiVersion: "kuma.io/v1alpha1",
@@ -68,7 +68,7 @@ export function kumaMeshPolicies(parentName: string, kuma: KumaMesh, opts: pulum
         meshOpts = { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Resource[] | undefined) ?? []), permission] };
     }
     resources.push(
-        new k8s.apiextensions.CustomResource(
+        new cloud.CustomResource(
             childName(parentName, "mesh"),
             {
                 apiVersion: "kuma.io/v1alpha1",

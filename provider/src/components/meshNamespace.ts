@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as cloud from "../cloud";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshNamespaceArgs, MeshNamespaceOutputs, MeshNamespaceToken } from "../generated/schema-types";
 import { injectionLabels } from "../rules/mesh";
@@ -14,16 +14,16 @@ export class MeshNamespace extends pulumi.ComponentResource {
     declare readonly name: pulumi.Output<string>;
     declare readonly labels: pulumi.Output<Record<string, string>>;
     /** The Namespace object, for dependsOn. */
-    readonly namespace: k8s.core.v1.Namespace;
+    readonly namespace: cloud.Namespace;
 
     constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         validateMeshNamespaceArgs(name, args).throwIfAny(`MeshNamespace "${name}"`);
         super(MeshNamespaceToken, name, {}, opts);
         const labels = meshNamespaceLabels(args);
-        this.namespace = new k8s.core.v1.Namespace(name, { metadata: { name: args.name, labels } }, { parent: this, dependsOn: opts?.dependsOn });
+        this.namespace = new cloud.Namespace(name, { metadata: { name: args.name, labels } }, { parent: this, dependsOn: opts?.dependsOn });
 
         if (args.istio?.strictMtls) {
-            new k8s.apiextensions.CustomResource(
+            new cloud.CustomResource(
                 `${name}-strict-mtls`,
                 {
                     apiVersion: "security.istio.io/v1",

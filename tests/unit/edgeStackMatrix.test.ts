@@ -1,0 +1,205 @@
+// The whole matrix {ALB, NLB} x {vertical, horizontal, auto} x {istio, kuma, none}: the exact set of
+// child resources and every label, annotation and Helm value a rule sets.
+import { expect } from "chai";
+import { EdgeStack } from "../../provider/src/components/edgeStack";
+import type { EdgeStackArgs } from "../../provider/src/generated/schema-types";
+import { CERT, greeter, orders } from "../support/fixtures";
+import { one, ofType, Registered, render } from "../support/mocks";
+
+type Lb = "alb" | "nlb";
+type Mode = "vertical" | "horizontal" | "auto";
+type Mesh = "istio" | "kuma" | "none";
+
+const T = {
+    stack: "meshedge:index:EdgeStack",
+    kong: "meshedge:index:KongGateway",
+    meshNs: "meshedge:index:MeshNamespace",
+    grpc: "meshedge:index:GrpcService",
+    release: "kubernetes:helm.sh/v3:Release",
+    namespace: "kubernetes:core/v1:Namespace",
+    service: "kubernetes:core/v1:Service",
+    secret: "kubernetes:core/v1:Secret",
+    deployment: "kubernetes:apps/v1:Deployment",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    plugin: "kubernetes:configuration.konghq.com/v1:KongPlugin",
+    consumer: "kubernetes:configuration.konghq.com/v1:KongConsumer",
+    peerAuth: "kubernetes:security.istio.io/v1:PeerAuthentication",
+    kumaMesh: "kubernetes:kuma.io/v1alpha1:Mesh",
+    trafficPermission: "kubernetes:kuma.io/v1alpha1:MeshTrafficPermission",
+};
+
+function argsFor(lb: Lb, mode: Mode, mesh: Mesh): EdgeStackArgs {
+    return {
+        loadBalancer: lb === "alb" ? { type: "alb", certificateArn: CERT } : { type: "nlb" },
+        scalingMode: mode,
+        ...(mode === "vertical" ? { vertical: { cpu: 3, replicas: 2, memoryPerWorkerMiB: 600 } } : {}),
+        ...(mode === "horizontal" ? { horizontal: { minReplicas: 2, maxReplicas: 8, targetCpuUtilizationPercent: 60 } } : {}),
+        acceptL4Imbalance: lb === "nlb" && mode === "horizontal" ? true : undefined,
+        mesh: mesh === "istio" ? { istio: { strictMtls: true } } : mesh === "kuma" ? { kuma: {} } : undefined,
+        services: [greeter, orders],
+    };
+}
+
+function expectedResources(lb: Lb, mesh: Mesh): string[] {
+    const names = [
+        `${T.stack}/edge`,
+        `${T.kong}/edge-kong`,
+        `${T.release}/edge-kong`,
+        `${T.namespace}/edge-ns-kong`,
+        `${T.namespace}/edge-ns-apps`,
+        `${T.grpc}/edge-apps-greeter`,
+        `${T.deployment}/edge-apps-greeter`,
+        `${T.service}/edge-apps-greeter-service`,
+        `${T.plugin}/edge-apps-greeter-rate-limiting`,
+        `${T.ingress}/edge-apps-greeter-route`,
+        `${T.grpc}/edge-apps-orders`,
+        `${T.deployment}/edge-apps-orders`,
+        `${T.service}/edge-apps-orders-service`,
+        `${T.plugin}/edge-apps-orders-rate-limiting`,
+        `${T.plugin}/edge-apps-orders-key-auth`,
+        `${T.secret}/edge-apps-orders-mobile-app-key-auth`,
+        `${T.consumer}/edge-apps-orders-consumer-mobile-app`,
+        `${T.ingress}/edge-apps-orders-route`,
+    ];
+    if (lb === "alb") names.push(`${T.ingress}/edge-kong-alb`);
+    if (mesh !== "none") names.push(`${T.meshNs}/edge-ns-kong`, `${T.meshNs}/edge-ns-apps`);
+    if (mesh === "istio") names.push(`${T.peerAuth}/edge-ns-apps-strict-mtls`);
+    if (mesh === "kuma") names.push(`${T.kumaMesh}/edge-mesh`, `${T.trafficPermission}/edge-allow-all`);
+    return names.sort();
+}
+
+const gatewayValues = (release: Registered) => release.inputs.values.gateway;
+
+for (const lb of ["alb", "nlb"] as const) {
+    for (const mode of ["vertical", "horizontal", "auto"] as const) {
+        for (const mesh of ["istio", "kuma", "none"] as const) {
+            describe(`EdgeStack ${lb} + ${mode} + ${mesh}`, () => {
+                let resources: Registered[];
+                const resolved = mode === "auto" ? (lb === "nlb" ? "vertical" : "horizontal") : mode;
+
+                before(async () => {
+                    resources = await render(() => new EdgeStack("edge", argsFor(lb, mode, mesh)));
+                });
+
+                it("creates exactly the expected child resources", () => {
+                    expect(resources.map((r) => `${r.type}/${r.name}`).sort()).to.deep.equal(expectedResources(lb, mesh));
+                });
+
+                it("sizes Kong by the rules", () => {
+                    const gw = gatewayValues(one(resources, T.release));
+                    if (resolved === "vertical") {
+                        const cpu = mode === "vertical" ? 3 : 2;
+                        const memory = mode === "vertical" ? 3 * 600 : 2 * 512;
+                        expect(gw.env.nginx_worker_processes).to.equal(String(cpu));
+                        expect(gw.resources).to.deep.equal({
+                            requests: { cpu: String(cpu), memory: `${memory}Mi` },
+                            limits: { cpu: String(cpu), memory: `${memory}Mi` },
+                        });
+                        expect(gw.replicaCount).to.equal(2);
+                        expect(gw.autoscaling).to.deep.equal({ enabled: false });
+                    } else {
+                        expect(gw.env.nginx_worker_processes).to.equal("1");
+                        expect(gw.resources.requests).to.deep.equal({ cpu: "1", memory: "512Mi" });
+                        expect(gw.resources.limits).to.deep.equal({ cpu: "1", memory: "512Mi" });
+                        expect(gw).not.to.have.property("replicaCount");
+                        const [min, max, target] = mode === "horizontal" ? [2, 8, 60] : [2, 10, 70];
+                        expect(gw.autoscaling).to.deep.include({ enabled: true, minReplicas: min, maxReplicas: max, targetCPUUtilizationPercentage: target });
+                        expect(gw.autoscaling.metrics[0].resource.target.averageUtilization).to.equal(target);
+                    }
+                    expect(gw.podDisruptionBudget).to.deep.equal({ enabled: true, maxUnavailable: 1 });
+                    const controller = one(resources, T.release).inputs.values.controller.ingressController;
+                    expect(controller.resources.requests).to.deep.equal({ cpu: "100m", memory: "256Mi" });
+                });
+
+                it("wires the load balancer", () => {
+                    const proxy = gatewayValues(one(resources, T.release)).proxy;
+                    expect(proxy.http.parameters).to.deep.equal(["http2"]);
+                    if (lb === "nlb") {
+                        expect(proxy.type).to.equal("LoadBalancer");
+                        expect(proxy.annotations).to.deep.equal({
+                            "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+                            "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+                            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+                            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "8100",
+                            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/status/ready",
+                        });
+                    } else {
+                        expect(proxy.type).to.equal("ClusterIP");
+                        const alb = one(resources, T.ingress, "edge-kong-alb").inputs;
+                        expect(alb.spec.ingressClassName).to.equal("alb");
+                        expect(alb.metadata.namespace).to.equal("kong");
+                        expect(alb.spec.defaultBackend).to.deep.equal({ service: { name: "edge-kong-gateway-proxy", port: { number: 443 } } });
+                        expect(alb.metadata.annotations).to.deep.equal({
+                            "alb.ingress.kubernetes.io/scheme": "internet-facing",
+                            "alb.ingress.kubernetes.io/target-type": "ip",
+                            "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]',
+                            "alb.ingress.kubernetes.io/certificate-arn": CERT,
+                            "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                            "alb.ingress.kubernetes.io/backend-protocol": "HTTPS",
+                            "alb.ingress.kubernetes.io/backend-protocol-version": "GRPC",
+                            "alb.ingress.kubernetes.io/healthcheck-protocol": "HTTPS",
+                            "alb.ingress.kubernetes.io/healthcheck-path": "/grpc.health.v1.Health/Check",
+                            "alb.ingress.kubernetes.io/success-codes": "0,5,12",
+                        });
+                    }
+                });
+
+                it("labels namespaces and annotates Kong pods for the mesh", () => {
+                    const labels = Object.fromEntries(ofType(resources, T.namespace).map((n) => [n.inputs.metadata.name, n.inputs.metadata.labels]));
+                    const release = one(resources, T.release).inputs.values;
+                    const expectedLabels = {
+                        istio: { "istio-injection": "enabled" },
+                        kuma: { "kuma.io/sidecar-injection": "enabled", "kuma.io/mesh": "default" },
+                        none: undefined,
+                    }[mesh];
+                    expect(labels).to.deep.equal({ kong: expectedLabels, apps: expectedLabels });
+                    const gatewayPods = { istio: { "traffic.sidecar.istio.io/includeInboundPorts": "" }, kuma: { "kuma.io/gateway": "enabled" }, none: {} }[mesh];
+                    expect(release.gateway.podAnnotations).to.deep.equal(gatewayPods);
+                    const controllerPods = {
+                        istio: { "traffic.sidecar.istio.io/excludeOutboundPorts": "8444" },
+                        kuma: { "kuma.io/gateway": "enabled", "traffic.kuma.io/exclude-outbound-ports": "8444" },
+                        none: {},
+                    }[mesh];
+                    expect(release.controller.podAnnotations).to.deep.equal(controllerPods);
+                    if (mesh === "istio") {
+                        const pa = one(resources, T.peerAuth).inputs;
+                        expect(pa.metadata).to.deep.equal({ name: "default", namespace: "apps" });
+                        expect(pa.spec).to.deep.equal({ mtls: { mode: "STRICT" } });
+                    }
+                    if (mesh === "kuma") {
+                        expect(one(resources, T.kumaMesh).inputs.spec.mtls).to.deep.equal({
+                            enabledBackend: "ca-1",
+                            backends: [{ name: "ca-1", type: "builtin", mode: "STRICT" }],
+                        });
+                        const mtp = one(resources, T.trafficPermission).inputs;
+                        expect(mtp.metadata.labels).to.deep.equal({ "kuma.io/mesh": "default" });
+                        expect(mtp.spec.from[0].default.action).to.equal("Allow");
+                    }
+                });
+
+                it("annotates gRPC Services and routes for Kong and the mesh", () => {
+                    for (const name of ["greeter", "orders"]) {
+                        const svc = one(resources, T.service, `edge-apps-${name}-service`).inputs;
+                        const expected: Record<string, string> = { "konghq.com/protocol": "grpc" };
+                        if (mesh !== "none") expected["ingress.kubernetes.io/service-upstream"] = "true";
+                        expect(svc.metadata.annotations).to.deep.equal(expected);
+                        expect(svc.spec.ports[0]).to.include({ name: "grpc", appProtocol: "grpc" });
+                        const route = one(resources, T.ingress, `edge-apps-${name}-route`).inputs;
+                        expect(route.spec.ingressClassName).to.equal("kong");
+                        expect(route.metadata.annotations).to.include({ "konghq.com/protocols": "grpc,grpcs", "konghq.com/preserve-host": "false" });
+                    }
+                    const ordersRoute = one(resources, T.ingress, "edge-apps-orders-route").inputs;
+                    expect(ordersRoute.metadata.annotations["konghq.com/plugins"]).to.equal("orders-rate-limiting,orders-key-auth");
+                    expect(ordersRoute.spec.rules[0].host).to.equal("grpc.example.com");
+                    expect(ordersRoute.spec.rules[0].http.paths[0]).to.deep.equal({
+                        path: "/shop.Orders/",
+                        pathType: "ImplementationSpecific",
+                        backend: { service: { name: "orders", port: { number: 9090 } } },
+                    });
+                });
+            });
+        }
+    }
+}
