@@ -1,0 +1,205 @@
+// The bad-input catalogue: each invalid combination is rejected before anything is registered, with
+// a message naming the field, the value and the fix.
+import { expect } from "chai";
+import { EdgeStack } from "../../provider/src/components/edgeStack";
+import { GrpcService } from "../../provider/src/components/grpcService";
+import { KongGateway } from "../../provider/src/components/kongGateway";
+import { LoadBalancerController } from "../../provider/src/components/loadBalancerController";
+import { MeshNamespace } from "../../provider/src/components/meshNamespace";
+import type { EdgeStackArgs } from "../../provider/src/generated/schema-types";
+import { MeshedgeInputError } from "../../provider/src/rules/errors";
+import { CERT, greeter, nlbVerticalIstio, OIDC, orders } from "../support/fixtures";
+import { renderError } from "../support/mocks";
+
+const base: EdgeStackArgs = { loadBalancer: { type: "nlb" }, services: [greeter] };
+
+interface Case {
+    readonly title: string;
+    readonly build: () => unknown;
+    /** Every fragment must appear in the error message: field = value, the reason, the fix. */
+    readonly message: (string | RegExp)[];
+}
+
+const edge = (args: EdgeStackArgs) => () => new EdgeStack("edge", args);
+
+const cases: Case[] = [
+    {
+        title: "NLB + horizontal without acceptL4Imbalance",
+        build: edge({ ...base, scalingMode: "horizontal", horizontal: { minReplicas: 3 } }),
+        message: ['scalingMode = "horizontal"', "NLB balances per TCP connection", "set acceptL4Imbalance: true"],
+    },
+    {
+        title: "vertical object with mode horizontal",
+        build: edge({ ...base, loadBalancer: { type: "alb", certificateArn: CERT }, scalingMode: "horizontal", vertical: { cpu: 2 } }),
+        message: ['vertical = {"cpu":2}', 'scalingMode is "horizontal", so a vertical object does not apply', 'set scalingMode to "vertical"'],
+    },
+    {
+        title: "horizontal object with mode vertical",
+        build: edge({ ...base, scalingMode: "vertical", vertical: { cpu: 2 }, horizontal: { minReplicas: 2 } }),
+        message: ['horizontal = {"minReplicas":2}', 'scalingMode is "vertical"', 'set scalingMode to "horizontal"'],
+    },
+    {
+        title: "horizontal object when auto resolves to vertical behind an NLB",
+        build: edge({ ...base, horizontal: { minReplicas: 2 } }),
+        message: ["horizontal = ", 'scalingMode "auto" resolves to vertical behind an NLB'],
+    },
+    {
+        title: "cpu below 1",
+        build: edge({ ...base, scalingMode: "vertical", vertical: { cpu: 0 } }),
+        message: ["vertical.cpu = 0", "must be a whole number from 1 to 64", "one worker per whole CPU"],
+    },
+    {
+        title: "cpu not an integer",
+        build: edge({ ...base, scalingMode: "vertical", vertical: { cpu: 1.5 } }),
+        message: ["vertical.cpu = 1.5", "must be a whole number"],
+    },
+    {
+        title: "memoryPerWorkerMiB below 500",
+        build: edge({ ...base, scalingMode: "vertical", vertical: { cpu: 2, memoryPerWorkerMiB: 256 } }),
+        message: ["vertical.memoryPerWorkerMiB = 256", "about 500 MB", "set it to 512 (the default) or more"],
+    },
+    {
+        title: "minReplicas above maxReplicas",
+        build: edge({ ...base, loadBalancer: { type: "alb", certificateArn: CERT }, horizontal: { minReplicas: 6, maxReplicas: 3 } }),
+        message: ["horizontal.maxReplicas = 3", "is below minReplicas (6)", "raise maxReplicas to 6 or more"],
+    },
+    {
+        title: "ALB without a certificate",
+        build: edge({ ...base, loadBalancer: { type: "alb" } }),
+        message: ["loadBalancer.certificateArn = (unset)", "HTTPS listener", "set certificateArn"],
+    },
+    {
+        title: "Istio and Kuma together",
+        build: edge({ ...base, mesh: { istio: {}, kuma: {} } }),
+        message: ["mesh = ", "sets both istio and kuma", "keep exactly one of istio and kuma"],
+    },
+    {
+        title: "istio.io/rev with istio-injection on a namespace",
+        build: () => new MeshNamespace("apps", { name: "apps", istio: { revision: "canary" }, labels: { "istio-injection": "enabled" } }),
+        message: ['labels["istio-injection"] = "enabled"', "istio-injection wins", "remove istio-injection"],
+    },
+    {
+        title: "service name not DNS-1123",
+        build: edge({ ...base, services: [{ ...greeter, name: "Greeter_API" }] }),
+        message: ['services[0].name = "Greeter_API"', "not a DNS-1123 label", 'use a name such as "orders-api"'],
+    },
+    {
+        title: "namespace not DNS-1123",
+        build: edge({ ...base, kong: { namespace: "Kong.System" } }),
+        message: ['kong.namespace = "Kong.System"', "not a DNS-1123 label"],
+    },
+    {
+        title: "component name not DNS-1123",
+        build: () => new EdgeStack("Edge!", base),
+        message: ['name = "Edge!"', "not a DNS-1123 label"],
+    },
+    {
+        title: "duplicate service names",
+        build: edge({ ...base, services: [greeter, { ...greeter, paths: ["/other.Svc/"] }] }),
+        message: ['services[1].name = "greeter"', "duplicates services[0] in namespace apps", "unique name"],
+    },
+    {
+        title: "duplicate routes",
+        build: edge({ ...base, services: [greeter, { ...orders, hosts: undefined, paths: ["/helloworld.Greeter/"] }] }),
+        message: ['services[1].paths = "/helloworld.Greeter/"', "already routed to services[0]"],
+    },
+    {
+        title: "port out of range",
+        build: edge({ ...base, services: [{ ...greeter, port: 70000 }] }),
+        message: ["services[0].port = 70000", "is not a TCP port", "from 1 to 65535"],
+    },
+    {
+        title: "malformed gRPC path",
+        build: edge({ ...base, services: [{ ...greeter, paths: ["helloworld.Greeter"] }] }),
+        message: ['services[0].paths[0] = "helloworld.Greeter"', "is not a gRPC path", '"/<package>.<Service>/"'],
+    },
+    {
+        title: "Auto Mode with a controller install",
+        build: edge({ ...base, eksAutoMode: true, clusterName: "prod", loadBalancerController: { install: true, oidcProviderArn: OIDC } }),
+        message: ["loadBalancerController.install = true", "EKS Auto Mode runs its own load balancer controller", "remove loadBalancerController.install"],
+    },
+    {
+        title: "annotation Auto Mode does not support",
+        build: edge({ ...base, eksAutoMode: true, loadBalancer: { type: "nlb", annotations: { "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol": "*" } } }),
+        message: ['loadBalancer.annotations["service.beta.kubernetes.io/aws-load-balancer-proxy-protocol"] = "*"', "not supported by EKS Auto Mode"],
+    },
+    {
+        title: "annotation that overrides a rule",
+        build: edge({ ...base, loadBalancer: { type: "nlb", annotations: { "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "instance" } } }),
+        message: ["aws-load-balancer-nlb-target-type", "is set by meshedge's load balancer rules", "use the typed loadBalancer field"],
+    },
+    {
+        title: "chart source with two origins",
+        build: edge({ ...base, kong: { chartSource: { repository: "https://charts.example.com", path: "./ingress.tgz" } } }),
+        message: ["kong.chartSource = ", "sets repository and path", "keep only one of repository, oci and path"],
+    },
+    {
+        title: "chart repository that is not a URL",
+        build: edge({ ...base, kong: { chartSource: { repository: "charts.konghq.com" } } }),
+        message: ['kong.chartSource.repository = "charts.konghq.com"', "is not an http(s) URL"],
+    },
+    {
+        title: "OCI reference without oci://",
+        build: edge({ ...base, kong: { chartSource: { oci: "registry.example.com/kong/ingress" } } }),
+        message: ['kong.chartSource.oci = "registry.example.com/kong/ingress"', "is not an oci:// chart reference"],
+    },
+    {
+        title: "IRSA without the OIDC provider",
+        build: edge({ ...base, clusterName: "prod", loadBalancerController: { install: true } }),
+        message: ["loadBalancerController.oidcProviderArn = (unset)", "IRSA needs the cluster's IAM OIDC provider", 'use identity "podIdentity"'],
+    },
+    {
+        title: "controller install without the cluster name",
+        build: edge({ ...base, loadBalancerController: { install: true, identity: "podIdentity" } }),
+        message: ["clusterName = (unset)", "needs the cluster name"],
+    },
+    {
+        title: "credential without its plugin",
+        build: edge({ ...base, services: [{ ...greeter, consumers: [{ username: "ci", keyAuthKey: "x" }] }] }),
+        message: ['services[0].consumers[0].keyAuthKey = "(secret)"', "the keyAuth plugin is not enabled", "enable plugins.keyAuth"],
+    },
+    {
+        title: "rate limiting without a limit",
+        build: edge({ ...base, services: [{ ...greeter, plugins: { rateLimiting: {} } }] }),
+        message: ["services[0].plugins.rateLimiting = {}", "sets no limit"],
+    },
+    {
+        title: "KongGateway alone: NLB + horizontal",
+        build: () => new KongGateway("kong", { namespace: "kong", loadBalancer: { type: "nlb" }, scalingMode: "horizontal" }),
+        message: ['scalingMode = "horizontal"', "acceptL4Imbalance"],
+    },
+    {
+        title: "GrpcService alone: GRPCRoute without a Gateway",
+        build: () => new GrpcService("greeter", { service: { ...greeter, routeKind: "grpcRoute" } }),
+        message: ["gatewayName = (unset)", "a GRPCRoute needs a parent Gateway"],
+    },
+    {
+        title: "LoadBalancerController alone: malformed OIDC provider ARN",
+        build: () => new LoadBalancerController("lbc", { clusterName: "prod", oidcProviderArn: "oidc.eks.eu-west-1.amazonaws.com/id/X" }),
+        message: ['oidcProviderArn = "oidc.eks.eu-west-1.amazonaws.com/id/X"', "is not an IAM OIDC provider ARN"],
+    },
+];
+
+describe("bad input", () => {
+    for (const c of cases) {
+        it(`rejects ${c.title}`, async () => {
+            const { error, registered } = await renderError(c.build);
+            expect(error).to.be.instanceOf(MeshedgeInputError);
+            for (const fragment of c.message) {
+                if (typeof fragment === "string") expect(error.message).to.include(fragment);
+                else expect(error.message).to.match(fragment);
+            }
+            expect(error.message).to.match(/Fix: /);
+            expect(registered, "nothing may be registered for rejected inputs").to.deep.equal([]);
+        });
+    }
+
+    it("reports every problem at once", async () => {
+        const { error } = await renderError(edge({ ...base, loadBalancer: { type: "alb" }, mesh: { istio: {}, kuma: {} }, services: [{ ...greeter, port: 0 }] }));
+        expect((error as MeshedgeInputError).problems.map((p) => p.field)).to.have.members(["loadBalancer.certificateArn", "mesh", "services[0].port"]);
+    });
+
+    it("accepts the README scenarios", async () => {
+        expect(() => new EdgeStack("edge", nlbVerticalIstio)).not.to.throw();
+    });
+});
