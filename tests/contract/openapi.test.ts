@@ -1,0 +1,66 @@
+// Every kubernetes object the components create directly validates against its OpenAPI schema.
+import { expect } from "chai";
+import { EdgeStack } from "../../provider/src/components/edgeStack";
+import type { EdgeStackArgs } from "../../provider/src/generated/schema-types";
+import { albHorizontalKuma, CERT, greeter, nlbVerticalIstio, OIDC, orders } from "../support/fixtures";
+import { kubernetesObject, render } from "../support/mocks";
+import { schemaProblems } from "../support/openapi";
+import { isSecretValue, revealSecrets } from "../support/secrets";
+
+const scenarios: Record<string, EdgeStackArgs> = {
+    "NLB + vertical + Istio (strict mTLS, install)": { ...nlbVerticalIstio, mesh: { istio: { strictMtls: true, install: true } } },
+    "ALB + horizontal + Kuma (install)": { ...albHorizontalKuma, mesh: { kuma: { install: true } } },
+    "GRPCRoutes, all plugins, Kuma multi-zone": {
+        loadBalancer: { type: "nlb", certificateArn: CERT },
+        mesh: { kuma: { multiZone: true, meshName: "edge" } },
+        services: [
+            { ...greeter, routeKind: "grpcRoute", hosts: ["grpc.example.com"] },
+            {
+                ...orders,
+                routeKind: "grpcRoute",
+                plugins: {
+                    rateLimiting: { minute: 60, hour: 1000 },
+                    keyAuth: { keyNames: ["x-api-key"] },
+                    jwt: {},
+                    hmacAuth: {},
+                    cors: { origins: ["https://app.example.com"], maxAge: 600 },
+                    prometheus: true,
+                },
+                consumers: [{ username: "partner", keyAuthKey: "k", jwtKey: "partner-iss", jwtSecret: "s", hmacSecret: "h" }],
+            },
+        ],
+    },
+    "EKS Auto Mode ALB": { eksAutoMode: true, loadBalancer: { type: "alb", certificateArn: CERT }, services: [greeter] },
+    "controller install (IRSA), kong/kong chart": {
+        clusterName: "prod",
+        loadBalancer: { type: "nlb" },
+        kong: { chart: "kong" },
+        loadBalancerController: { install: true, oidcProviderArn: OIDC },
+        services: [{ name: "bare", namespace: "legacy", paths: ["/legacy.Api/"] }],
+    },
+};
+
+describe("kubernetes objects validate against their OpenAPI schemas", () => {
+    for (const [title, args] of Object.entries(scenarios)) {
+        it(title, async () => {
+            const resources = await render(() => new EdgeStack("edge", args));
+            const objects = resources.map(kubernetesObject).filter((o): o is Record<string, any> => o !== undefined);
+            expect(objects.length).to.be.greaterThan(3);
+            const problems = objects.flatMap((o) => schemaProblems(revealSecrets(o)).map((p) => `${o.kind} ${o.metadata?.name}: ${p}`));
+            expect(problems).to.deep.equal([]);
+        });
+    }
+
+    it("the validator catches an invalid object (it can fail)", () => {
+        expect(schemaProblems({ apiVersion: "v1", kind: "Service", metadata: { name: "x" }, spec: { ports: [{ port: "grpc" }] } })).not.to.be.empty;
+        expect(schemaProblems({ apiVersion: "configuration.konghq.com/v1", kind: "KongPlugin", metadata: { name: "x" }, config: {} })).not.to.be.empty;
+    });
+
+    it("consumer credentials stay Pulumi secrets", async () => {
+        const resources = await render(() => new EdgeStack("edge", { ...nlbVerticalIstio }));
+        const secret = resources.find((r) => r.type === "kubernetes:core/v1:Secret")!;
+        expect(isSecretValue(secret.inputs.stringData)).to.equal(true);
+        expect(revealSecrets(secret.inputs.stringData)).to.deep.equal({ key: "k3y-mobile" });
+        expect(secret.inputs.metadata.labels).to.deep.equal({ "konghq.com/credential": "key-auth" });
+    });
+});
