@@ -1,0 +1,70 @@
+// Builds the pulumi-resource-meshedge plugin: one esbuild bundle of the provider plus a launcher,
+// and a tarball for `pulumi plugin install resource meshedge <version> --file <tarball>`.
+// Run: npm run build:plugin
+import * as esbuild from "esbuild";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { repoRoot } from "./repo-root";
+
+const root = repoRoot();
+export const pluginVersion: string = JSON.parse(fs.readFileSync(path.join(root, "provider", "schema.json"), "utf8")).version;
+export const pluginDir = path.join(root, "dist", "plugin");
+export const pluginTarball = path.join(root, "dist", `pulumi-resource-meshedge-v${pluginVersion}.tar.gz`);
+
+/**
+ * @pulumi/pulumi loads TypeScript (~0.2 s) at start-up for closure serialization, which a provider
+ * never uses. Defer it: the shim is replaced by a proxy that requires the real one on first use.
+ */
+const deferTypeScript: esbuild.Plugin = {
+    name: "defer-typescript",
+    setup(build) {
+        build.onResolve({ filter: /typescript-shim$/ }, (args) => {
+            if (args.pluginData === "real") return undefined;
+            return { path: path.resolve(args.resolveDir, args.path), namespace: "deferred-typescript" };
+        });
+        build.onLoad({ filter: /.*/, namespace: "deferred-typescript" }, (args) => ({
+            contents: `module.exports = new Proxy({}, { get: (_, key) => require(${JSON.stringify(args.path)})[key] });`,
+            resolveDir: path.dirname(args.path),
+            loader: "js",
+            pluginData: "real",
+        }));
+        build.onResolve({ filter: /typescript-shim/, namespace: "deferred-typescript" }, (args) => ({ path: args.path.endsWith(".js") ? args.path : `${args.path}.js` }));
+    },
+};
+
+const LAUNCHER = `#!/bin/sh
+# pulumi-resource-meshedge: the meshedge provider (Node.js bundle beside this script).
+exec node "$(dirname "$0")/provider.js" "$@"
+`;
+
+export async function buildPlugin(): Promise<void> {
+    fs.rmSync(pluginDir, { recursive: true, force: true });
+    fs.mkdirSync(pluginDir, { recursive: true });
+    await esbuild.build({
+        entryPoints: [path.join(root, "provider", "src", "main.ts")],
+        outfile: path.join(pluginDir, "provider.js"),
+        bundle: true,
+        platform: "node",
+        target: "node20",
+        format: "cjs",
+        minifyWhitespace: true,
+        sourcemap: false,
+        legalComments: "none",
+        logLevel: "warning",
+        plugins: [deferTypeScript],
+    });
+    const launcher = path.join(pluginDir, "pulumi-resource-meshedge");
+    fs.writeFileSync(launcher, LAUNCHER, { mode: 0o755 });
+    execFileSync("tar", ["czf", pluginTarball, "-C", pluginDir, "."]);
+}
+
+if (require.main === module) {
+    buildPlugin().then(
+        () => console.log(`built ${path.relative(root, pluginDir)} and ${path.relative(root, pluginTarball)} (meshedge ${pluginVersion})`),
+        (err) => {
+            console.error(err);
+            process.exit(1);
+        },
+    );
+}
