@@ -224,10 +224,12 @@ relock() {
       go_at "$kdir" mod edit -dropgodebug="$old"
     done
     go_at "$kdir" mod edit -require="$KUBE_MOD@$kv"
+    # shellcheck disable=SC2013 # one module path per word is what we want
     for m in $(awk '$2 == "=>" && $3 ~ /^\.\/staging\// { print $1 }' "$upstream_mod"); do
       go_at "$kdir" mod edit -replace="$m=$m@$staging"
     done
     # godebug lines (single-line and block form)
+    # shellcheck disable=SC2013
     for m in $(awk '/^godebug \(/ { b = 1; next } b && /^\)/ { b = 0 } b { print $1 } /^godebug [^(]/ { print $2 }' "$upstream_mod"); do
       go_at "$kdir" mod edit -godebug="$m"
     done

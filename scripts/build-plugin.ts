@@ -13,25 +13,29 @@ export const pluginDir = path.join(root, "dist", "plugin");
 export const pluginTarball = path.join(root, "dist", `pulumi-resource-meshedge-v${pluginVersion}.tar.gz`);
 
 /**
- * @pulumi/pulumi loads TypeScript (~0.2 s) at start-up for closure serialization, which a provider
- * never uses. Defer it: the shim is replaced by a proxy that requires the real one on first use.
+ * @pulumi/pulumi loads TypeScript (~0.2 s) and npm's Arborist at start-up for closure
+ * serialization, which a provider never performs; Arborist also resolves node-gyp eagerly, which
+ * fails outside a node_modules tree. Each is replaced by a proxy that requires the real module (still
+ * bundled) on first use. `__esModule` answers without loading, so `__importStar` keeps the proxy.
  */
-const deferTypeScript: esbuild.Plugin = {
-    name: "defer-typescript",
-    setup(build) {
-        build.onResolve({ filter: /typescript-shim$/ }, (args) => {
-            if (args.pluginData === "real") return undefined;
-            return { path: path.resolve(args.resolveDir, args.path), namespace: "deferred-typescript" };
-        });
-        build.onLoad({ filter: /.*/, namespace: "deferred-typescript" }, (args) => ({
-            contents: `module.exports = new Proxy({}, { get: (_, key) => require(${JSON.stringify(args.path)})[key] });`,
-            resolveDir: path.dirname(args.path),
-            loader: "js",
-            pluginData: "real",
-        }));
-        build.onResolve({ filter: /typescript-shim/, namespace: "deferred-typescript" }, (args) => ({ path: args.path.endsWith(".js") ? args.path : `${args.path}.js` }));
-    },
-};
+function deferModules(filter: RegExp): esbuild.Plugin {
+    return {
+        name: "defer-modules",
+        setup(build) {
+            build.onResolve({ filter: /.*/, namespace: "deferred" }, (args) => ({ path: args.path }));
+            build.onResolve({ filter }, async (args) => {
+                if (args.pluginData === "real") return undefined;
+                const real = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: "real" });
+                return real.errors.length > 0 ? { errors: real.errors } : { path: real.path, namespace: "deferred" };
+            });
+            build.onLoad({ filter: /.*/, namespace: "deferred" }, (args) => ({
+                contents: `module.exports = new Proxy({}, { get: (_, key) => key === "__esModule" ? true : require(${JSON.stringify(args.path)})[key] });`,
+                resolveDir: path.dirname(args.path),
+                loader: "js",
+            }));
+        },
+    };
+}
 
 const LAUNCHER = `#!/bin/sh
 # pulumi-resource-meshedge: the meshedge provider (Node.js bundle beside this script).
@@ -48,11 +52,10 @@ export async function buildPlugin(): Promise<void> {
         platform: "node",
         target: "node20",
         format: "cjs",
-        minifyWhitespace: true,
         sourcemap: false,
         legalComments: "none",
         logLevel: "warning",
-        plugins: [deferTypeScript],
+        plugins: [deferModules(/(typescript-shim|^@npmcli\/arborist)$/)],
     });
     const launcher = path.join(pluginDir, "pulumi-resource-meshedge");
     fs.writeFileSync(launcher, LAUNCHER, { mode: 0o755 });

@@ -12,6 +12,20 @@ export const SDK_LANGUAGES = ["nodejs", "python", "go"] as const;
 /** Hand-maintained files under sdk/ that gen-sdk does not produce (the Go module file). */
 export const SDK_KEEP = ["go.mod", "go.sum"];
 
+/**
+ * Pulumi 3.192's Node codegen writes the root-relative imports of `types/*.ts` as if those files
+ * sat at the package root ("./types/input", "./utilities"), so the SDK does not compile. Re-root
+ * them; everything else stays exactly as generated.
+ */
+export function repairNodeTypeImports(nodeSdkDir: string): void {
+    const typesDir = path.join(nodeSdkDir, "types");
+    for (const file of fs.readdirSync(typesDir).filter((f) => f.endsWith(".ts"))) {
+        const full = path.join(typesDir, file);
+        const source = fs.readFileSync(full, "utf8");
+        fs.writeFileSync(full, source.replace(/from "\.\/types\//g, 'from "../types/').replace(/from "\.\/utilities"/g, 'from "../utilities"'));
+    }
+}
+
 /** Writes freshly generated SDKs into `outDir/<language>`. */
 export function generateSdks(outDir: string): void {
     const toolchain = ensureToolchain();
@@ -23,6 +37,7 @@ export function generateSdks(outDir: string): void {
                 stdio: ["ignore", "ignore", "inherit"],
             });
         }
+        repairNodeTypeImports(path.join(outDir, "nodejs"));
     } finally {
         fs.rmSync(home, { recursive: true, force: true });
     }

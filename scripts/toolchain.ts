@@ -39,5 +39,7 @@ export function pulumiEnv(toolchain: Toolchain, pulumiHome: string): NodeJS.Proc
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
+        // Only the plugins installed into this PULUMI_HOME, never a stray binary on PATH (the toolchain bin is on PATH).
+        PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
     };
 }
