@@ -55,10 +55,22 @@ done
 # ---------------------------------------------------------------- prerequisites
 command -v jq >/dev/null 2>&1 ||
   die "jq is not installed (needed to read versions.json)." "install it: sudo apt-get install -y jq"
-command -v go >/dev/null 2>&1 ||
-  die "go is not installed or not on PATH (Go >= 1.25 is needed to build the toolchain)." \
-    "install it (e.g. sudo apt-get install -y golang-go, if your distribution ships Go >= 1.25), then rerun: $0"
 [ -f "$VERSIONS_JSON" ] || die "missing $VERSIONS_JSON"
+# Highest `go` directive among the wrapper modules this run builds.
+# shellcheck disable=SC2016 # $1/$2 are awk fields
+GO_NEEDED=$(
+  if [ "$WITH_CLUSTER" = 1 ]; then find "$WRAPPERS" -name go.mod; else find "$WRAPPERS" -path "$WRAPPERS/cluster" -prune -o -name go.mod -print; fi |
+    xargs awk '$1 == "go" { print $2 }' | sort -V | tail -n1
+)
+go_install_hint() {
+  printf '%s\n' "install Go >= $GO_NEEDED and put it on PATH (Debian's golang-go package is older). The Go module proxy also serves" \
+    "Go itself: with any Go >= 1.21, 'GOTOOLCHAIN=go$GO_NEEDED go version' downloads it to" \
+    "\$(go env GOMODCACHE)/golang.org/toolchain@v0.0.1-go$GO_NEEDED.linux-<arch>/bin; put that directory first on PATH and rerun: $0"
+}
+command -v go >/dev/null 2>&1 || {
+  mapfile -t hint < <(go_install_hint)
+  die "go is not installed or not on PATH (Go >= $GO_NEEDED is needed to build the toolchain)." "${hint[@]}"
+}
 
 jqv() {
   local v
@@ -108,9 +120,10 @@ check_go_directive() {
   local need have
   need=$( (cd "$1" && go mod edit -json) | jq -r '.Go // "1.0"')
   have=${GO_VERSION#go}
-  version_ge "$have" "$need" ||
-    die "$1/go.mod needs Go >= $need but $(command -v go) is $GO_VERSION (GOTOOLCHAIN=local: no toolchain download)." \
-      "install Go >= $need and rerun: $0"
+  version_ge "$have" "$need" || {
+    mapfile -t hint < <(GO_NEEDED=$need go_install_hint)
+    die "${1#"$REPO_ROOT"/}/go.mod needs Go >= $need but $(command -v go) is $GO_VERSION (GOTOOLCHAIN=local: no automatic toolchain download)." "${hint[@]}"
+  }
 }
 
 expect_pin() { # DIR MODULE WANT
@@ -200,8 +213,13 @@ relock_module() { # DIR REQUIRES...  (module@version); keeps existing go.sum lin
   shift
   local r args=()
   for r in "$@"; do args+=("-require=$r"); done
-  go_at "$dir" mod edit "${args[@]}"
-  go_at "$dir" mod tidy
+  go_at "$dir" mod edit "${args[@]}" || die "go mod edit failed in $dir"
+  relock_tidy "$dir"
+}
+relock_tidy() {
+  go_at "$1" mod tidy ||
+    die "go mod tidy failed in ${1#"$REPO_ROOT"/} (output above)." \
+      "a 403/404 from the proxy means a pinned version is not served: pick an available one (curl $(go env GOPROXY | cut -d, -f1)/<module>/@v/list) and update versions.json."
 }
 
 relock() {
@@ -233,7 +251,7 @@ relock() {
     for m in $(awk '/^godebug \(/ { b = 1; next } b && /^\)/ { b = 0 } b { print $1 } /^godebug [^(]/ { print $2 }' "$upstream_mod"); do
       go_at "$kdir" mod edit -godebug="$m"
     done
-    go_at "$kdir" mod tidy
+    relock_tidy "$kdir"
   fi
   log "relocked; review 'git diff toolchain/' and commit go.mod/go.sum."
   log "note: if go reports 'verifying module ... 404' the checksum database behind GOPROXY lacks that"

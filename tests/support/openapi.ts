@@ -22,7 +22,7 @@ const crdValidators = new Map<string, Validator>();
 
 function loadCrds(): void {
     if (crdValidators.size > 0) return;
-    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, validateFormats: false });
     const documents: unknown[] = [];
     documents.push(...yaml.loadAll(fs.readFileSync(path.join(sharedDir, "crds", "gateway-api-standard-v1.6.1.yaml"), "utf8")));
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-crds-"));

@@ -158,6 +158,8 @@ require (
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
 
+godebug default=go1.24
+
 replace k8s.io/api => k8s.io/api v0.34.4
 
 replace k8s.io/apiextensions-apiserver => k8s.io/apiextensions-apiserver v0.34.4
@@ -219,5 +221,3 @@ replace k8s.io/sample-apiserver => k8s.io/sample-apiserver v0.34.4
 replace k8s.io/sample-cli-plugin => k8s.io/sample-cli-plugin v0.34.4
 
 replace k8s.io/sample-controller => k8s.io/sample-controller v0.34.4
-
-godebug default=go1.24

@@ -1,0 +1,434 @@
+// Turns the JSON printed by `pulumi preview --json` into a short Markdown summary for a pull request:
+// counts by operation, the Kong sizing before and after, and the list of changed resources.
+//
+//   pulumi preview --json --stack dev > preview.json
+//   node dist/scripts/preview-summary.js preview.json > summary.md     (or: ... | node dist/scripts/preview-summary.js -)
+//
+// The compiled file needs nothing but Node (>= 20) itself, so users can copy it into their own repository
+// (see examples/github-actions/). Keep it that way: node builtins only, no imports from the rest of this repo.
+//
+// Input shape (Pulumi 3.x, `display.PreviewDigest` in sdk/go/common/display/json.go):
+//   { config?, steps?: PreviewStep[], diagnostics?: [{ urn?, prefix?, message?, severity? }], duration?,
+//     changeSummary?: { [op]: count }, maybeCorrupt? }
+//   PreviewStep = { op, urn, provider?, oldState?, newState?, diffReasons?, replaceReasons?, detailedDiff? }
+//   oldState/newState are `apitype.ResourceV3`: { urn, custom, type, inputs?, outputs?, parent?, ... }
+// Every field is optional (Go's omitempty); secrets arrive as "[secret]" and values not known until the update
+// as Pulumi's unknown sentinel. By default `same` steps are left out except the root stack's, and a replacement
+// is one `replace` step (`--show-replacement-steps` adds `create-replacement` and `delete-replaced`).
+import * as fs from "fs";
+
+/** The distinguished string Pulumi writes for values that are only known after the update. */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+export const KONG_GATEWAY_TYPE = "meshedge:index:KongGateway";
+/** The single line printed when the preview changes nothing, so a workflow can skip the comment. */
+export const NO_CHANGES = "No changes.";
+/** Shown for a value that is not in the state at all: before a create, after a delete. */
+export const ABSENT = "—";
+/** Shown for a key the values leave to the chart. */
+export const CHART_DEFAULT = "chart default";
+/** Shown for a value that is unknown during the preview or unreadable. */
+export const UNKNOWN = "?";
+
+/** Operations that leave the stack as it is: no row in the resource list, and they alone make "No changes.". */
+const UNCHANGING_OPS = new Set(["same", "read", "refresh"]);
+/** The three faces of one replacement, counted once as "replace". */
+const REPLACEMENT_OPS = new Set(["replace", "create-replacement", "delete-replaced"]);
+const MAIN_OPS = ["create", "update", "replace", "delete", "same"] as const;
+
+type Json = Record<string, unknown>;
+
+export interface KongSizing {
+    /** "2", or "HPA 2-10" when autoscaling is enabled. */
+    readonly replicas: string;
+    /** nginx worker processes per pod. */
+    readonly workers: string;
+    /** CPU request per pod. */
+    readonly cpu: string;
+    /** Memory request per pod. */
+    readonly memory: string;
+}
+
+export interface KongReleaseChange {
+    readonly urn: string;
+    /** The Pulumi resource name (the last part of the URN). */
+    readonly name: string;
+    /** The step's operation, with the replacement steps folded into "replace". */
+    readonly op: string;
+    /** Undefined when there is no old state (a create). */
+    readonly before?: KongSizing;
+    /** Undefined when there is no new state (a delete). */
+    readonly after?: KongSizing;
+}
+
+export interface OperationCounts {
+    readonly create: number;
+    readonly update: number;
+    readonly replace: number;
+    readonly delete: number;
+    readonly same: number;
+    /** Any other operation seen (read, import, discard, ...), by name. */
+    readonly other: Readonly<Record<string, number>>;
+}
+
+/** One resource of the preview: its steps folded together (a replacement may be up to three steps). */
+interface ResourceChange {
+    readonly urn: string;
+    readonly op: string;
+    readonly type: string;
+    readonly name: string;
+    readonly oldState?: Json;
+    readonly newState?: Json;
+    readonly diffReasons: string[];
+    readonly replaceReasons: string[];
+}
+
+function isObject(v: unknown): v is Json {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+    return typeof v === "string" ? v : undefined;
+}
+
+function strings(v: unknown): string[] {
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+function count(v: unknown): number {
+    return typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0;
+}
+
+/** Follows a dotted path through nested objects; undefined as soon as a step is missing. */
+function at(v: unknown, path: string): unknown {
+    let cur: unknown = v;
+    for (const key of path.split(".")) {
+        if (!isObject(cur)) return undefined;
+        cur = cur[key];
+    }
+    return cur;
+}
+
+/** A URN is urn:pulumi:<stack>::<project>::<parent types joined by $><type>::<name>. */
+export function parseUrn(urn: string): { stack?: string; project?: string; typeChain: string[]; name: string } {
+    const parts = urn.split("::");
+    if (parts.length < 4 || !parts[0].startsWith("urn:pulumi:")) return { typeChain: [], name: urn };
+    return {
+        stack: parts[0].slice("urn:pulumi:".length),
+        project: parts[1],
+        typeChain: parts[2].split("$"),
+        name: parts.slice(3).join("::"),
+    };
+}
+
+/** How a value from the preview reads in a table cell. */
+function display(v: unknown): string {
+    if (v === undefined || v === null) return CHART_DEFAULT;
+    if (v === UNKNOWN_VALUE) return UNKNOWN;
+    if (typeof v === "string") return v === "" ? '""' : v;
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    return JSON.stringify(v);
+}
+
+/** Which Kong chart a Release installs, from its `chart` input ("ingress", "kong/kong", "oci://.../ingress", "./ingress-0.24.0.tgz"). */
+export function kongChartKind(chart: unknown): "ingress" | "kong" | undefined {
+    if (typeof chart !== "string") return undefined;
+    const last = chart.replace(/\/+$/, "").split("/").pop() ?? "";
+    const base = last.replace(/\.tgz$/, "").replace(/-v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, "");
+    return base === "ingress" || base === "kong" ? base : undefined;
+}
+
+/** The part of the Helm values that configures the Kong gateway pods: `gateway` for kong/ingress, the top level for kong/kong. */
+function gatewayValues(values: Json, chart: unknown): Json {
+    const kind = kongChartKind(chart);
+    if (kind === "kong") return values;
+    if (kind === "ingress") return isObject(values.gateway) ? values.gateway : {};
+    return isObject(values.gateway) ? values.gateway : values;
+}
+
+/**
+ * Reads the Kong sizing from a Release's Helm `values`. `chart` (the Release's `chart` input) says where the
+ * gateway values live; without it, a `gateway` object means the kong/ingress chart.
+ */
+export function extractKongSizing(values: unknown, chart?: unknown): KongSizing {
+    if (!isObject(values)) {
+        const shown = values === "[secret]" ? "[secret]" : UNKNOWN;
+        return { replicas: shown, workers: shown, cpu: shown, memory: shown };
+    }
+    const g = gatewayValues(values, chart);
+    const enabled = at(g, "autoscaling.enabled");
+    const autoscaling = enabled === true || enabled === "true";
+    const replicas = autoscaling
+        ? `HPA ${rangeEnd(at(g, "autoscaling.minReplicas"))}-${rangeEnd(at(g, "autoscaling.maxReplicas"))}`
+        : display(at(g, "replicaCount"));
+    return {
+        replicas,
+        workers: display(at(g, "env.nginx_worker_processes")),
+        cpu: display(at(g, "resources.requests.cpu")),
+        memory: display(at(g, "resources.requests.memory")),
+    };
+}
+
+function rangeEnd(v: unknown): string {
+    return v === undefined || v === null ? UNKNOWN : display(v);
+}
+
+function stateValues(state: Json | undefined): unknown {
+    if (!state) return undefined;
+    const fromInputs = at(state, "inputs.values");
+    return fromInputs !== undefined ? fromInputs : at(state, "outputs.values");
+}
+
+function stateChart(state: Json | undefined): unknown {
+    if (!state) return undefined;
+    const fromInputs = at(state, "inputs.chart");
+    return fromInputs !== undefined ? fromInputs : at(state, "outputs.chart");
+}
+
+function hasWorkerSetting(values: unknown): boolean {
+    return at(values, "gateway.env.nginx_worker_processes") !== undefined || at(values, "env.nginx_worker_processes") !== undefined;
+}
+
+function isKongRelease(r: ResourceChange): boolean {
+    if (r.type !== HELM_RELEASE_TYPE) return false;
+    if (r.urn.includes(`${KONG_GATEWAY_TYPE}$${HELM_RELEASE_TYPE}`)) return true;
+    return hasWorkerSetting(stateValues(r.oldState)) || hasWorkerSetting(stateValues(r.newState));
+}
+
+/** The preview's steps folded by URN, in the order Pulumi listed them. Malformed steps are skipped. */
+function resourceChanges(preview: Json): ResourceChange[] {
+    const byUrn = new Map<string, { ops: string[]; oldState?: Json; newState?: Json; diff: string[]; replace: string[] }>();
+    const steps = Array.isArray(preview.steps) ? preview.steps : [];
+    steps.forEach((step, i) => {
+        if (!isObject(step)) return;
+        const urn = str(step.urn) ?? str(at(step, "newState.urn")) ?? str(at(step, "oldState.urn")) ?? `(step ${i + 1} without a URN)`;
+        let entry = byUrn.get(urn);
+        if (!entry) {
+            entry = { ops: [], diff: [], replace: [] };
+            byUrn.set(urn, entry);
+        }
+        entry.ops.push(str(step.op) ?? "unknown");
+        if (!entry.oldState && isObject(step.oldState)) entry.oldState = step.oldState;
+        if (!entry.newState && isObject(step.newState)) entry.newState = step.newState;
+        for (const k of strings(step.diffReasons)) if (!entry.diff.includes(k)) entry.diff.push(k);
+        for (const k of strings(step.replaceReasons)) if (!entry.replace.includes(k)) entry.replace.push(k);
+    });
+    return [...byUrn.entries()].map(([urn, e]) => {
+        const parsed = parseUrn(urn);
+        const op = e.ops.some((o) => REPLACEMENT_OPS.has(o)) ? "replace" : e.ops.find((o) => !UNCHANGING_OPS.has(o)) ?? e.ops[0];
+        const type = str(e.newState?.type) ?? str(e.oldState?.type) ?? parsed.typeChain[parsed.typeChain.length - 1] ?? "unknown";
+        return { urn, op, type, name: parsed.name, oldState: e.oldState, newState: e.newState, diffReasons: e.diff, replaceReasons: e.replace };
+    });
+}
+
+/** The Kong Helm releases in a preview (parsed `pulumi preview --json`), with their sizing before and after. */
+export function kongReleaseChanges(preview: unknown): KongReleaseChange[] {
+    if (!isObject(preview)) return [];
+    return resourceChanges(preview)
+        .filter(isKongRelease)
+        .map((r) => ({
+            urn: r.urn,
+            name: r.name,
+            op: r.op,
+            before: r.oldState && r.op !== "create" ? extractKongSizing(stateValues(r.oldState), stateChart(r.oldState)) : undefined,
+            after: r.newState && r.op !== "delete" ? extractKongSizing(stateValues(r.newState), stateChart(r.newState)) : undefined,
+        }));
+}
+
+/**
+ * Counts by operation. `changeSummary` is Pulumi's own tally (and the only one that knows how many resources
+ * are unchanged, since `same` steps are not listed by default); the steps are the fallback.
+ */
+export function countOperations(preview: unknown): OperationCounts {
+    const tally = new Map<string, number>();
+    const summary = isObject(preview) ? preview.changeSummary : undefined;
+    if (isObject(summary) && Object.values(summary).some((v) => typeof v === "number")) {
+        let replace = 0;
+        for (const [op, n] of Object.entries(summary)) {
+            if (REPLACEMENT_OPS.has(op)) replace = Math.max(replace, count(n));
+            else tally.set(op, (tally.get(op) ?? 0) + count(n));
+        }
+        tally.set("replace", replace);
+    } else if (isObject(preview)) {
+        for (const r of resourceChanges(preview)) tally.set(r.op, (tally.get(r.op) ?? 0) + 1);
+    }
+    const other: Record<string, number> = {};
+    for (const [op, n] of tally) if (!(MAIN_OPS as readonly string[]).includes(op) && n > 0) other[op] = n;
+    return {
+        create: tally.get("create") ?? 0,
+        update: tally.get("update") ?? 0,
+        replace: tally.get("replace") ?? 0,
+        delete: tally.get("delete") ?? 0,
+        same: tally.get("same") ?? 0,
+        other,
+    };
+}
+
+/** Text for a table cell or list item: no line breaks, no raw HTML, no column breaks. */
+function text(s: string): string {
+    return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\s*[\r\n]+\s*/g, " ");
+}
+
+/** A code span for a table cell. */
+function code(s: string): string {
+    return "`" + s.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/\s*[\r\n]+\s*/g, " ") + "`";
+}
+
+function beforeAfter(before: string | undefined, after: string | undefined): string {
+    return `${text(before ?? ABSENT)} → ${text(after ?? ABSENT)}`;
+}
+
+/** One row of the Kong sizing table. */
+export function kongSizingRow(r: KongReleaseChange): string {
+    const cell = (k: keyof KongSizing) => beforeAfter(r.before?.[k], r.after?.[k]);
+    return `| ${code(r.name)} | ${r.op} | ${cell("replicas")} | ${cell("workers")} | ${cell("cpu")} | ${cell("memory")} |`;
+}
+
+function diagnosticCounts(preview: Json): { errors: string[]; warnings: number } {
+    const errors: string[] = [];
+    let warnings = 0;
+    for (const d of Array.isArray(preview.diagnostics) ? preview.diagnostics : []) {
+        if (!isObject(d)) continue;
+        if (d.severity === "error") errors.push(`${str(d.prefix) ?? ""}${str(d.message) ?? ""}`.trim());
+        else if (d.severity === "warning") warnings += 1;
+    }
+    return { errors, warnings };
+}
+
+function plural(n: number, word: string): string {
+    return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function notAPreview(why: string): string {
+    return ["## Pulumi preview", "", `**Could not summarize the preview:** ${why}`, ""].join("\n");
+}
+
+/** Whether the summary describes a preview (false: the input was unreadable and the summary says why). */
+function describe(json: unknown): { markdown: string; ok: boolean } {
+    if (!isObject(json)) {
+        const got = json === null ? "null" : Array.isArray(json) ? "an array" : typeof json;
+        return { ok: false, markdown: notAPreview(`expected the JSON object printed by \`pulumi preview --json\`, got ${got}.`) };
+    }
+    if (!Array.isArray(json.steps) && !isObject(json.changeSummary)) {
+        const hint = json.diagnostics !== undefined ? ` ${plural(diagnosticCounts(json).errors.length, "error")} reported.` : "";
+        return { ok: false, markdown: notAPreview(`the JSON has neither \`steps\` nor \`changeSummary\`; is it the output of \`pulumi preview --json\`?${hint}`) };
+    }
+
+    const resources = resourceChanges(json);
+    const changed = resources.filter((r) => !UNCHANGING_OPS.has(r.op));
+    const counts = countOperations(json);
+    const changingOthers = Object.keys(counts.other).filter((op) => !UNCHANGING_OPS.has(op));
+    const { errors, warnings } = diagnosticCounts(json);
+    const anyChange = changed.length > 0 || counts.create + counts.update + counts.replace + counts.delete > 0 || changingOthers.length > 0;
+    if (!anyChange && errors.length === 0 && json.maybeCorrupt !== true) return { ok: true, markdown: NO_CHANGES + "\n" };
+
+    const lines: string[] = [];
+    const where = resources.map((r) => parseUrn(r.urn)).find((u) => u.stack !== undefined);
+    lines.push(where ? `## Pulumi preview: ${code(`${where.project}/${where.stack}`)}` : "## Pulumi preview", "");
+
+    if (json.maybeCorrupt === true) lines.push("> **Warning:** Pulumi reports that one or more resources may be corrupt.", "");
+    if (errors.length > 0 || warnings > 0) {
+        lines.push(`**Diagnostics:** ${plural(errors.length, "error")}, ${plural(warnings, "warning")}.`, "");
+        for (const e of errors.slice(0, 5)) lines.push(`- ${text(e.length > 300 ? e.slice(0, 297) + "..." : e)}`);
+        if (errors.length > 5) lines.push(`- ... and ${errors.length - 5} more`);
+        if (errors.length > 0) lines.push("");
+    }
+
+    lines.push("| Operation | Count |", "| --- | ---: |");
+    for (const op of MAIN_OPS) lines.push(`| ${op} | ${counts[op]} |`);
+    for (const [op, n] of Object.entries(counts.other)) lines.push(`| ${text(op)} | ${n} |`);
+    lines.push("");
+
+    const kong = kongReleaseChanges(json);
+    if (kong.length > 0) {
+        lines.push("### Kong sizing", "");
+        lines.push("| Release | Op | Replicas | nginx workers/pod | CPU/pod | Memory/pod |", "| --- | --- | --- | --- | --- | --- |");
+        for (const r of kong) lines.push(kongSizingRow(r));
+        lines.push("");
+    }
+
+    if (changed.length > 0) {
+        lines.push("<details>", `<summary>${plural(changed.length, "changed resource")}</summary>`, "");
+        lines.push("| Op | Type | Name | Changed properties |", "| --- | --- | --- | --- |");
+        for (const r of changed) {
+            const keys = r.op === "replace" && r.replaceReasons.length > 0 ? r.replaceReasons : r.diffReasons;
+            const shown = keys.slice(0, 8).map(code).join(", ") + (keys.length > 8 ? `, +${keys.length - 8} more` : "");
+            lines.push(`| ${text(r.op)} | ${code(r.type)} | ${code(r.name)} | ${shown} |`);
+        }
+        lines.push("", "</details>", "");
+    }
+    return { ok: true, markdown: lines.join("\n") };
+}
+
+/** The Markdown summary of a parsed `pulumi preview --json` document ("No changes." when nothing changes). */
+export function summarizePreview(json: unknown): string {
+    return describe(json).markdown;
+}
+
+/**
+ * Summarizes the text printed by `pulumi preview --json`. `ok` is false when the text is empty or not a preview
+ * (the Markdown then says so). Tolerates stray lines around the JSON object.
+ */
+export function summarizePreviewText(input: string): { markdown: string; ok: boolean } {
+    const trimmed = input.replace(/^\uFEFF/, "").trim();
+    if (trimmed === "") return { ok: false, markdown: notAPreview("the input is empty; did `pulumi preview --json` fail before printing anything?") };
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(trimmed);
+    } catch (e) {
+        const start = trimmed.search(/^\{/m);
+        const end = trimmed.lastIndexOf("}");
+        let recovered = false;
+        if (start >= 0 && end > start) {
+            try {
+                parsed = JSON.parse(trimmed.slice(start, end + 1));
+                recovered = true;
+            } catch {
+                // fall through to the report below
+            }
+        }
+        if (!recovered) return { ok: false, markdown: notAPreview(`the input is not valid JSON (${text((e as Error).message)}).`) };
+    }
+    return describe(parsed);
+}
+
+const USAGE = "usage: preview-summary [preview.json | -]\n  Reads `pulumi preview --json` output (a file, or stdin for - or no argument) and prints a Markdown summary.\n";
+
+/** The command: returns the exit code (0 summarized, 1 unreadable input, 2 usage). */
+export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+    const args = argv.filter((a) => a !== "--");
+    if (args.some((a) => a === "-h" || a === "--help")) {
+        out(USAGE);
+        return 0;
+    }
+    if (args.length > 1) {
+        err(USAGE);
+        return 2;
+    }
+    const source = args[0] ?? "-";
+    if (source === "-" && args.length === 0 && process.stdin.isTTY) {
+        err(USAGE);
+        return 2;
+    }
+    let input: string;
+    try {
+        input = fs.readFileSync(source === "-" ? 0 : source, "utf8");
+    } catch (e) {
+        const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? `${source} does not exist` : (e as Error).message;
+        out(notAPreview(`could not read the input: ${text(why)}.`));
+        err(`preview-summary: ${why}\n`);
+        return 1;
+    }
+    const { markdown, ok } = summarizePreviewText(input);
+    out(markdown.endsWith("\n") ? markdown : markdown + "\n");
+    if (!ok) err("preview-summary: the input is not `pulumi preview --json` output; the summary says why\n");
+    return ok ? 0 : 1;
+}
+
+if (require.main === module) {
+    process.exitCode = main(
+        process.argv.slice(2),
+        (s) => process.stdout.write(s),
+        (s) => process.stderr.write(s),
+    );
+}

@@ -1,0 +1,69 @@
+// Tier 3: the examples in TypeScript, Python and Go previewed through the real CLI and the
+// meshedge plugin. Needs the toolchain (built on first run by scripts/bootstrap-toolchain.sh).
+import { expect } from "chai";
+import * as path from "path";
+import { computeKongSizing } from "../../provider/src/rules/sizing";
+import { repoRoot } from "../../scripts/repo-root";
+import { Engine, localChartConfig, prepareEngine, PreviewPlan, previewProject } from "./harness";
+
+const root = repoRoot();
+const languages = ["typescript", "python", "go"] as const;
+
+describe("engine: the same stack from TypeScript, Python and Go", function () {
+    this.timeout(30 * 60 * 1000);
+    let engine: Engine;
+    const plans: Record<string, PreviewPlan> = {};
+
+    before(async () => {
+        engine = await prepareEngine();
+        for (const language of languages) {
+            plans[language] = await previewProject(engine, path.join(root, "examples", language), "engine", localChartConfig());
+        }
+    });
+
+    for (const language of languages) {
+        it(`previews the ${language} example without errors`, () => {
+            expect(plans[language].errors).to.deep.equal([]);
+            const types = [...plans[language].resources.values()].map((r) => r.type);
+            expect(types).to.include.members(["meshedge:index:EdgeStack", "meshedge:index:KongGateway", "kubernetes:helm.sh/v3:Release", "meshedge:index:GrpcService"]);
+        });
+    }
+
+    it("the three plans are identical: same child URNs, types and inputs", () => {
+        const normalize = (plan: PreviewPlan) =>
+            Object.fromEntries([...plan.resources].filter(([, r]) => r.type !== "pulumi:pulumi:Stack").sort(([a], [b]) => a.localeCompare(b)));
+        const ts = normalize(plans.typescript);
+        expect(Object.keys(ts).length).to.equal(21);
+        expect(normalize(plans.python)).to.deep.equal(ts);
+        expect(normalize(plans.go)).to.deep.equal(ts);
+    });
+
+    it("the Kong release carries the rules' sizing in every language", () => {
+        for (const language of languages) {
+            const release = [...plans[language].resources.values()].find((r) => r.type === "kubernetes:helm.sh/v3:Release" && (r.inputs.name as string) === "edge-kong")!;
+            const gateway = (release.inputs.values as any).gateway;
+            expect(gateway.env.nginx_worker_processes, language).to.equal("4");
+            expect(gateway.resources.requests, language).to.deep.equal({ cpu: "4", memory: "2048Mi" });
+            expect(gateway.replicaCount, language).to.equal(2);
+        }
+    });
+
+    it("computeKongSizing returns the same sizing to Python and Go as to TypeScript", () => {
+        const expected = computeKongSizing({ loadBalancerType: "nlb", scalingMode: "vertical", vertical: { cpu: 4, replicas: 2 } });
+        for (const language of languages) {
+            expect(plans[language].outputs.plannedSizing, language).to.deep.equal(expected);
+        }
+    });
+
+    it("a bad input from Python surfaces the same clear error as from TypeScript", async () => {
+        const fixtures = path.join(root, "tests", "engine", "fixtures");
+        const fromTs = await previewProject(engine, path.join(fixtures, "bad-input-typescript"), "bad");
+        const fromPy = await previewProject(engine, path.join(fixtures, "bad-input-python"), "bad");
+        const message = 'scalingMode = "horizontal": an NLB balances per TCP connection';
+        const find = (plan: PreviewPlan) => plan.errors.find((e) => e.includes(message));
+        expect(find(fromTs), fromTs.errors.join("\n")).to.be.a("string");
+        expect(find(fromPy), fromPy.errors.join("\n")).to.be.a("string");
+        const clean = (e: string) => e.slice(e.indexOf("invalid EdgeStack"), e.indexOf("acceptL4Imbalance: true") + 24);
+        expect(clean(find(fromPy)!)).to.equal(clean(find(fromTs)!));
+    });
+});

@@ -1,0 +1,116 @@
+// Runs the examples through the real Pulumi CLI (Automation API) with the meshedge plugin, a local
+// file backend and passphrase secrets: no cloud account, no cluster.
+import { LocalWorkspace, PulumiCommand, EngineEvent } from "@pulumi/pulumi/automation";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { buildPlugin, pluginTarball, pluginVersion } from "../../scripts/build-plugin";
+import { packNodeSdk } from "../../scripts/pack-sdk";
+import { repoRoot } from "../../scripts/repo-root";
+import { ensureToolchain, pulumiEnv, Toolchain } from "../../scripts/toolchain";
+
+const root = repoRoot();
+const versions = JSON.parse(fs.readFileSync(path.join(root, "versions.json"), "utf8"));
+export const sharedCharts = path.join(process.env.MESHEDGE_SHARED_DIR ?? path.join(root, "..", "shared"), "charts");
+
+export interface Engine {
+    readonly toolchain: Toolchain;
+    readonly pulumiHome: string;
+    readonly backendDir: string;
+    readonly env: Record<string, string>;
+    readonly command: PulumiCommand;
+}
+
+function run(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): void {
+    execFileSync(command, args, { cwd, env, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+/** Everything an engine run needs: toolchain, plugin, SDKs installed into each example, plugin cache. */
+export async function prepareEngine(): Promise<Engine> {
+    const toolchain = ensureToolchain();
+    await buildPlugin();
+    const sdkTarball = packNodeSdk();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-engine-"));
+    const pulumiHome = path.join(work, "home");
+    const backendDir = path.join(work, "state");
+    fs.mkdirSync(backendDir, { recursive: true });
+    const env = pulumiEnv(toolchain, pulumiHome);
+
+    run("pulumi", ["plugin", "install", "resource", "kubernetes", versions.pulumiKubernetes.version, "--file", path.join(toolchain.bin, "pulumi-resource-kubernetes")], root, env);
+    run("pulumi", ["plugin", "install", "resource", "meshedge", pluginVersion, "--file", pluginTarball], root, env);
+
+    // TypeScript: the packed SDK, reinstalled so a regenerated SDK is always what runs.
+    const ts = path.join(root, "examples", "typescript");
+    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], ts);
+    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--no-save", sdkTarball], ts);
+    const badTs = path.join(root, "tests", "engine", "fixtures", "bad-input-typescript", "node_modules");
+    if (!fs.existsSync(badTs)) fs.symlinkSync(path.join(ts, "node_modules"), badTs);
+
+    // Python: a virtualenv with the pinned pulumi and the SDK from sdk/python.
+    const py = path.join(root, "examples", "python");
+    const venvPython = path.join(py, "venv", "bin", "python");
+    if (!fs.existsSync(venvPython)) run("python3", ["-m", "venv", "venv"], py);
+    run(venvPython, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", "requirements.txt"], py);
+    run(venvPython, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--force-reinstall", "--no-deps", path.join(root, "sdk", "python")], py);
+
+    const envVars: Record<string, string> = {};
+    for (const [k, v] of Object.entries(env)) if (v !== undefined) envVars[k] = v;
+    envVars.PULUMI_BACKEND_URL = `file://${backendDir}`;
+    envVars.PULUMI_CONFIG_PASSPHRASE = "meshedge-engine-tests";
+    const command = await PulumiCommand.get({ root: path.dirname(toolchain.bin) });
+    return { toolchain, pulumiHome, backendDir, env: envVars, command };
+}
+
+export interface PlannedResource {
+    readonly type: string;
+    readonly inputs: Record<string, unknown>;
+}
+
+export interface PreviewPlan {
+    /** Resources by URN without the stack and project, so plans of differently named projects compare. */
+    readonly resources: Map<string, PlannedResource>;
+    readonly outputs: Record<string, unknown>;
+    readonly errors: string[];
+    readonly seconds: number;
+}
+
+/** `stack::project::type$type::name` -> `type$type::name` */
+export function projectIndependentUrn(urn: string): string {
+    return urn.split("::").slice(2).join("::");
+}
+
+/** The charts of ../shared as the examples' air-gapped chart sources. */
+export function localChartConfig(): Record<string, { value: string }> {
+    const c = versions.charts;
+    return {
+        kongChart: { value: path.join(sharedCharts, `${c.kongIngress.chart}-${c.kongIngress.version}.tgz`) },
+        istioBaseChart: { value: path.join(sharedCharts, `${c.istioBase.chart}-${c.istioBase.version}.tgz`) },
+        istiodChart: { value: path.join(sharedCharts, `${c.istiod.chart}-${c.istiod.version}.tgz`) },
+    };
+}
+
+export async function previewProject(engine: Engine, workDir: string, stackName: string, config: Record<string, { value: string }> = {}): Promise<PreviewPlan> {
+    const stack = await LocalWorkspace.createOrSelectStack(
+        { stackName, workDir },
+        { pulumiCommand: engine.command, pulumiHome: engine.pulumiHome, envVars: engine.env },
+    );
+    await stack.setAllConfig(config);
+    const resources = new Map<string, PlannedResource>();
+    const errors: string[] = [];
+    let outputs: Record<string, unknown> = {};
+    const onEvent = (event: EngineEvent) => {
+        const step = event.resourcePreEvent?.metadata;
+        if (step?.new) resources.set(projectIndependentUrn(step.urn), { type: step.type, inputs: step.new.inputs });
+        const out = event.resOutputsEvent?.metadata;
+        if (out?.type === "pulumi:pulumi:Stack" && out.new?.outputs) outputs = out.new.outputs;
+        if (event.diagnosticEvent?.severity === "error") errors.push(event.diagnosticEvent.message);
+    };
+    const started = Date.now();
+    try {
+        await stack.preview({ onEvent });
+    } catch (err) {
+        if (errors.length === 0) throw err;
+    }
+    return { resources, outputs, errors, seconds: (Date.now() - started) / 1000 };
+}
