@@ -55,6 +55,8 @@ export async function buildPlugin(): Promise<void> {
         sourcemap: false,
         legalComments: "none",
         logLevel: "warning",
+        // npm's run-script (bundled with Arborist, deferred above) resolves node-gyp only when it runs a script.
+        logOverride: { "require-resolve-not-external": "silent" },
         plugins: [deferModules(/(typescript-shim|^@npmcli\/arborist)$/)],
     });
     const launcher = path.join(pluginDir, "pulumi-resource-meshedge");
