@@ -1,0 +1,112 @@
+// The loopback control plane of scripts/local-cluster.ts: etcd + kube-apiserver +
+// kube-controller-manager, no kubelet. Not part of `npm test`; run it alone:
+//   npx tsc -p tsconfig.json && npx mocha --no-package --timeout 300000 dist/tests/cluster/localCluster.test.js
+import { expect } from "chai";
+import * as fs from "fs";
+import * as https from "https";
+import { LocalCluster, startLocalCluster } from "../../scripts/local-cluster";
+
+interface Response {
+    readonly status: number;
+    readonly body: string;
+}
+
+function request(cluster: LocalCluster, method: string, urlPath: string, body?: unknown): Promise<Response> {
+    return new Promise((resolve, reject) => {
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        const headers: Record<string, string> = { Authorization: `Bearer ${cluster.token}`, Accept: "application/json" };
+        if (payload !== undefined) headers["Content-Type"] = "application/json";
+        const req = https.request(`${cluster.server}${urlPath}`, { method, headers, rejectUnauthorized: false, timeout: 10_000 }, (res) => {
+            let text = "";
+            res.setEncoding("utf8");
+            res.on("data", (chunk: string) => (text += chunk));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on("timeout", () => req.destroy(new Error(`${method} ${urlPath}: timeout`)));
+        req.on("error", reject);
+        if (payload !== undefined) req.write(payload);
+        req.end();
+    });
+}
+
+function alive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (err) {
+        return (err as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
+function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe("local cluster (etcd + kube-apiserver + kube-controller-manager on loopback)", function () {
+    this.timeout(300_000);
+    let cluster: LocalCluster | undefined;
+    let stopped = false;
+
+    before(async function () {
+        const started = Date.now();
+        cluster = await startLocalCluster();
+        console.log(`      cluster started in ${((Date.now() - started) / 1000).toFixed(1)} s at ${cluster.server}`);
+    });
+
+    after(async function () {
+        if (cluster && !stopped) await cluster.stop();
+    });
+
+    it("answers GET /version with v1.34.4 and writes a usable kubeconfig", async function () {
+        const c = cluster!;
+        const res = await request(c, "GET", "/version");
+        expect(res.status).to.equal(200);
+        expect(JSON.parse(res.body).gitVersion).to.match(/^v1\.34\.4/);
+        const kubeconfig = fs.readFileSync(c.kubeconfigPath, "utf8");
+        expect(kubeconfig).to.contain(`server: ${c.server}`);
+        expect(kubeconfig).to.contain("insecure-skip-tls-verify: true");
+        expect(kubeconfig).to.contain(`token: ${c.token}`);
+    });
+
+    it("rejects an unknown token (authentication is on)", async function () {
+        const c = cluster!;
+        const res = await request({ ...c, token: "not-a-token" }, "GET", "/api/v1/namespaces");
+        expect(res.status).to.equal(401);
+    });
+
+    it("creates a Namespace and, once deleted, the namespace controller removes it within 60 s", async function () {
+        const c = cluster!;
+        const name = `meshedge-test-${process.pid}`;
+        const created = await request(c, "POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+        expect(created.status, created.body).to.equal(201);
+        const got = await request(c, "GET", `/api/v1/namespaces/${name}`);
+        expect(got.status).to.equal(200);
+        expect(JSON.parse(got.body).status.phase).to.equal("Active");
+
+        const deleted = await request(c, "DELETE", `/api/v1/namespaces/${name}`);
+        expect(deleted.status, deleted.body).to.be.oneOf([200, 202]);
+        const started = Date.now();
+        let last = "";
+        for (;;) {
+            const res = await request(c, "GET", `/api/v1/namespaces/${name}`);
+            if (res.status === 404) break;
+            last = res.body;
+            if (Date.now() - started > 60_000) throw new Error(`namespace ${name} still present after 60 s: ${last}`);
+            await sleep(250);
+        }
+        console.log(`      namespace gone ${((Date.now() - started) / 1000).toFixed(1)} s after DELETE`);
+    });
+
+    it("stop() leaves no etcd, kube-apiserver or kube-controller-manager process and removes its files", async function () {
+        const c = cluster!;
+        const pids = Object.entries(c.pids);
+        expect(pids.map(([name]) => name).sort()).to.deep.equal(["etcd", "kube-apiserver", "kube-controller-manager"]);
+        for (const [name, pid] of pids) expect(alive(pid), `${name} (${pid}) running before stop`).to.equal(true);
+        const started = Date.now();
+        stopped = true;
+        await c.stop();
+        console.log(`      cluster stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        for (const [name, pid] of pids) expect(alive(pid), `${name} (${pid}) still running after stop()`).to.equal(false);
+        expect(fs.existsSync(c.kubeconfigPath)).to.equal(false);
+    });
+});
