@@ -5,15 +5,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildPlugin, pluginTarball, pluginVersion } from "./build-plugin";
-import { packNodeSdk } from "./pack-sdk";
+import { installPlugins, localChartConfig, prepareTypeScriptExample } from "./prepare-examples";
 import { repoRoot } from "./repo-root";
 import { ensureToolchain, pulumiEnv } from "./toolchain";
 
 const root = repoRoot();
-const versions = JSON.parse(fs.readFileSync(path.join(root, "versions.json"), "utf8"));
 const demoDir = process.env.MESHEDGE_DEMO_DIR ?? path.join(os.homedir(), ".cache", "meshedge", "demo");
-const sharedCharts = path.join(process.env.MESHEDGE_SHARED_DIR ?? path.join(root, "..", "shared"), "charts");
 
 function step(title: string): void {
     console.error(`\n== ${title}`);
@@ -23,11 +20,7 @@ async function main(): Promise<void> {
     step("toolchain (pulumi, language hosts, kubernetes provider)");
     const toolchain = ensureToolchain();
     step("meshedge plugin and Node SDK");
-    await buildPlugin();
-    const sdkTarball = packNodeSdk();
-    const program = path.join(root, "examples", "typescript");
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: program, stdio: "inherit" });
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--no-save", sdkTarball], { cwd: program, stdio: "inherit" });
+    await prepareTypeScriptExample();
 
     const env = {
         ...pulumiEnv(toolchain, path.join(demoDir, "home")),
@@ -36,20 +29,14 @@ async function main(): Promise<void> {
     };
     fs.mkdirSync(path.join(demoDir, "state"), { recursive: true });
     const pulumi = (args: string[], stdio: "inherit" | "ignore" = "ignore") => execFileSync("pulumi", args, { cwd: root, env, stdio: ["ignore", stdio, "inherit"] });
-    pulumi(["plugin", "install", "resource", "kubernetes", versions.pulumiKubernetes.version, "--file", path.join(toolchain.bin, "pulumi-resource-kubernetes")]);
-    pulumi(["plugin", "install", "resource", "meshedge", pluginVersion, "--file", pluginTarball, "--reinstall"]);
+    installPlugins(toolchain, env);
     try {
         pulumi(["stack", "select", "dev"]);
     } catch {
         pulumi(["stack", "init", "dev"]);
     }
     // The chart repositories are unreachable offline: use the pinned charts of ../shared when present.
-    const c = versions.charts;
-    const charts: [string, { chart: string; version: string }][] = [["kongChart", c.kongIngress], ["istioBaseChart", c.istioBase], ["istiodChart", c.istiod]];
-    for (const [key, chart] of charts) {
-        const file = path.join(sharedCharts, `${chart.chart}-${chart.version}.tgz`);
-        if (fs.existsSync(file)) pulumi(["config", "set", key, file]);
-    }
+    for (const [key, { value }] of Object.entries(localChartConfig())) pulumi(["config", "set", key, value]);
 
     step("pulumi preview --diff (stack dev, local backend)");
     pulumi(["preview", "--diff", "--non-interactive"], "inherit");

@@ -8,3 +8,13 @@ export function repoRoot(from: string = __dirname): string {
         if (path.dirname(dir) === dir) throw new Error(`no versions.json above ${from}`);
     }
 }
+
+/** versions.json: every pin outside package.json. */
+export function readVersions(): any {
+    return JSON.parse(fs.readFileSync(path.join(repoRoot(), "versions.json"), "utf8"));
+}
+
+/** The shared test data (charts, CRDs) beside the clone, or $MESHEDGE_SHARED_DIR. */
+export function sharedDir(): string {
+    return process.env.MESHEDGE_SHARED_DIR ?? path.join(repoRoot(), "..", "shared");
+}

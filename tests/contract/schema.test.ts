@@ -4,12 +4,12 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { generate, generatedPath, schemaPath } from "../../scripts/gen-types";
-import { repoRoot } from "../../scripts/repo-root";
+import { readVersions, repoRoot } from "../../scripts/repo-root";
 import { MeshedgeProvider } from "../../provider/src/provider";
 
 const root = repoRoot();
 const schema = JSON.parse(fs.readFileSync(schemaPath, "utf8"));
-const versions = JSON.parse(fs.readFileSync(path.join(root, "versions.json"), "utf8"));
+const versions = readVersions();
 
 describe("schema contract", () => {
     it("the generated TypeScript types are up to date (npm run gen:types)", () => {

@@ -4,7 +4,8 @@ import { expect } from "chai";
 import * as path from "path";
 import { computeKongSizing } from "../../provider/src/rules/sizing";
 import { repoRoot } from "../../scripts/repo-root";
-import { Engine, localChartConfig, prepareEngine, PreviewPlan, previewProject } from "./harness";
+import { localChartConfig } from "../../scripts/prepare-examples";
+import { Engine, prepareEngine, PreviewPlan, previewProject } from "./harness";
 
 const root = repoRoot();
 const languages = ["typescript", "python", "go"] as const;

@@ -5,14 +5,11 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildPlugin, pluginTarball, pluginVersion } from "../../scripts/build-plugin";
-import { packNodeSdk } from "../../scripts/pack-sdk";
+import { installPlugins, prepareTypeScriptExample } from "../../scripts/prepare-examples";
 import { repoRoot } from "../../scripts/repo-root";
 import { ensureToolchain, pulumiEnv, Toolchain } from "../../scripts/toolchain";
 
 const root = repoRoot();
-const versions = JSON.parse(fs.readFileSync(path.join(root, "versions.json"), "utf8"));
-export const sharedCharts = path.join(process.env.MESHEDGE_SHARED_DIR ?? path.join(root, "..", "shared"), "charts");
 
 export interface Engine {
     readonly toolchain: Toolchain;
@@ -22,28 +19,21 @@ export interface Engine {
     readonly command: PulumiCommand;
 }
 
-function run(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): void {
-    execFileSync(command, args, { cwd, env, stdio: ["ignore", "ignore", "inherit"] });
+function run(command: string, args: string[], cwd: string): void {
+    execFileSync(command, args, { cwd, stdio: ["ignore", "ignore", "inherit"] });
 }
 
 /** Everything an engine run needs: toolchain, plugin, SDKs installed into each example, plugin cache. */
 export async function prepareEngine(): Promise<Engine> {
     const toolchain = ensureToolchain();
-    await buildPlugin();
-    const sdkTarball = packNodeSdk();
+    const ts = await prepareTypeScriptExample();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-engine-"));
     const pulumiHome = path.join(work, "home");
     const backendDir = path.join(work, "state");
     fs.mkdirSync(backendDir, { recursive: true });
     const env = pulumiEnv(toolchain, pulumiHome);
 
-    run("pulumi", ["plugin", "install", "resource", "kubernetes", versions.pulumiKubernetes.version, "--file", path.join(toolchain.bin, "pulumi-resource-kubernetes")], root, env);
-    run("pulumi", ["plugin", "install", "resource", "meshedge", pluginVersion, "--file", pluginTarball], root, env);
-
-    // TypeScript: the packed SDK, reinstalled so a regenerated SDK is always what runs.
-    const ts = path.join(root, "examples", "typescript");
-    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], ts);
-    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--no-save", sdkTarball], ts);
+    installPlugins(toolchain, env);
     const badTs = path.join(root, "tests", "engine", "fixtures", "bad-input-typescript", "node_modules");
     if (!fs.existsSync(badTs)) fs.symlinkSync(path.join(ts, "node_modules"), badTs);
 
@@ -78,16 +68,6 @@ export interface PreviewPlan {
 /** `stack::project::type$type::name` -> `type$type::name` */
 export function projectIndependentUrn(urn: string): string {
     return urn.split("::").slice(2).join("::");
-}
-
-/** The charts of ../shared as the examples' air-gapped chart sources. */
-export function localChartConfig(): Record<string, { value: string }> {
-    const c = versions.charts;
-    return {
-        kongChart: { value: path.join(sharedCharts, `${c.kongIngress.chart}-${c.kongIngress.version}.tgz`) },
-        istioBaseChart: { value: path.join(sharedCharts, `${c.istioBase.chart}-${c.istioBase.version}.tgz`) },
-        istiodChart: { value: path.join(sharedCharts, `${c.istiod.chart}-${c.istiod.version}.tgz`) },
-    };
 }
 
 export async function previewProject(engine: Engine, workDir: string, stackName: string, config: Record<string, { value: string }> = {}): Promise<PreviewPlan> {

@@ -7,9 +7,8 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { repoRoot } from "../../scripts/repo-root";
+import { sharedDir } from "../../scripts/repo-root";
 
-export const sharedDir = process.env.MESHEDGE_SHARED_DIR ?? path.join(repoRoot(), "..", "shared");
 
 /** Built-in kinds, modelled by kubernetes-models. */
 function modelModule(apiVersion: string): string | undefined {
@@ -24,10 +23,10 @@ function loadCrds(): void {
     if (crdValidators.size > 0) return;
     const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, validateFormats: false });
     const documents: unknown[] = [];
-    documents.push(...yaml.loadAll(fs.readFileSync(path.join(sharedDir, "crds", "gateway-api-standard-v1.6.1.yaml"), "utf8")));
+    documents.push(...yaml.loadAll(fs.readFileSync(path.join(sharedDir(), "crds", "gateway-api-standard-v1.6.1.yaml"), "utf8")));
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-crds-"));
     for (const [chart, dir] of [["kong-3.4.1.tgz", "kong/crds"], ["kuma-2.12.3.tgz", "kuma/crds"], ["base-1.30.3.tgz", "base/files"]]) {
-        execFileSync("tar", ["xzf", path.join(sharedDir, "charts", chart), "-C", tmp, dir]);
+        execFileSync("tar", ["xzf", path.join(sharedDir(), "charts", chart), "-C", tmp, dir]);
         const crdFiles = fs.readdirSync(path.join(tmp, dir)).filter((f) => dir !== "base/files" || f === "crd-all.gen.yaml");
         for (const file of crdFiles) documents.push(...yaml.loadAll(fs.readFileSync(path.join(tmp, dir, file), "utf8")));
     }
