@@ -57,6 +57,10 @@ function installExitHook(): void {
         }
         for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
     });
+    // Interrupted runs (Ctrl-C, CI cancellation) go through the exit hook too instead of orphaning the processes.
+    for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+        process.once(signal, () => process.exit(code));
+    }
 }
 
 async function freePort(): Promise<number> {

@@ -1,4 +1,4 @@
-// NLB + vertical scaling + Istio + two gRPC services with a rate-limit plugin.
+// NLB + vertical (or, by config, horizontal) scaling + Istio + two gRPC services with a rate-limit plugin.
 package main
 
 import (
@@ -32,14 +32,26 @@ func main() {
 		if value, err := cfg.TryBool("waitForReady"); err == nil {
 			waitForReady = &value
 		}
+		// `pulumi config set scaling horizontal` switches the gateway to an HPA of one-CPU pods; behind an
+		// NLB that needs AcceptL4Imbalance (HTTP/2 connections stay on the pod they first reached).
 		mode := meshedge.ScalingModeVertical
-		scheme := meshedge.LoadBalancerSchemeInternetFacing
 		vertical := &meshedge.VerticalScalingArgs{Cpu: 4, Replicas: pulumi.IntRef(2)}
+		var horizontal *meshedge.HorizontalScalingArgs
+		var acceptL4Imbalance *bool
+		if cfg.Get("scaling") == "horizontal" {
+			mode = meshedge.ScalingModeHorizontal
+			vertical = nil
+			horizontal = &meshedge.HorizontalScalingArgs{MinReplicas: 3, MaxReplicas: pulumi.IntRef(12)}
+			acceptL4Imbalance = pulumi.BoolRef(true)
+		}
+		scheme := meshedge.LoadBalancerSchemeInternetFacing
 
 		edge, err := meshedge.NewEdgeStack(ctx, "edge", &meshedge.EdgeStackArgs{
-			LoadBalancer: meshedge.LoadBalancerArgs{Type: meshedge.LoadBalancerTypeNlb, Scheme: &scheme},
-			ScalingMode:  &mode,
-			Vertical:     vertical,
+			LoadBalancer:      meshedge.LoadBalancerArgs{Type: meshedge.LoadBalancerTypeNlb, Scheme: &scheme},
+			ScalingMode:       &mode,
+			Vertical:          vertical,
+			Horizontal:        horizontal,
+			AcceptL4Imbalance: acceptL4Imbalance,
 			Mesh: &meshedge.MeshArgs{
 				Istio: &meshedge.IstioMeshArgs{
 					Install:     pulumi.BoolRef(true),
@@ -80,12 +92,14 @@ func main() {
 
 		ctx.Export("sizing", edge.Sizing)
 		ctx.Export("proxyService", pulumi.Sprintf("%s/%s", edge.KongNamespace, edge.ProxyServiceName))
-		nlb := meshedge.LoadBalancerTypeNlb
-		ctx.Export("plannedSizing", meshedge.ComputeKongSizingOutput(ctx, meshedge.ComputeKongSizingOutputArgs{
-			LoadBalancerType: nlb,
-			ScalingMode:      mode,
-			Vertical:         vertical,
-		}).Sizing())
+		sizingArgs := meshedge.ComputeKongSizingOutputArgs{LoadBalancerType: meshedge.LoadBalancerTypeNlb, ScalingMode: mode}
+		if horizontal != nil {
+			sizingArgs.Horizontal = horizontal
+			sizingArgs.AcceptL4Imbalance = pulumi.Bool(true)
+		} else {
+			sizingArgs.Vertical = vertical
+		}
+		ctx.Export("plannedSizing", meshedge.ComputeKongSizingOutput(ctx, sizingArgs).Sizing())
 		return nil
 	})
 }

@@ -1,4 +1,4 @@
-"""NLB + vertical scaling + Istio + two gRPC services with a rate-limit plugin."""
+"""NLB + vertical (or, by config, horizontal) scaling + Istio + two gRPC services with a rate-limit plugin."""
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_meshedge as meshedge
@@ -14,14 +14,24 @@ def chart(key: str) -> meshedge.ChartSourceArgs | None:
 
 cluster = k8s.Provider("cluster", kubeconfig=config.get("kubeconfig"))
 
+# `pulumi config set scaling horizontal` switches the gateway to an HPA of one-CPU pods; behind an
+# NLB that needs accept_l4_imbalance (HTTP/2 connections stay on the pod they first reached).
+if config.get("scaling") == "horizontal":
+    scaling = dict(
+        scaling_mode=meshedge.ScalingMode.HORIZONTAL,
+        horizontal=meshedge.HorizontalScalingArgs(min_replicas=3, max_replicas=12),
+        accept_l4_imbalance=True,
+    )
+else:
+    scaling = dict(scaling_mode=meshedge.ScalingMode.VERTICAL, vertical=meshedge.VerticalScalingArgs(cpu=4, replicas=2))
+
 edge = meshedge.EdgeStack(
     "edge",
     load_balancer=meshedge.LoadBalancerArgs(
         type=meshedge.LoadBalancerType.NLB,
         scheme=meshedge.LoadBalancerScheme.INTERNET_FACING,
     ),
-    scaling_mode=meshedge.ScalingMode.VERTICAL,
-    vertical=meshedge.VerticalScalingArgs(cpu=4, replicas=2),
+    **scaling,
     mesh=meshedge.MeshArgs(
         istio=meshedge.IstioMeshArgs(
             install=True,
@@ -60,9 +70,5 @@ pulumi.export("sizing", edge.sizing)
 pulumi.export("proxyService", pulumi.Output.concat(edge.kong_namespace, "/", edge.proxy_service_name))
 pulumi.export(
     "plannedSizing",
-    meshedge.compute_kong_sizing_output(
-        load_balancer_type=meshedge.LoadBalancerType.NLB,
-        scaling_mode=meshedge.ScalingMode.VERTICAL,
-        vertical=meshedge.VerticalScalingArgs(cpu=4, replicas=2),
-    ).sizing,
+    meshedge.compute_kong_sizing_output(load_balancer_type=meshedge.LoadBalancerType.NLB, **scaling).sizing,
 )

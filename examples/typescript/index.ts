@@ -1,4 +1,4 @@
-// NLB + vertical scaling + Istio + two gRPC services with a rate-limit plugin.
+// NLB + vertical (or, by config, horizontal) scaling + Istio + two gRPC services with a rate-limit plugin.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as meshedge from "@meshedge/pulumi";
@@ -12,12 +12,18 @@ const chart = (key: string) => {
 
 const cluster = new k8s.Provider("cluster", { kubeconfig: config.get("kubeconfig") });
 
+// `pulumi config set scaling horizontal` switches the gateway to an HPA of one-CPU pods; behind an
+// NLB that needs acceptL4Imbalance (HTTP/2 connections stay on the pod they first reached).
+const horizontal = config.get("scaling") === "horizontal";
+const scaling = horizontal
+    ? { scalingMode: meshedge.ScalingMode.Horizontal, horizontal: { minReplicas: 3, maxReplicas: 12 }, acceptL4Imbalance: true }
+    : { scalingMode: meshedge.ScalingMode.Vertical, vertical: { cpu: 4, replicas: 2 } };
+
 const edge = new meshedge.EdgeStack(
     "edge",
     {
         loadBalancer: { type: meshedge.LoadBalancerType.Nlb, scheme: meshedge.LoadBalancerScheme.InternetFacing },
-        scalingMode: meshedge.ScalingMode.Vertical,
-        vertical: { cpu: 4, replicas: 2 },
+        ...scaling,
         mesh: {
             istio: { install: true, strictMtls: true, baseChart: chart("istioBaseChart"), istiodChart: chart("istiodChart") },
         },
@@ -48,4 +54,4 @@ const edge = new meshedge.EdgeStack(
 
 export const sizing = edge.sizing;
 export const proxyService = pulumi.interpolate`${edge.kongNamespace}/${edge.proxyServiceName}`;
-export const plannedSizing = meshedge.computeKongSizingOutput({ loadBalancerType: meshedge.LoadBalancerType.Nlb, scalingMode: meshedge.ScalingMode.Vertical, vertical: { cpu: 4, replicas: 2 } }).sizing;
+export const plannedSizing = meshedge.computeKongSizingOutput({ loadBalancerType: meshedge.LoadBalancerType.Nlb, ...scaling }).sizing;

@@ -156,7 +156,7 @@ export interface EdgeStackArgs {
      */
     vertical?: inputs.VerticalScalingArgs;
     /**
-     * Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+     * Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
      */
     waitForReady?: boolean;
 }

@@ -1,5 +1,5 @@
 // The loopback control plane of scripts/local-cluster.ts: etcd + kube-apiserver +
-// kube-controller-manager, no kubelet. Not part of `npm test`; run it alone:
+// kube-controller-manager, no kubelet. Part of `npm test`; alone:
 //   npx tsc -p tsconfig.json && npx mocha --no-package --timeout 300000 dist/tests/cluster/localCluster.test.js
 import { expect } from "chai";
 import * as fs from "fs";

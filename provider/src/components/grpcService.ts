@@ -77,7 +77,7 @@ export class GrpcService extends pulumi.ComponentResource {
         const service = new cloud.Service(
             childName(name, "service"),
             {
-                metadata: { name: spec.name, namespace: spec.namespace, labels, annotations: grpcServiceAnnotations(meshKind) },
+                metadata: { name: spec.name, namespace: spec.namespace, labels, annotations: { ...grpcServiceAnnotations(meshKind), ...skipAwaitAnnotations(args.waitForReady) } },
                 spec: {
                     selector: labels,
                     ports: [{ name: "grpc", port, targetPort: port, protocol: "TCP", appProtocol: "grpc" }],
@@ -164,7 +164,7 @@ export class GrpcService extends pulumi.ComponentResource {
             new cloud.Ingress(
                 childName(name, "route"),
                 {
-                    metadata: { name: routeName, namespace: spec.namespace, annotations: grpcRouteAnnotations(pluginNames) },
+                    metadata: { name: routeName, namespace: spec.namespace, annotations: { ...grpcRouteAnnotations(pluginNames), ...skipAwaitAnnotations(args.waitForReady) } },
                     spec: {
                         ingressClassName: args.ingressClassName ?? KONG_INGRESS_CLASS_DEFAULT,
                         rules: spec.hosts?.length ? spec.hosts.map((host) => ({ host, http: { paths } })) : [{ http: { paths } }],
@@ -181,7 +181,10 @@ export class GrpcService extends pulumi.ComponentResource {
                     metadata: {
                         name: routeName,
                         namespace: spec.namespace,
-                        annotations: pluginNames.length ? { "konghq.com/plugins": pluginNames.join(",") } : undefined,
+                        annotations: {
+                            ...(pluginNames.length ? { "konghq.com/plugins": pluginNames.join(",") } : {}),
+                            ...skipAwaitAnnotations(args.waitForReady),
+                        },
                     },
                     spec: {
                         parentRefs: [{ name: args.gatewayName!, ...(args.gatewayNamespace ? { namespace: args.gatewayNamespace } : {}) }],

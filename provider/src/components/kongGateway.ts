@@ -107,7 +107,7 @@ export class KongGateway extends pulumi.ComponentResource {
                     metadata: {
                         name: plan.albIngressName,
                         namespace: plan.namespace,
-                        annotations: { ...(args.loadBalancer.annotations ?? {}), ...albIngressAnnotations(args.loadBalancer) },
+                        annotations: { ...(args.loadBalancer.annotations ?? {}), ...albIngressAnnotations(args.loadBalancer), ...skipAwaitAnnotations(args.waitForReady) },
                     },
                     spec: {
                         ingressClassName: className,

@@ -1156,7 +1156,7 @@ export interface EdgeStackArgs {
      */
     readonly loadBalancerController?: LoadBalancerControllerSettingsArgs;
     /**
-     * Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+     * Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
      */
     readonly waitForReady?: boolean;
 }
@@ -1260,7 +1260,7 @@ export interface KongGatewayArgs {
      */
     readonly values?: pulumi.Input<Record<string, any>>;
     /**
-     * Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+     * Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
      */
     readonly waitForReady?: boolean;
 }
@@ -1364,7 +1364,7 @@ export interface GrpcServiceArgs {
      */
     readonly gatewayNamespace?: string;
     /**
-     * Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+     * Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
      */
     readonly waitForReady?: boolean;
 }

@@ -73,7 +73,7 @@ type edgeStackArgs struct {
 	Services []GrpcServiceSpec `pulumi:"services"`
 	// Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical.
 	Vertical *VerticalScaling `pulumi:"vertical"`
-	// Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool `pulumi:"waitForReady"`
 }
 
@@ -101,7 +101,7 @@ type EdgeStackArgs struct {
 	Services []GrpcServiceSpecInput
 	// Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical.
 	Vertical *VerticalScalingArgs
-	// Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool
 }
 

@@ -55,7 +55,7 @@ type grpcServiceArgs struct {
 	MeshKind *MeshKind `pulumi:"meshKind"`
 	// The service.
 	Service GrpcServiceSpec `pulumi:"service"`
-	// Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool `pulumi:"waitForReady"`
 }
 
@@ -73,7 +73,7 @@ type GrpcServiceArgs struct {
 	MeshKind *MeshKind
 	// The service.
 	Service GrpcServiceSpecArgs
-	// Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool
 }
 

@@ -77,7 +77,7 @@ type kongGatewayArgs struct {
 	Values map[string]interface{} `pulumi:"values"`
 	// Vertical sizing.
 	Vertical *VerticalScaling `pulumi:"vertical"`
-	// Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool `pulumi:"waitForReady"`
 }
 
@@ -111,7 +111,7 @@ type KongGatewayArgs struct {
 	Values pulumi.MapInput
 	// Vertical sizing.
 	Vertical *VerticalScalingArgs
-	// Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool
 }
 

@@ -47,7 +47,7 @@ class EdgeStackArgs:
         :param 'ScalingMode' scaling_mode: Default `auto`: vertical behind an NLB, horizontal behind an ALB.
         :param Sequence[pulumi.Input['GrpcServiceSpecArgs']] services: The gRPC services behind Kong.
         :param 'VerticalScalingArgs' vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical.
-        :param _builtins.bool wait_for_ready: Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+        :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         pulumi.set(__self__, "load_balancer", load_balancer)
         if accept_l4_imbalance is not None:
@@ -209,7 +209,7 @@ class EdgeStackArgs:
     @pulumi.getter(name="waitForReady")
     def wait_for_ready(self) -> Optional[_builtins.bool]:
         """
-        Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+        Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         return pulumi.get(self, "wait_for_ready")
 
@@ -253,7 +253,7 @@ class EdgeStack(pulumi.ComponentResource):
         :param 'ScalingMode' scaling_mode: Default `auto`: vertical behind an NLB, horizontal behind an ALB.
         :param Sequence[pulumi.Input[Union['GrpcServiceSpecArgs', 'GrpcServiceSpecArgsDict']]] services: The gRPC services behind Kong.
         :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical.
-        :param _builtins.bool wait_for_ready: Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+        :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         ...
     @overload

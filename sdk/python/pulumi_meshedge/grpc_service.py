@@ -36,7 +36,7 @@ class GrpcServiceArgs:
         :param _builtins.str ingress_class_name: Kong's IngressClass. Default `kong`.
         :param _builtins.bool kuma_multi_zone: Route through an ExternalName Service to the `.mesh` address. Default false.
         :param 'MeshKind' mesh_kind: Mesh of the service's namespace. Default `none`.
-        :param _builtins.bool wait_for_ready: Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+        :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         pulumi.set(__self__, "service", service)
         if gateway_name is not None:
@@ -128,7 +128,7 @@ class GrpcServiceArgs:
     @pulumi.getter(name="waitForReady")
     def wait_for_ready(self) -> Optional[_builtins.bool]:
         """
-        Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+        Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         return pulumi.get(self, "wait_for_ready")
 
@@ -162,7 +162,7 @@ class GrpcService(pulumi.ComponentResource):
         :param _builtins.bool kuma_multi_zone: Route through an ExternalName Service to the `.mesh` address. Default false.
         :param 'MeshKind' mesh_kind: Mesh of the service's namespace. Default `none`.
         :param Union['GrpcServiceSpecArgs', 'GrpcServiceSpecArgsDict'] service: The service.
-        :param _builtins.bool wait_for_ready: Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+        :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         ...
     @overload

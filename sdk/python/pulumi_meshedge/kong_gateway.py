@@ -53,7 +53,7 @@ class KongGatewayArgs:
         :param 'ScalingMode' scaling_mode: Default `auto`.
         :param pulumi.Input[Mapping[str, Any]] values: Helm values deep-merged under the typed fields.
         :param 'VerticalScalingArgs' vertical: Vertical sizing.
-        :param _builtins.bool wait_for_ready: Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+        :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         pulumi.set(__self__, "load_balancer", load_balancer)
         pulumi.set(__self__, "namespace", namespace)
@@ -256,7 +256,7 @@ class KongGatewayArgs:
     @pulumi.getter(name="waitForReady")
     def wait_for_ready(self) -> Optional[_builtins.bool]:
         """
-        Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+        Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         return pulumi.get(self, "wait_for_ready")
 
@@ -306,7 +306,7 @@ class KongGateway(pulumi.ComponentResource):
         :param 'ScalingMode' scaling_mode: Default `auto`.
         :param pulumi.Input[Mapping[str, Any]] values: Helm values deep-merged under the typed fields.
         :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing.
-        :param _builtins.bool wait_for_ready: Wait for Kong's Helm release and the services' Deployments to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
+        :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         ...
     @overload
