@@ -28,6 +28,9 @@ export const GRPC_PORT_DEFAULT = 50051;
 export const GRPC_REPLICAS_DEFAULT = 2;
 export const SSL_POLICY_DEFAULT = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 export const KUMA_MESH_DEFAULT = "default";
+/** Where the mesh control planes are installed (the charts' documented namespaces). */
+export const ISTIO_SYSTEM_NAMESPACE = "istio-system";
+export const KUMA_SYSTEM_NAMESPACE = "kuma-system";
 
 /** Kong gateway container ports (chart defaults). */
 export const KONG_PORTS = { proxyHttp: 8000, proxyTls: 8443, status: 8100, proxyServiceHttp: 80, proxyServiceTls: 443 } as const;

@@ -1,6 +1,6 @@
 import * as cloud from "../cloud";
 import * as pulumi from "@pulumi/pulumi";
-import { KUMA_MESH_DEFAULT, pinnedCharts } from "../defaults";
+import { ISTIO_SYSTEM_NAMESPACE, KUMA_MESH_DEFAULT, KUMA_SYSTEM_NAMESPACE, pinnedCharts } from "../defaults";
 import type { IstioMesh, KumaMesh } from "../generated/schema-types";
 import { resolveChart, ResolvedChart } from "../rules/chartSource";
 import { childName } from "../rules/names";
@@ -8,40 +8,54 @@ import { childName } from "../rules/names";
 function release(name: string, releaseName: string, namespace: string, chart: ResolvedChart, values: Record<string, unknown>, skipAwait: boolean, opts: pulumi.CustomResourceOptions) {
     return new cloud.Release(
         name,
-        { name: releaseName, namespace, createNamespace: true, chart: chart.chart, version: chart.version, repositoryOpts: chart.repositoryOpts, values, skipAwait },
+        { name: releaseName, namespace, chart: chart.chart, version: chart.version, repositoryOpts: chart.repositoryOpts, values, skipAwait },
         opts,
     );
 }
 
+/** The control plane's namespace as a stack resource: Helm's createNamespace would outlive `pulumi destroy`. */
+function systemNamespace(name: string, namespace: string, opts: pulumi.CustomResourceOptions): cloud.Namespace {
+    return new cloud.Namespace(name, { metadata: { name: namespace } }, opts);
+}
+
 /** Istio from its charts: base (CRDs) before istiod (control plane and injector). */
 export function installIstio(parentName: string, istio: IstioMesh, skipAwait: boolean, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
-    const base = release(childName(parentName, "istio-base"), "istio-base", "istio-system", resolveChart(pinnedCharts.istioBase, istio.baseChart), {}, skipAwait, opts);
+    const namespace = systemNamespace(childName(parentName, "istio-system"), ISTIO_SYSTEM_NAMESPACE, opts);
+    const base = release(
+        childName(parentName, "istio-base"),
+        "istio-base",
+        ISTIO_SYSTEM_NAMESPACE,
+        resolveChart(pinnedCharts.istioBase, istio.baseChart),
+        {},
+        skipAwait,
+        { ...opts, dependsOn: [namespace] },
+    );
     const istiod = release(
         childName(parentName, "istiod"),
         "istiod",
-        "istio-system",
+        ISTIO_SYSTEM_NAMESPACE,
         resolveChart(pinnedCharts.istiod, istio.istiodChart),
         istio.revision ? { revision: istio.revision } : {},
         skipAwait,
         { ...opts, dependsOn: [base] },
     );
-    return [base, istiod];
+    return [namespace, base, istiod];
 }
 
 /** Kuma from its chart; the stack owns the Mesh, so the control plane must not create one of the same name. */
 export function installKuma(parentName: string, kuma: KumaMesh, skipAwait: boolean, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
     const skipMeshCreation = (kuma.meshName ?? KUMA_MESH_DEFAULT) === KUMA_MESH_DEFAULT;
-    return [
-        release(
-            childName(parentName, "kuma"),
-            "kuma",
-            "kuma-system",
-            resolveChart(pinnedCharts.kuma, kuma.chart),
-            { controlPlane: { defaults: { skipMeshCreation } } },
-            skipAwait,
-            opts,
-        ),
-    ];
+    const namespace = systemNamespace(childName(parentName, "kuma-system"), KUMA_SYSTEM_NAMESPACE, opts);
+    const controlPlane = release(
+        childName(parentName, "kuma"),
+        "kuma",
+        KUMA_SYSTEM_NAMESPACE,
+        resolveChart(pinnedCharts.kuma, kuma.chart),
+        { controlPlane: { defaults: { skipMeshCreation } } },
+        skipAwait,
+        { ...opts, dependsOn: [namespace] },
+    );
+    return [namespace, controlPlane];
 }
 
 /**
@@ -59,7 +73,7 @@ export function kumaMeshPolicies(parentName: string, kuma: KumaMesh, opts: pulum
             {
                 apiVersion: "kuma.io/v1alpha1",
                 kind: "MeshTrafficPermission",
-                metadata: { name: childName(meshName, "allow-all"), namespace: "kuma-system", labels: { "kuma.io/mesh": meshName } },
+                metadata: { name: childName(meshName, "allow-all"), namespace: KUMA_SYSTEM_NAMESPACE, labels: { "kuma.io/mesh": meshName } },
                 spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] },
             },
             opts,
