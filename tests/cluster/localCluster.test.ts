@@ -3,31 +3,8 @@
 //   npx tsc -p tsconfig.json && npx mocha --no-package --timeout 300000 dist/tests/cluster/localCluster.test.js
 import { expect } from "chai";
 import * as fs from "fs";
-import * as https from "https";
 import { LocalCluster, startLocalCluster } from "../../scripts/local-cluster";
-
-interface Response {
-    readonly status: number;
-    readonly body: string;
-}
-
-function request(cluster: LocalCluster, method: string, urlPath: string, body?: unknown): Promise<Response> {
-    return new Promise((resolve, reject) => {
-        const payload = body === undefined ? undefined : JSON.stringify(body);
-        const headers: Record<string, string> = { Authorization: `Bearer ${cluster.token}`, Accept: "application/json" };
-        if (payload !== undefined) headers["Content-Type"] = "application/json";
-        const req = https.request(`${cluster.server}${urlPath}`, { method, headers, rejectUnauthorized: false, timeout: 10_000 }, (res) => {
-            let text = "";
-            res.setEncoding("utf8");
-            res.on("data", (chunk: string) => (text += chunk));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-        });
-        req.on("timeout", () => req.destroy(new Error(`${method} ${urlPath}: timeout`)));
-        req.on("error", reject);
-        if (payload !== undefined) req.write(payload);
-        req.end();
-    });
-}
+import { KubeClient } from "../support/kube";
 
 function alive(pid: number): boolean {
     try {
@@ -59,7 +36,7 @@ describe("local cluster (etcd + kube-apiserver + kube-controller-manager on loop
 
     it("answers GET /version with v1.34.4 and writes a usable kubeconfig", async function () {
         const c = cluster!;
-        const res = await request(c, "GET", "/version");
+        const res = await new KubeClient(c).request("GET", "/version");
         expect(res.status).to.equal(200);
         expect(JSON.parse(res.body).gitVersion).to.match(/^v1\.34\.4/);
         const kubeconfig = fs.readFileSync(c.kubeconfigPath, "utf8");
@@ -70,25 +47,25 @@ describe("local cluster (etcd + kube-apiserver + kube-controller-manager on loop
 
     it("rejects an unknown token (authentication is on)", async function () {
         const c = cluster!;
-        const res = await request({ ...c, token: "not-a-token" }, "GET", "/api/v1/namespaces");
+        const res = await new KubeClient({ server: c.server, token: "not-a-token" }).request("GET", "/api/v1/namespaces");
         expect(res.status).to.equal(401);
     });
 
     it("creates a Namespace and, once deleted, the namespace controller removes it within 60 s", async function () {
         const c = cluster!;
         const name = `meshedge-test-${process.pid}`;
-        const created = await request(c, "POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+        const created = await new KubeClient(c).request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
         expect(created.status, created.body).to.equal(201);
-        const got = await request(c, "GET", `/api/v1/namespaces/${name}`);
+        const got = await new KubeClient(c).request("GET", `/api/v1/namespaces/${name}`);
         expect(got.status).to.equal(200);
         expect(JSON.parse(got.body).status.phase).to.equal("Active");
 
-        const deleted = await request(c, "DELETE", `/api/v1/namespaces/${name}`);
+        const deleted = await new KubeClient(c).request("DELETE", `/api/v1/namespaces/${name}`);
         expect(deleted.status, deleted.body).to.be.oneOf([200, 202]);
         const started = Date.now();
         let last = "";
         for (;;) {
-            const res = await request(c, "GET", `/api/v1/namespaces/${name}`);
+            const res = await new KubeClient(c).request("GET", `/api/v1/namespaces/${name}`);
             if (res.status === 404) break;
             last = res.body;
             if (Date.now() - started > 60_000) throw new Error(`namespace ${name} still present after 60 s: ${last}`);

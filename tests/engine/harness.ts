@@ -1,6 +1,6 @@
 // Runs the examples through the real Pulumi CLI (Automation API) with the meshedge plugin, a local
 // file backend and passphrase secrets: no cloud account, no cluster.
-import { LocalWorkspace, PulumiCommand, EngineEvent } from "@pulumi/pulumi/automation";
+import { ConfigMap, EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -23,8 +23,15 @@ function run(command: string, args: string[], cwd: string): void {
     execFileSync(command, args, { cwd, stdio: ["ignore", "ignore", "inherit"] });
 }
 
-/** Everything an engine run needs: toolchain, plugin, SDKs installed into each example, plugin cache. */
-export async function prepareEngine(): Promise<Engine> {
+let prepared: Promise<Engine> | undefined;
+
+/** Everything an engine run needs: toolchain, plugin, SDKs installed into each example, plugin cache (once per test run). */
+export function prepareEngine(): Promise<Engine> {
+    prepared ??= prepare();
+    return prepared;
+}
+
+async function prepare(): Promise<Engine> {
     const toolchain = ensureToolchain();
     const ts = await prepareTypeScriptExample();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-engine-"));
@@ -70,12 +77,18 @@ export function projectIndependentUrn(urn: string): string {
     return urn.split("::").slice(2).join("::");
 }
 
-export async function previewProject(engine: Engine, workDir: string, stackName: string, config: Record<string, { value: string }> = {}): Promise<PreviewPlan> {
+/** The stack `stackName` of the project in workDir on the engine's backend, with config set. */
+export async function selectStack(engine: Engine, workDir: string, stackName: string, config: ConfigMap = {}): Promise<Stack> {
     const stack = await LocalWorkspace.createOrSelectStack(
         { stackName, workDir },
         { pulumiCommand: engine.command, pulumiHome: engine.pulumiHome, envVars: engine.env },
     );
     await stack.setAllConfig(config);
+    return stack;
+}
+
+export async function previewProject(engine: Engine, workDir: string, stackName: string, config: ConfigMap = {}): Promise<PreviewPlan> {
+    const stack = await selectStack(engine, workDir, stackName, config);
     const resources = new Map<string, PlannedResource>();
     const errors: string[] = [];
     let outputs: Record<string, unknown> = {};

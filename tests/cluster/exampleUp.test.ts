@@ -1,0 +1,258 @@
+// Tier 4: each example (TypeScript, Python, Go) goes through `pulumi up` against a real API server
+// (scripts/local-cluster.ts) with the real charts of ../shared, then is read back, previewed and
+// refreshed for spurious diffs, switched from vertical to horizontal, and destroyed.
+// There is no kubelet: pods never run, so the examples get `waitForReady: false`.
+import { Stack } from "@pulumi/pulumi/automation";
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { LocalCluster, startLocalCluster } from "../../scripts/local-cluster";
+import { localChartConfig } from "../../scripts/prepare-examples";
+import { kongReleaseChanges, NO_CHANGES, summarizePreview } from "../../scripts/preview-summary";
+import { repoRoot } from "../../scripts/repo-root";
+import { Engine, prepareEngine, selectStack } from "../engine/harness";
+import { KubeClient, KubeObject, missingFrom, quantity } from "../support/kube";
+
+const languages = ["typescript", "python", "go"] as const;
+const STACK = "cluster";
+const KONG_RELEASE = "edge-kong";
+const GATEWAY = "/apis/apps/v1/namespaces/kong/deployments/edge-kong-gateway";
+const GATEWAY_HPA = "/apis/autoscaling/v2/namespaces/kong/horizontalpodautoscalers/edge-kong-gateway";
+/** Our namespaces; kube-system, default, kube-public and kube-node-lease belong to the cluster. */
+const STACK_NAMESPACES = ["apps", "kong", "istio-system"];
+
+interface StateResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly inputs: Record<string, any>;
+    readonly outputs: Record<string, any>;
+}
+
+function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `check` returns a value (not undefined) or the deadline passes. */
+async function eventually<T>(what: string, seconds: number, check: () => Promise<T | undefined>): Promise<T> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+        const value = await check();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
+        await sleep(500);
+    }
+}
+
+async function stateResources(stack: Stack): Promise<StateResource[]> {
+    return ((await stack.exportStack()).deployment.resources ?? []) as StateResource[];
+}
+
+function kongRelease(resources: StateResource[]): StateResource {
+    const found = resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === KONG_RELEASE);
+    if (!found) throw new Error(`no Helm release ${KONG_RELEASE} in the stack state`);
+    return found;
+}
+
+function container(deployment: KubeObject, name: string): KubeObject {
+    const found = deployment.spec.template.spec.containers.find((c: KubeObject) => c.name === name);
+    if (!found) throw new Error(`${deployment.metadata.name} has no container ${name}`);
+    return found;
+}
+
+function envValue(c: KubeObject, name: string): string | undefined {
+    return c.env?.find((e: KubeObject) => e.name === name)?.value;
+}
+
+/** Keys the chart adds on top of what the component asked for (reported, not failed: chart defaults). */
+function chartAdditions(computed: Record<string, string> | undefined, rendered: Record<string, string> | undefined): string[] {
+    return Object.keys(rendered ?? {}).filter((k) => !(k in (computed ?? {})));
+}
+
+for (const language of languages) {
+    describe(`cluster: the ${language} example through up, preview, refresh, change and destroy`, function () {
+        this.timeout(20 * 60 * 1000);
+        const workDir = path.join(repoRoot(), "examples", language);
+        let engine: Engine;
+        let cluster: LocalCluster;
+        let kube: KubeClient;
+        let stack: Stack;
+        let created = 0;
+
+        /** `pulumi preview --json` through the CLI: the document the PR summary reads. */
+        const previewJson = (): any =>
+            JSON.parse(execFileSync("pulumi", ["preview", "--json", "--stack", STACK, "--non-interactive"], { cwd: workDir, env: engine.env, encoding: "utf8", maxBuffer: 64 << 20 }));
+
+        before(async function () {
+            engine = await prepareEngine();
+            cluster = await startLocalCluster();
+            kube = new KubeClient(cluster);
+            stack = await selectStack(engine, workDir, STACK, {
+                ...localChartConfig(),
+                kubeconfig: { value: fs.readFileSync(cluster.kubeconfigPath, "utf8"), secret: true },
+                waitForReady: { value: "false" },
+                scaling: { value: "vertical" },
+            });
+            const started = Date.now();
+            const result = await stack.up();
+            created = result.summary.resourceChanges?.create ?? 0;
+            console.log(`      ${language}: up created ${created} resources in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        });
+
+        after(async function () {
+            if (stack) await stack.workspace.removeStack(STACK, { force: true }).catch(() => undefined);
+            if (cluster) await cluster.stop();
+        });
+
+        it("creates every resource of the stack", async () => {
+            const resources = await stateResources(stack);
+            // Default providers are state, not resources of the program; the explicit `cluster` provider is one.
+            const programResources = resources.filter((r) => !/^pulumi:providers:.*::default(_[0-9_]+)?$/.test(`${r.type}::${r.urn.split("::").pop()}`));
+            expect(created).to.equal(programResources.length);
+            expect(programResources.map((r) => r.type)).to.include.members(["pulumi:pulumi:Stack", "pulumi:providers:kubernetes", "meshedge:index:EdgeStack"]);
+        });
+
+        it("every object the component created directly is in the API server as it was sent", async () => {
+            const resources = (await stateResources(stack)).filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh"));
+            expect(resources.length).to.be.greaterThan(10);
+            for (const r of resources) {
+                const live = await kube.must(await kube.objectPath(r.outputs.apiVersion, r.outputs.kind, r.outputs.metadata.name, r.outputs.metadata.namespace));
+                expect(missingFrom(r.inputs, live), r.urn).to.deep.equal([]);
+            }
+        });
+
+        it("labels the service and Kong namespaces for Istio injection, and not istio-system", async () => {
+            for (const ns of ["apps", "kong"]) {
+                expect((await kube.must(`/api/v1/namespaces/${ns}`)).metadata.labels, ns).to.include({ "istio-injection": "enabled" });
+            }
+            expect((await kube.must("/api/v1/namespaces/istio-system")).metadata.labels).not.to.have.property("istio-injection");
+        });
+
+        it("the chart renders the Kong gateway exactly as sized: 2 replicas x 4 workers, 4 CPU and 2048 MiB per pod", async () => {
+            const values = kongRelease(await stateResources(stack)).inputs.values;
+            expect(values.gateway.env.nginx_worker_processes).to.equal("4");
+            const gateway = await kube.must(GATEWAY);
+            const proxy = container(gateway, "proxy");
+            expect(envValue(proxy, "KONG_NGINX_WORKER_PROCESSES")).to.equal(values.gateway.env.nginx_worker_processes);
+            expect(gateway.spec.replicas).to.equal(values.gateway.replicaCount).and.to.equal(2);
+            expect(missingFrom(values.gateway.resources, proxy.resources)).to.deep.equal([]);
+            expect(quantity(proxy.resources.limits.cpu)).to.equal(4);
+            expect(quantity(proxy.resources.limits.memory)).to.equal(2048 * 2 ** 20);
+            expect(await kube.get(GATEWAY_HPA)).to.equal(undefined);
+            const pdb = await kube.must("/apis/policy/v1/namespaces/kong/poddisruptionbudgets/edge-kong-gateway");
+            expect(pdb.spec.maxUnavailable).to.equal(values.gateway.podDisruptionBudget.maxUnavailable);
+        });
+
+        it("the gateway and controller pods carry the mesh annotations the rules set", async () => {
+            const values = kongRelease(await stateResources(stack)).inputs.values;
+            const gateway = await kube.must(GATEWAY);
+            const controller = await kube.must("/apis/apps/v1/namespaces/kong/deployments/edge-kong-controller");
+            const gatewayAnnotations = gateway.spec.template.metadata.annotations;
+            const controllerAnnotations = controller.spec.template.metadata.annotations;
+            expect(gatewayAnnotations).to.include({ "traffic.sidecar.istio.io/includeInboundPorts": "" });
+            expect(controllerAnnotations).to.include({ "traffic.sidecar.istio.io/excludeOutboundPorts": "8444" });
+            expect(missingFrom(values.gateway.podAnnotations, gatewayAnnotations)).to.deep.equal([]);
+            expect(missingFrom(values.controller.podAnnotations, controllerAnnotations)).to.deep.equal([]);
+            console.log(`      chart-added gateway pod annotations: ${chartAdditions(values.gateway.podAnnotations, gatewayAnnotations).join(", ")}`);
+            console.log(`      chart-added controller pod annotations: ${chartAdditions(values.controller.podAnnotations, controllerAnnotations).join(", ")}`);
+        });
+
+        it("the proxy Service is an NLB-annotated LoadBalancer", async () => {
+            const values = kongRelease(await stateResources(stack)).inputs.values;
+            const service = await kube.must("/api/v1/namespaces/kong/services/edge-kong-gateway-proxy");
+            expect(service.spec.type).to.equal("LoadBalancer");
+            expect(service.metadata.annotations).to.include({
+                "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            });
+            expect(missingFrom(values.gateway.proxy.annotations, service.metadata.annotations)).to.deep.equal([]);
+        });
+
+        it("the gRPC Services, routes, rate-limit plugins and STRICT mTLS are in place", async () => {
+            for (const name of ["greeter", "orders"]) {
+                const service = await kube.must(`/api/v1/namespaces/apps/services/${name}`);
+                expect(service.metadata.annotations, name).to.include({ "konghq.com/protocol": "grpc", "ingress.kubernetes.io/service-upstream": "true" });
+                expect(service.spec.ports[0].appProtocol).to.equal("grpc");
+                const route = await kube.must(`/apis/networking.k8s.io/v1/namespaces/apps/ingresses/${name}`);
+                expect(route.spec.ingressClassName).to.equal("kong");
+                expect(route.metadata.annotations, name).to.include({ "konghq.com/protocols": "grpc,grpcs", "konghq.com/plugins": `${name}-rate-limiting` });
+            }
+            const greeterPlugin = await kube.must("/apis/configuration.konghq.com/v1/namespaces/apps/kongplugins/greeter-rate-limiting");
+            expect(greeterPlugin.plugin).to.equal("rate-limiting");
+            expect(greeterPlugin.config).to.include({ second: 50, minute: 1000 });
+            const peer = await kube.must("/apis/security.istio.io/v1/namespaces/apps/peerauthentications/default");
+            expect(peer.spec).to.deep.equal({ mtls: { mode: "STRICT" } });
+            expect(await kube.list("/apis/security.istio.io/v1/namespaces/kong/peerauthentications")).to.deep.equal([]);
+            const greeter = await kube.must("/apis/apps/v1/namespaces/apps/deployments/greeter");
+            expect(container(greeter, "greeter").readinessProbe.grpc.port).to.equal(50051);
+        });
+
+        it("Helm recorded the Kong, istio-base and istiod releases as deployed", async () => {
+            for (const [ns, release] of [["kong", KONG_RELEASE], ["istio-system", "istio-base"], ["istio-system", "istiod"]]) {
+                const secrets = await kube.list(`/api/v1/namespaces/${ns}/secrets?labelSelector=owner%3Dhelm,name%3D${release}`);
+                expect(secrets.map((s) => s.metadata.labels.status), release).to.deep.equal(["deployed"]);
+            }
+        });
+
+        it("a second preview and a refresh report no changes", async () => {
+            const onlySame = (summary: Record<string, number> | undefined) => Object.keys(summary ?? {}).filter((op) => op !== "same");
+            expect(onlySame((await stack.preview()).changeSummary), "preview").to.deep.equal([]);
+            expect(onlySame((await stack.refresh()).summary.resourceChanges), "refresh").to.deep.equal([]);
+            const recorded = previewJson();
+            expect(summarizePreview(recorded)).to.equal(NO_CHANGES + "\n");
+        });
+
+        it("switching to horizontal previews one update, of the Kong release, and the PR summary shows the sizing change", async () => {
+            await stack.setConfig("scaling", { value: "horizontal" });
+            const recorded = previewJson();
+            const changed = (recorded.steps as any[]).filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn.split("::").pop()}`);
+            expect(changed).to.deep.equal([`update ${KONG_RELEASE}`]);
+            const [kong] = kongReleaseChanges(recorded);
+            expect(kong.before).to.deep.equal({ replicas: "2", workers: "4", cpu: "4", memory: "2048Mi" });
+            expect(kong.after).to.deep.equal({ replicas: "HPA 3-12", workers: "1", cpu: "1", memory: "512Mi" });
+            const markdown = summarizePreview(recorded);
+            expect(markdown).to.contain("| update | 1 |").and.to.contain("### Kong sizing");
+        });
+
+        it("up applies it: an HPA of 3-12 one-worker pods, which raises the gateway to its minimum", async () => {
+            const result = await stack.up();
+            expect(result.summary.resourceChanges).to.deep.equal({ update: 1, same: created - 1 });
+            const hpa = await kube.must(GATEWAY_HPA);
+            expect(hpa.spec).to.deep.include({ minReplicas: 3, maxReplicas: 12 });
+            expect(hpa.spec.metrics[0].resource.target.averageUtilization).to.equal(70);
+            const proxy = container(await kube.must(GATEWAY), "proxy");
+            expect(envValue(proxy, "KONG_NGINX_WORKER_PROCESSES")).to.equal("1");
+            expect(quantity(proxy.resources.requests.cpu)).to.equal(1);
+            expect(quantity(proxy.resources.requests.memory)).to.equal(512 * 2 ** 20);
+            // Helm drops `replicas` once the chart hands it to the HPA, so Kubernetes resets it to 1 until
+            // the HPA controller (kube-controller-manager) raises it to minReplicas.
+            const replicas = await eventually("gateway replicas raised to the HPA minimum", 90, async () => {
+                const r = (await kube.must(GATEWAY)).spec.replicas;
+                return r === 3 ? r : undefined;
+            });
+            expect(replicas).to.equal(3);
+            const onlySame = Object.keys((await stack.preview()).changeSummary ?? {}).filter((op) => op !== "same");
+            expect(onlySame, "preview after the change").to.deep.equal([]);
+        });
+
+        it("destroy removes everything but the CRDs Helm keeps by design", async () => {
+            const result = await stack.destroy();
+            expect(result.summary.resourceChanges).to.deep.equal({ delete: created });
+            await eventually("stack namespaces gone", 120, async () => {
+                const names = (await kube.list("/api/v1/namespaces")).map((n) => n.metadata.name);
+                return STACK_NAMESPACES.some((ns) => names.includes(ns)) ? undefined : true;
+            });
+            for (const kind of ["/apis/apps/v1/deployments", "/apis/autoscaling/v2/horizontalpodautoscalers", "/apis/policy/v1/poddisruptionbudgets", "/apis/networking.k8s.io/v1/ingresses"]) {
+                expect(await kube.list(kind), kind).to.deep.equal([]);
+            }
+            expect((await kube.list("/api/v1/services")).map((s) => `${s.metadata.namespace}/${s.metadata.name}`)).to.deep.equal(["default/kubernetes"]);
+            expect(await kube.list("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations")).to.deep.equal([]);
+            expect(await kube.list("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations")).to.deep.equal([]);
+            const clusterRoles = (await kube.list("/apis/rbac.authorization.k8s.io/v1/clusterroles")).map((r) => r.metadata.name);
+            expect(clusterRoles.filter((n) => !n.startsWith("system:"))).to.have.members(["admin", "cluster-admin", "edit", "view"]);
+            const crdGroups = new Set((await kube.list("/apis/apiextensions.k8s.io/v1/customresourcedefinitions")).map((c) => c.spec.group as string));
+            for (const group of crdGroups) expect(group).to.match(/(^|\.)(konghq\.com|istio\.io)$/);
+        });
+    });
+}
