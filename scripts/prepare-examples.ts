@@ -27,7 +27,12 @@ export function installPlugins(toolchain: Toolchain, env: NodeJS.ProcessEnv): vo
     install(["meshedge", pluginVersion, "--file", pluginTarball, "--reinstall"]);
 }
 
-/** The examples' chart-source config pointing at the pinned charts of ../shared (chart repositories are unreachable offline); only files that exist. */
+/** The pinned chart's file in ../shared/charts (chart repositories are unreachable offline). */
+export function sharedChartPath(chart: { chart: string; version: string }): string {
+    return path.join(sharedDir(), "charts", `${chart.chart}-${chart.version}.tgz`);
+}
+
+/** The examples' chart-source config pointing at the pinned charts of ../shared; only files that exist. */
 export function localChartConfig(): Record<string, { value: string }> {
     const charts = readVersions().charts;
     const byKey: [string, { chart: string; version: string }][] = [
@@ -37,7 +42,7 @@ export function localChartConfig(): Record<string, { value: string }> {
     ];
     const config: Record<string, { value: string }> = {};
     for (const [key, chart] of byKey) {
-        const file = path.join(sharedDir(), "charts", `${chart.chart}-${chart.version}.tgz`);
+        const file = sharedChartPath(chart);
         if (fs.existsSync(file)) config[key] = { value: file };
     }
     return config;

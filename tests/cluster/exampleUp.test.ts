@@ -12,7 +12,8 @@ import { localChartConfig } from "../../scripts/prepare-examples";
 import { kongReleaseChanges, NO_CHANGES, summarizePreview } from "../../scripts/preview-summary";
 import { repoRoot } from "../../scripts/repo-root";
 import { Engine, prepareEngine, selectStack } from "../engine/harness";
-import { KubeClient, KubeObject, missingFrom, quantity } from "../support/kube";
+import { KubeClient, missingFrom, quantity } from "../support/kube";
+import { chartAdditions, container, envValue, eventually, expectObjectsAsSent, helmRelease, onlyChanges, programResources, stateResources } from "../support/clusterStack";
 
 const languages = ["typescript", "python", "go"] as const;
 const STACK = "cluster";
@@ -21,53 +22,6 @@ const GATEWAY = "/apis/apps/v1/namespaces/kong/deployments/edge-kong-gateway";
 const GATEWAY_HPA = "/apis/autoscaling/v2/namespaces/kong/horizontalpodautoscalers/edge-kong-gateway";
 /** Our namespaces; kube-system, default, kube-public and kube-node-lease belong to the cluster. */
 const STACK_NAMESPACES = ["apps", "kong", "istio-system"];
-
-interface StateResource {
-    readonly urn: string;
-    readonly type: string;
-    readonly inputs: Record<string, any>;
-    readonly outputs: Record<string, any>;
-}
-
-function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `check` returns a value (not undefined) or the deadline passes. */
-async function eventually<T>(what: string, seconds: number, check: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + seconds * 1000;
-    for (;;) {
-        const value = await check();
-        if (value !== undefined) return value;
-        if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
-        await sleep(500);
-    }
-}
-
-async function stateResources(stack: Stack): Promise<StateResource[]> {
-    return ((await stack.exportStack()).deployment.resources ?? []) as StateResource[];
-}
-
-function kongRelease(resources: StateResource[]): StateResource {
-    const found = resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === KONG_RELEASE);
-    if (!found) throw new Error(`no Helm release ${KONG_RELEASE} in the stack state`);
-    return found;
-}
-
-function container(deployment: KubeObject, name: string): KubeObject {
-    const found = deployment.spec.template.spec.containers.find((c: KubeObject) => c.name === name);
-    if (!found) throw new Error(`${deployment.metadata.name} has no container ${name}`);
-    return found;
-}
-
-function envValue(c: KubeObject, name: string): string | undefined {
-    return c.env?.find((e: KubeObject) => e.name === name)?.value;
-}
-
-/** Keys the chart adds on top of what the component asked for (reported, not failed: chart defaults). */
-function chartAdditions(computed: Record<string, string> | undefined, rendered: Record<string, string> | undefined): string[] {
-    return Object.keys(rendered ?? {}).filter((k) => !(k in (computed ?? {})));
-}
 
 for (const language of languages) {
     describe(`cluster: the ${language} example through up, preview, refresh, change and destroy`, function () {
@@ -105,20 +59,13 @@ for (const language of languages) {
         });
 
         it("creates every resource of the stack", async () => {
-            const resources = await stateResources(stack);
-            // Default providers are state, not resources of the program; the explicit `cluster` provider is one.
-            const programResources = resources.filter((r) => !/^pulumi:providers:.*::default(_[0-9_]+)?$/.test(`${r.type}::${r.urn.split("::").pop()}`));
-            expect(created).to.equal(programResources.length);
-            expect(programResources.map((r) => r.type)).to.include.members(["pulumi:pulumi:Stack", "pulumi:providers:kubernetes", "meshedge:index:EdgeStack"]);
+            const declared = programResources(await stateResources(stack));
+            expect(created).to.equal(declared.length);
+            expect(declared.map((r) => r.type)).to.include.members(["pulumi:pulumi:Stack", "pulumi:providers:kubernetes", "meshedge:index:EdgeStack"]);
         });
 
         it("every object the component created directly is in the API server as it was sent", async () => {
-            const resources = (await stateResources(stack)).filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh"));
-            expect(resources.length).to.be.greaterThan(10);
-            for (const r of resources) {
-                const live = await kube.must(await kube.objectPath(r.outputs.apiVersion, r.outputs.kind, r.outputs.metadata.name, r.outputs.metadata.namespace));
-                expect(missingFrom(r.inputs, live), r.urn).to.deep.equal([]);
-            }
+            expect(await expectObjectsAsSent(kube, await stateResources(stack))).to.be.greaterThan(10);
         });
 
         it("labels the service and Kong namespaces for Istio injection, and not istio-system", async () => {
@@ -129,7 +76,7 @@ for (const language of languages) {
         });
 
         it("the chart renders the Kong gateway exactly as sized: 2 replicas x 4 workers, 4 CPU and 2048 MiB per pod", async () => {
-            const values = kongRelease(await stateResources(stack)).inputs.values;
+            const values = helmRelease(await stateResources(stack), KONG_RELEASE).inputs.values;
             expect(values.gateway.env.nginx_worker_processes).to.equal("4");
             const gateway = await kube.must(GATEWAY);
             const proxy = container(gateway, "proxy");
@@ -144,7 +91,7 @@ for (const language of languages) {
         });
 
         it("the gateway and controller pods carry the mesh annotations the rules set", async () => {
-            const values = kongRelease(await stateResources(stack)).inputs.values;
+            const values = helmRelease(await stateResources(stack), KONG_RELEASE).inputs.values;
             const gateway = await kube.must(GATEWAY);
             const controller = await kube.must("/apis/apps/v1/namespaces/kong/deployments/edge-kong-controller");
             const gatewayAnnotations = gateway.spec.template.metadata.annotations;
@@ -158,7 +105,7 @@ for (const language of languages) {
         });
 
         it("the proxy Service is an NLB-annotated LoadBalancer", async () => {
-            const values = kongRelease(await stateResources(stack)).inputs.values;
+            const values = helmRelease(await stateResources(stack), KONG_RELEASE).inputs.values;
             const service = await kube.must("/api/v1/namespaces/kong/services/edge-kong-gateway-proxy");
             expect(service.spec.type).to.equal("LoadBalancer");
             expect(service.metadata.annotations).to.include({
@@ -196,9 +143,8 @@ for (const language of languages) {
         });
 
         it("a second preview and a refresh report no changes", async () => {
-            const onlySame = (summary: Record<string, number> | undefined) => Object.keys(summary ?? {}).filter((op) => op !== "same");
-            expect(onlySame((await stack.preview()).changeSummary), "preview").to.deep.equal([]);
-            expect(onlySame((await stack.refresh()).summary.resourceChanges), "refresh").to.deep.equal([]);
+            expect(onlyChanges((await stack.preview()).changeSummary), "preview").to.deep.equal([]);
+            expect(onlyChanges((await stack.refresh()).summary.resourceChanges), "refresh").to.deep.equal([]);
             const recorded = previewJson();
             expect(summarizePreview(recorded)).to.equal(NO_CHANGES + "\n");
         });
@@ -232,8 +178,7 @@ for (const language of languages) {
                 return r === 3 ? r : undefined;
             });
             expect(replicas).to.equal(3);
-            const onlySame = Object.keys((await stack.preview()).changeSummary ?? {}).filter((op) => op !== "same");
-            expect(onlySame, "preview after the change").to.deep.equal([]);
+            expect(onlyChanges((await stack.preview()).changeSummary), "preview after the change").to.deep.equal([]);
         });
 
         it("destroy removes everything but the CRDs Helm keeps by design", async () => {

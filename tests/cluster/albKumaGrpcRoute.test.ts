@@ -1,0 +1,149 @@
+// Tier 4, second scenario: ALB + auto scaling + Kuma + a GRPCRoute with key-auth on the kong/kong
+// chart (tests/cluster/fixtures/alb-kuma-grpcroute), applied to the local API server with the Gateway
+// API CRDs of ../shared/crds and Kuma's CRDs from its pinned chart, then read back and destroyed.
+import { Stack } from "@pulumi/pulumi/automation";
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { albIngressAnnotations } from "../../provider/src/rules/loadBalancer";
+import { LocalCluster, startLocalCluster } from "../../scripts/local-cluster";
+import { sharedChartPath } from "../../scripts/prepare-examples";
+import { readVersions, repoRoot, sharedDir } from "../../scripts/repo-root";
+import { Engine, prepareEngine, selectStack } from "../engine/harness";
+import { chartAdditions, container, envValue, eventually, expectObjectsAsSent, helmRelease, onlyChanges, programResources, stateResources } from "../support/clusterStack";
+import { KubeClient, missingFrom, quantity } from "../support/kube";
+
+const STACK = "cluster";
+const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+const MOBILE_APP_KEY = "k3y-for-the-mobile-app";
+const KONG = "edge-kong";
+/** kong/kong names its objects `<release>-kong`. */
+const KONG_DEPLOYMENT = `${KONG}-kong`;
+const KONG_PROXY = `${KONG}-kong-proxy`;
+
+describe("cluster: ALB + auto scaling + Kuma + GRPCRoute on the kong/kong chart", function () {
+    this.timeout(20 * 60 * 1000);
+    const workDir = path.join(repoRoot(), "tests", "cluster", "fixtures", "alb-kuma-grpcroute");
+    let engine: Engine;
+    let cluster: LocalCluster;
+    let kube: KubeClient;
+    let stack: Stack;
+    let crdDir: string;
+    let created = 0;
+
+    before(async function () {
+        engine = await prepareEngine();
+        const modules = path.join(workDir, "node_modules");
+        if (!fs.existsSync(modules)) fs.symlinkSync(path.join(repoRoot(), "examples", "typescript", "node_modules"), modules);
+        const charts = readVersions().charts;
+        crdDir = fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-kuma-crds-"));
+        execFileSync("tar", ["-xzf", sharedChartPath(charts.kuma), "-C", crdDir, "kuma/crds"]);
+        cluster = await startLocalCluster();
+        kube = new KubeClient(cluster);
+        stack = await selectStack(engine, workDir, STACK, {
+            kubeconfig: { value: fs.readFileSync(cluster.kubeconfigPath, "utf8"), secret: true },
+            kongChart: { value: sharedChartPath(charts.kong) },
+            crdFiles: { value: JSON.stringify([path.join(sharedDir(), "crds", "gateway-api-standard-v1.6.1.yaml"), path.join(crdDir, "kuma", "crds", "*.yaml")]) },
+            mobileAppKey: { value: MOBILE_APP_KEY, secret: true },
+        });
+        const started = Date.now();
+        created = (await stack.up()).summary.resourceChanges?.create ?? 0;
+        console.log(`      up created ${created} resources in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+
+    after(async function () {
+        if (stack) await stack.workspace.removeStack(STACK, { force: true }).catch(() => undefined);
+        if (cluster) await cluster.stop();
+        if (crdDir) fs.rmSync(crdDir, { recursive: true, force: true });
+    });
+
+    it("creates every resource, and every object it created directly is in the API server as sent", async () => {
+        const resources = await stateResources(stack);
+        expect(created).to.equal(programResources(resources).length);
+        // The Gateway API (10) and Kuma (51) CRDs come through the ConfigGroup.
+        expect(await expectObjectsAsSent(kube, resources)).to.be.greaterThan(70);
+    });
+
+    it("one kong/kong Deployment runs the proxy at one worker and one CPU per pod, scaled by an HPA of 2-10", async () => {
+        const values = helmRelease(await stateResources(stack), KONG).inputs.values;
+        const deployment = await kube.must(`/apis/apps/v1/namespaces/kong/deployments/${KONG_DEPLOYMENT}`);
+        const proxy = container(deployment, "proxy");
+        expect(envValue(proxy, "KONG_NGINX_WORKER_PROCESSES")).to.equal("1").and.to.equal(values.env.nginx_worker_processes);
+        expect(quantity(proxy.resources.requests.cpu)).to.equal(1);
+        expect(quantity(proxy.resources.limits.memory)).to.equal(512 * 2 ** 20);
+        container(deployment, "ingress-controller");
+        const hpa = await kube.must(`/apis/autoscaling/v2/namespaces/kong/horizontalpodautoscalers/${KONG_DEPLOYMENT}`);
+        expect(hpa.spec).to.deep.include({ minReplicas: 2, maxReplicas: 10 });
+        expect(hpa.spec.metrics[0].resource.target.averageUtilization).to.equal(70);
+        const annotations = deployment.spec.template.metadata.annotations;
+        expect(annotations).to.include({ "kuma.io/gateway": "enabled" });
+        expect(missingFrom(values.podAnnotations, annotations)).to.deep.equal([]);
+        console.log(`      chart-added pod annotations: ${chartAdditions(values.podAnnotations, annotations).join(", ")}`);
+    });
+
+    it("the ALB Ingress fronts the ClusterIP proxy with the gRPC target-group annotations", async () => {
+        const service = await kube.must(`/api/v1/namespaces/kong/services/${KONG_PROXY}`);
+        expect(service.spec.type).to.equal("ClusterIP");
+        const alb = await kube.must(`/apis/networking.k8s.io/v1/namespaces/kong/ingresses/${KONG}-alb`);
+        expect(alb.spec.ingressClassName).to.equal("alb");
+        expect(alb.spec.defaultBackend).to.deep.equal({ service: { name: KONG_PROXY, port: { number: 443 } } });
+        expect(alb.metadata.annotations).to.include(albIngressAnnotations({ type: "alb", certificateArn: CERT }));
+        expect(alb.metadata.annotations).to.include({ "alb.ingress.kubernetes.io/backend-protocol-version": "GRPC", "alb.ingress.kubernetes.io/success-codes": "0,5,12" });
+    });
+
+    it("Kuma: injection labels on the namespaces, the mTLS Mesh and its allow-all permission", async () => {
+        for (const ns of ["apps", "kong"]) {
+            expect((await kube.must(`/api/v1/namespaces/${ns}`)).metadata.labels, ns).to.include({ "kuma.io/sidecar-injection": "enabled", "kuma.io/mesh": "default" });
+        }
+        const mesh = await kube.must("/apis/kuma.io/v1alpha1/meshes/default");
+        expect(mesh.spec.mtls).to.deep.equal({ enabledBackend: "ca-1", backends: [{ name: "ca-1", type: "builtin", mode: "STRICT" }] });
+        const permission = await kube.must("/apis/kuma.io/v1alpha1/namespaces/kuma-system/meshtrafficpermissions/default-allow-all");
+        expect(permission.spec.from[0].default.action).to.equal("Allow");
+    });
+
+    it("the GRPCRoute attaches to Kong's Gateway and matches the gRPC method, with its plugins", async () => {
+        const gatewayClass = await kube.must(`/apis/gateway.networking.k8s.io/v1/gatewayclasses/${KONG}`);
+        expect(gatewayClass.spec.controllerName).to.equal("konghq.com/kic-gateway-controller");
+        const route = await kube.must("/apis/gateway.networking.k8s.io/v1/namespaces/apps/grpcroutes/greeter");
+        const [parent] = route.spec.parentRefs;
+        const gateway = await kube.must(`/apis/gateway.networking.k8s.io/v1/namespaces/${parent.namespace}/gateways/${parent.name}`);
+        expect(gateway.spec.gatewayClassName).to.equal(KONG);
+        expect(route.spec.hostnames).to.deep.equal(["grpc.example.com"]);
+        expect(route.spec.rules[0].matches).to.deep.equal([{ method: { type: "Exact", service: "helloworld.Greeter", method: "SayHello" } }]);
+        expect(route.metadata.annotations["konghq.com/plugins"].split(",")).to.have.members(["greeter-rate-limiting", "greeter-key-auth"]);
+    });
+
+    it("the consumer's key-auth credential is a Secret holding the key", async () => {
+        const consumer = await kube.must("/apis/configuration.konghq.com/v1/namespaces/apps/kongconsumers/greeter-mobile-app");
+        expect(consumer.username).to.equal("mobile-app");
+        const [secretName] = consumer.credentials;
+        const secret = await kube.must(`/api/v1/namespaces/apps/secrets/${secretName}`);
+        expect(secret.metadata.labels).to.include({ "konghq.com/credential": "key-auth" });
+        expect(Buffer.from(secret.data.key, "base64").toString()).to.equal(MOBILE_APP_KEY);
+    });
+
+    it("a second preview and a refresh report no changes, and the admission-webhook certificate stays the same", async () => {
+        const webhookSecrets = async () =>
+            (await kube.list("/api/v1/namespaces/kong/secrets")).filter((s) => s.type === "kubernetes.io/tls").map((s) => `${s.metadata.name}:${s.data["tls.crt"]}`);
+        const before = await webhookSecrets();
+        expect(before.length).to.be.greaterThan(0);
+        expect(onlyChanges((await stack.preview()).changeSummary), "preview").to.deep.equal([]);
+        expect(onlyChanges((await stack.refresh()).summary.resourceChanges), "refresh").to.deep.equal([]);
+        expect(onlyChanges((await stack.preview()).changeSummary), "preview after refresh").to.deep.equal([]);
+        expect(await webhookSecrets()).to.deep.equal(before);
+    });
+
+    it("destroy removes everything but the Kong CRDs Helm keeps by design", async () => {
+        expect((await stack.destroy()).summary.resourceChanges).to.deep.equal({ delete: created });
+        await eventually("stack namespaces gone", 120, async () => {
+            const names = (await kube.list("/api/v1/namespaces")).map((n) => n.metadata.name);
+            return ["apps", "kong", "kuma-system"].some((ns) => names.includes(ns)) ? undefined : true;
+        });
+        expect(await kube.list("/apis/apps/v1/deployments")).to.deep.equal([]);
+        expect(await kube.list("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations")).to.deep.equal([]);
+        const crdGroups = new Set((await kube.list("/apis/apiextensions.k8s.io/v1/customresourcedefinitions")).map((c) => c.spec.group as string));
+        expect([...crdGroups].sort()).to.deep.equal(["configuration.konghq.com"]);
+    });
+});

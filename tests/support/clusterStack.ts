@@ -1,0 +1,88 @@
+// Reading a stack applied to the local cluster: its state, the objects it created, and polling helpers.
+import { Stack } from "@pulumi/pulumi/automation";
+import { expect } from "chai";
+import { KubeClient, KubeObject, missingFrom } from "./kube";
+
+export interface StateResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly inputs: Record<string, any>;
+    readonly outputs: Record<string, any>;
+}
+
+/** Pulumi's marker of a secret value in exported state (sdk/go/common/resource/sig). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `check` returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(what: string, seconds: number, check: () => Promise<T | undefined>): Promise<T> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+        const value = await check();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
+        await sleep(500);
+    }
+}
+
+export async function stateResources(stack: Stack): Promise<StateResource[]> {
+    return ((await stack.exportStack()).deployment.resources ?? []) as StateResource[];
+}
+
+/** What the program declared: the state without default providers (the explicit `cluster` provider counts). */
+export function programResources(resources: readonly StateResource[]): StateResource[] {
+    return resources.filter((r) => !(r.type.startsWith("pulumi:providers:") && /::default(_[0-9_]+)?$/.test(r.urn)));
+}
+
+export function helmRelease(resources: readonly StateResource[], releaseName: string): StateResource {
+    const found = resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === releaseName);
+    if (!found) throw new Error(`no Helm release ${releaseName} in the stack state`);
+    return found;
+}
+
+export function container(deployment: KubeObject, name: string): KubeObject {
+    const found = deployment.spec.template.spec.containers.find((c: KubeObject) => c.name === name);
+    if (!found) throw new Error(`${deployment.metadata.name} has no container ${name}`);
+    return found;
+}
+
+export function envValue(c: KubeObject, name: string): string | undefined {
+    return c.env?.find((e: KubeObject) => e.name === name)?.value;
+}
+
+/** Operations other than "same" in a preview's changeSummary or an update's resourceChanges. */
+export function onlyChanges(summary: Record<string, number> | undefined): string[] {
+    return Object.keys(summary ?? {}).filter((op) => op !== "same");
+}
+
+/** Inputs without secret values: state holds them encrypted, so they cannot be compared with the cluster. */
+function withoutSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(withoutSecrets);
+    if (value === null || typeof value !== "object") return value;
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => !(v !== null && typeof v === "object" && SECRET_SIG in v));
+    return Object.fromEntries(entries.map(([k, v]) => [k, withoutSecrets(v)]));
+}
+
+/**
+ * Every kubernetes object the stack created directly (not through Helm) is in the API server with every
+ * field it was sent; returns how many were checked.
+ */
+export async function expectObjectsAsSent(kube: KubeClient, resources: readonly StateResource[]): Promise<number> {
+    const direct = resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh") && r.outputs?.kind !== undefined);
+    for (const r of direct) {
+        const live = await kube.must(await kube.objectPath(r.outputs.apiVersion, r.outputs.kind, r.outputs.metadata.name, r.outputs.metadata.namespace));
+        const expected = withoutSecrets(r.inputs) as Record<string, unknown>;
+        // stringData is write-only: the API server folds it into data.
+        const { stringData: _written, ...comparable } = expected;
+        expect(missingFrom(comparable, live), r.urn).to.deep.equal([]);
+    }
+    return direct.length;
+}
+
+/** Keys the chart adds on top of what the component asked for (reported, not failed: chart defaults). */
+export function chartAdditions(computed: Record<string, string> | undefined, rendered: Record<string, string> | undefined): string[] {
+    return Object.keys(rendered ?? {}).filter((k) => !(k in (computed ?? {})));
+}
