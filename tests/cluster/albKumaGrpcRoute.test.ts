@@ -13,7 +13,8 @@ import { sharedChartPath } from "../../scripts/prepare-examples";
 import { readVersions, repoRoot, sharedDir } from "../../scripts/repo-root";
 import { Engine, prepareEngine, selectStack } from "../engine/harness";
 import { chartAdditions, container, envValue, eventually, expectObjectsAsSent, helmRelease, onlyChanges, programResources, stateResources } from "../support/clusterStack";
-import { KubeClient, missingFrom, quantity } from "../support/kube";
+import { KubeClient } from "../../scripts/kube-client";
+import { missingFrom, quantity } from "../support/kube";
 
 const STACK = "cluster";
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";

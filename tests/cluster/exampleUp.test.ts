@@ -12,7 +12,8 @@ import { localChartConfig } from "../../scripts/prepare-examples";
 import { kongReleaseChanges, NO_CHANGES, summarizePreview } from "../../scripts/preview-summary";
 import { repoRoot } from "../../scripts/repo-root";
 import { Engine, prepareEngine, selectStack } from "../engine/harness";
-import { KubeClient, missingFrom, quantity } from "../support/kube";
+import { KubeClient } from "../../scripts/kube-client";
+import { missingFrom, quantity } from "../support/kube";
 import { chartAdditions, container, envValue, eventually, expectObjectsAsSent, helmRelease, onlyChanges, programResources, stateResources } from "../support/clusterStack";
 
 const languages = ["typescript", "python", "go"] as const;

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { LocalCluster, startLocalCluster } from "../../scripts/local-cluster";
-import { KubeClient } from "../support/kube";
+import { KubeClient } from "../../scripts/kube-client";
 
 function alive(pid: number): boolean {
     try {

@@ -1,7 +1,8 @@
 // Reading a stack applied to the local cluster: its state, the objects it created, and polling helpers.
 import { Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
-import { KubeClient, KubeObject, missingFrom } from "./kube";
+import { KubeClient, KubeObject } from "../../scripts/kube-client";
+import { missingFrom } from "./kube";
 
 export interface StateResource {
     readonly urn: string;

@@ -31,6 +31,10 @@ describe("mesh control plane installs", () => {
         const releases = releasesIn(resources, "kuma-system");
         expect(releases.map((r) => r.inputs.name)).to.deep.equal(["kuma"]);
         expect(releases[0].inputs).not.to.have.property("createNamespace");
+        // Labelled by the stack, so the chart's namespace-patching hook Job is off.
+        const kumaSystem = ofType(resources, NAMESPACE).find((r) => r.inputs.metadata.name === "kuma-system")!;
+        expect(kumaSystem.inputs.metadata.labels).to.deep.equal({ "kuma.io/sidecar-injection": "false" });
+        expect(releases[0].inputs.values.patchSystemNamespace).to.equal(false);
     });
 
     it("without install, no control-plane namespace or release is created", async () => {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ISTIO_SYSTEM_NAMESPACE, KUMA_MESH_DEFAULT, KUMA_SYSTEM_NAMESPACE, pinnedCharts } from "../defaults";
 import type { IstioMesh, KumaMesh } from "../generated/schema-types";
 import { resolveChart, ResolvedChart } from "../rules/chartSource";
+import { KUMA_INJECTION_LABEL } from "../rules/mesh";
 import { childName } from "../rules/names";
 
 function release(name: string, releaseName: string, namespace: string, chart: ResolvedChart, values: Record<string, unknown>, skipAwait: boolean, opts: pulumi.CustomResourceOptions) {
@@ -14,13 +15,13 @@ function release(name: string, releaseName: string, namespace: string, chart: Re
 }
 
 /** The control plane's namespace as a stack resource: Helm's createNamespace would outlive `pulumi destroy`. */
-function systemNamespace(name: string, namespace: string, opts: pulumi.CustomResourceOptions): cloud.Namespace {
-    return new cloud.Namespace(name, { metadata: { name: namespace } }, opts);
+function systemNamespace(name: string, namespace: string, labels: Record<string, string> | undefined, opts: pulumi.CustomResourceOptions): cloud.Namespace {
+    return new cloud.Namespace(name, { metadata: { name: namespace, labels } }, opts);
 }
 
 /** Istio from its charts: base (CRDs) before istiod (control plane and injector). */
 export function installIstio(parentName: string, istio: IstioMesh, skipAwait: boolean, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
-    const namespace = systemNamespace(childName(parentName, "istio-system"), ISTIO_SYSTEM_NAMESPACE, opts);
+    const namespace = systemNamespace(childName(parentName, "istio-system"), ISTIO_SYSTEM_NAMESPACE, undefined, opts);
     const base = release(
         childName(parentName, "istio-base"),
         "istio-base",
@@ -45,13 +46,14 @@ export function installIstio(parentName: string, istio: IstioMesh, skipAwait: bo
 /** Kuma from its chart; the stack owns the Mesh, so the control plane must not create one of the same name. */
 export function installKuma(parentName: string, kuma: KumaMesh, skipAwait: boolean, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
     const skipMeshCreation = (kuma.meshName ?? KUMA_MESH_DEFAULT) === KUMA_MESH_DEFAULT;
-    const namespace = systemNamespace(childName(parentName, "kuma-system"), KUMA_SYSTEM_NAMESPACE, opts);
+    // The stack labels kuma-system itself instead of the chart's pre-install Job patching a namespace it does not own.
+    const namespace = systemNamespace(childName(parentName, "kuma-system"), KUMA_SYSTEM_NAMESPACE, { [KUMA_INJECTION_LABEL]: "false" }, opts);
     const controlPlane = release(
         childName(parentName, "kuma"),
         "kuma",
         KUMA_SYSTEM_NAMESPACE,
         resolveChart(pinnedCharts.kuma, kuma.chart),
-        { controlPlane: { defaults: { skipMeshCreation } } },
+        { controlPlane: { defaults: { skipMeshCreation } }, patchSystemNamespace: false },
         skipAwait,
         { ...opts, dependsOn: [namespace] },
     );
