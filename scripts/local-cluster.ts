@@ -5,10 +5,10 @@ import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as http from "http";
-import * as https from "https";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { KubeClient } from "./kube-client";
 import { ensureToolchain } from "./toolchain";
 
 export interface LocalCluster {
@@ -139,23 +139,6 @@ async function stopProcess(p: Proc): Promise<void> {
         }
         await p.exitPromise;
     }
-}
-
-function httpsGet(server: string, token: string, urlPath: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = https.get(
-            `${server}${urlPath}`,
-            { headers: { Authorization: `Bearer ${token}` }, rejectUnauthorized: false, timeout: 5_000 },
-            (res) => {
-                let body = "";
-                res.setEncoding("utf8");
-                res.on("data", (chunk: string) => (body += chunk));
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-            },
-        );
-        req.on("timeout", () => req.destroy(new Error("timeout")));
-        req.on("error", reject);
-    });
 }
 
 function httpGet(url: string): Promise<{ status: number; body: string }> {
@@ -300,7 +283,7 @@ export async function startLocalCluster(): Promise<LocalCluster> {
 
         // Ready: the apiserver answers /readyz (which checks etcd) and no process has died.
         await waitFor("kube-apiserver /readyz", procs, async () => {
-            const res = await httpsGet(server, token, "/readyz");
+            const res = await new KubeClient({ server, token }).request("GET", "/readyz");
             if (res.status === 200) return undefined;
             const failed = res.body.trim().split("\n").filter((l) => l.includes("failed")).join("; ");
             return `HTTP ${res.status}: ${failed || res.body.slice(0, 200)}`;

@@ -8,12 +8,23 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { albIngressAnnotations } from "../../provider/src/rules/loadBalancer";
-import { LocalCluster, startLocalCluster } from "../../scripts/local-cluster";
+import { KubeClient } from "../../scripts/kube-client";
 import { sharedChartPath } from "../../scripts/prepare-examples";
 import { readVersions, repoRoot, sharedDir } from "../../scripts/repo-root";
-import { Engine, prepareEngine, selectStack } from "../engine/harness";
-import { chartAdditions, container, envValue, eventually, expectObjectsAsSent, helmRelease, onlyChanges, programResources, stateResources } from "../support/clusterStack";
-import { KubeClient } from "../../scripts/kube-client";
+import { linkExampleModules, prepareEngine } from "../engine/harness";
+import {
+    AppliedStack,
+    chartAdditions,
+    container,
+    envValue,
+    expectObjectsAsSent,
+    helmRelease,
+    namespacesGone,
+    onlyChanges,
+    programResources,
+    stateResources,
+    upOnLocalCluster,
+} from "../support/clusterStack";
 import { missingFrom, quantity } from "../support/kube";
 
 const STACK = "cluster";
@@ -27,36 +38,28 @@ const KONG_PROXY = `${KONG}-kong-proxy`;
 describe("cluster: ALB + auto scaling + Kuma + GRPCRoute on the kong/kong chart", function () {
     this.timeout(20 * 60 * 1000);
     const workDir = path.join(repoRoot(), "tests", "cluster", "fixtures", "alb-kuma-grpcroute");
-    let engine: Engine;
-    let cluster: LocalCluster;
+    let applied: AppliedStack;
     let kube: KubeClient;
     let stack: Stack;
     let crdDir: string;
-    let created = 0;
+    let created: number;
 
     before(async function () {
-        engine = await prepareEngine();
-        const modules = path.join(workDir, "node_modules");
-        if (!fs.existsSync(modules)) fs.symlinkSync(path.join(repoRoot(), "examples", "typescript", "node_modules"), modules);
+        await prepareEngine();
+        linkExampleModules(workDir);
         const charts = readVersions().charts;
         crdDir = fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-kuma-crds-"));
         execFileSync("tar", ["-xzf", sharedChartPath(charts.kuma), "-C", crdDir, "kuma/crds"]);
-        cluster = await startLocalCluster();
-        kube = new KubeClient(cluster);
-        stack = await selectStack(engine, workDir, STACK, {
-            kubeconfig: { value: fs.readFileSync(cluster.kubeconfigPath, "utf8"), secret: true },
+        applied = await upOnLocalCluster("ALB + Kuma + GRPCRoute", workDir, STACK, {
             kongChart: { value: sharedChartPath(charts.kong) },
             crdFiles: { value: JSON.stringify([path.join(sharedDir(), "crds", "gateway-api-standard-v1.6.1.yaml"), path.join(crdDir, "kuma", "crds", "*.yaml")]) },
             mobileAppKey: { value: MOBILE_APP_KEY, secret: true },
         });
-        const started = Date.now();
-        created = (await stack.up()).summary.resourceChanges?.create ?? 0;
-        console.log(`      up created ${created} resources in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        ({ kube, stack, created } = applied);
     });
 
     after(async function () {
-        if (stack) await stack.workspace.removeStack(STACK, { force: true }).catch(() => undefined);
-        if (cluster) await cluster.stop();
+        await applied?.dispose();
         if (crdDir) fs.rmSync(crdDir, { recursive: true, force: true });
     });
 
@@ -138,10 +141,7 @@ describe("cluster: ALB + auto scaling + Kuma + GRPCRoute on the kong/kong chart"
 
     it("destroy removes everything but the Kong CRDs Helm keeps by design", async () => {
         expect((await stack.destroy()).summary.resourceChanges).to.deep.equal({ delete: created });
-        await eventually("stack namespaces gone", 120, async () => {
-            const names = (await kube.list("/api/v1/namespaces")).map((n) => n.metadata.name);
-            return ["apps", "kong", "kuma-system"].some((ns) => names.includes(ns)) ? undefined : true;
-        });
+        await namespacesGone(kube, ["apps", "kong", "kuma-system"]);
         expect(await kube.list("/apis/apps/v1/deployments")).to.deep.equal([]);
         expect(await kube.list("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations")).to.deep.equal([]);
         const crdGroups = new Set((await kube.list("/apis/apiextensions.k8s.io/v1/customresourcedefinitions")).map((c) => c.spec.group as string));

@@ -5,16 +5,27 @@
 import { Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 import { execFileSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
-import { LocalCluster, startLocalCluster } from "../../scripts/local-cluster";
+import { KubeClient } from "../../scripts/kube-client";
 import { localChartConfig } from "../../scripts/prepare-examples";
 import { kongReleaseChanges, NO_CHANGES, summarizePreview } from "../../scripts/preview-summary";
 import { repoRoot } from "../../scripts/repo-root";
-import { Engine, prepareEngine, selectStack } from "../engine/harness";
-import { KubeClient } from "../../scripts/kube-client";
+import { prepareEngine } from "../engine/harness";
+import {
+    AppliedStack,
+    chartAdditions,
+    container,
+    envValue,
+    eventually,
+    expectObjectsAsSent,
+    helmRelease,
+    namespacesGone,
+    onlyChanges,
+    programResources,
+    stateResources,
+    upOnLocalCluster,
+} from "../support/clusterStack";
 import { missingFrom, quantity } from "../support/kube";
-import { chartAdditions, container, envValue, eventually, expectObjectsAsSent, helmRelease, onlyChanges, programResources, stateResources } from "../support/clusterStack";
 
 const languages = ["typescript", "python", "go"] as const;
 const STACK = "cluster";
@@ -28,35 +39,24 @@ for (const language of languages) {
     describe(`cluster: the ${language} example through up, preview, refresh, change and destroy`, function () {
         this.timeout(20 * 60 * 1000);
         const workDir = path.join(repoRoot(), "examples", language);
-        let engine: Engine;
-        let cluster: LocalCluster;
+        let applied: AppliedStack;
         let kube: KubeClient;
         let stack: Stack;
-        let created = 0;
+        let created: number;
 
         /** `pulumi preview --json` through the CLI: the document the PR summary reads. */
-        const previewJson = (): any =>
-            JSON.parse(execFileSync("pulumi", ["preview", "--json", "--stack", STACK, "--non-interactive"], { cwd: workDir, env: engine.env, encoding: "utf8", maxBuffer: 64 << 20 }));
+        const previewJson = async (): Promise<any> => {
+            const env = (await prepareEngine()).env;
+            return JSON.parse(execFileSync("pulumi", ["preview", "--json", "--stack", STACK, "--non-interactive"], { cwd: workDir, env, encoding: "utf8", maxBuffer: 64 << 20 }));
+        };
 
         before(async function () {
-            engine = await prepareEngine();
-            cluster = await startLocalCluster();
-            kube = new KubeClient(cluster);
-            stack = await selectStack(engine, workDir, STACK, {
-                ...localChartConfig(),
-                kubeconfig: { value: fs.readFileSync(cluster.kubeconfigPath, "utf8"), secret: true },
-                waitForReady: { value: "false" },
-                scaling: { value: "vertical" },
-            });
-            const started = Date.now();
-            const result = await stack.up();
-            created = result.summary.resourceChanges?.create ?? 0;
-            console.log(`      ${language}: up created ${created} resources in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+            applied = await upOnLocalCluster(language, workDir, STACK, { ...localChartConfig(), scaling: { value: "vertical" } });
+            ({ kube, stack, created } = applied);
         });
 
         after(async function () {
-            if (stack) await stack.workspace.removeStack(STACK, { force: true }).catch(() => undefined);
-            if (cluster) await cluster.stop();
+            await applied?.dispose();
         });
 
         it("creates every resource of the stack", async () => {
@@ -146,13 +146,13 @@ for (const language of languages) {
         it("a second preview and a refresh report no changes", async () => {
             expect(onlyChanges((await stack.preview()).changeSummary), "preview").to.deep.equal([]);
             expect(onlyChanges((await stack.refresh()).summary.resourceChanges), "refresh").to.deep.equal([]);
-            const recorded = previewJson();
+            const recorded = await previewJson();
             expect(summarizePreview(recorded)).to.equal(NO_CHANGES + "\n");
         });
 
         it("switching to horizontal previews one update, of the Kong release, and the PR summary shows the sizing change", async () => {
             await stack.setConfig("scaling", { value: "horizontal" });
-            const recorded = previewJson();
+            const recorded = await previewJson();
             const changed = (recorded.steps as any[]).filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn.split("::").pop()}`);
             expect(changed).to.deep.equal([`update ${KONG_RELEASE}`]);
             const [kong] = kongReleaseChanges(recorded);
@@ -185,10 +185,7 @@ for (const language of languages) {
         it("destroy removes everything but the CRDs Helm keeps by design", async () => {
             const result = await stack.destroy();
             expect(result.summary.resourceChanges).to.deep.equal({ delete: created });
-            await eventually("stack namespaces gone", 120, async () => {
-                const names = (await kube.list("/api/v1/namespaces")).map((n) => n.metadata.name);
-                return STACK_NAMESPACES.some((ns) => names.includes(ns)) ? undefined : true;
-            });
+            await namespacesGone(kube, STACK_NAMESPACES);
             for (const kind of ["/apis/apps/v1/deployments", "/apis/autoscaling/v2/horizontalpodautoscalers", "/apis/policy/v1/poddisruptionbudgets", "/apis/networking.k8s.io/v1/ingresses"]) {
                 expect(await kube.list(kind), kind).to.deep.equal([]);
             }

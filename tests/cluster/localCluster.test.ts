@@ -5,6 +5,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import { LocalCluster, startLocalCluster } from "../../scripts/local-cluster";
 import { KubeClient } from "../../scripts/kube-client";
+import { eventually } from "../support/clusterStack";
 
 function alive(pid: number): boolean {
     try {
@@ -15,18 +16,16 @@ function alive(pid: number): boolean {
     }
 }
 
-function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 describe("local cluster (etcd + kube-apiserver + kube-controller-manager on loopback)", function () {
     this.timeout(300_000);
     let cluster: LocalCluster | undefined;
+    let kube: KubeClient;
     let stopped = false;
 
     before(async function () {
         const started = Date.now();
         cluster = await startLocalCluster();
+        kube = new KubeClient(cluster);
         console.log(`      cluster started in ${((Date.now() - started) / 1000).toFixed(1)} s at ${cluster.server}`);
     });
 
@@ -36,7 +35,7 @@ describe("local cluster (etcd + kube-apiserver + kube-controller-manager on loop
 
     it("answers GET /version with v1.34.4 and writes a usable kubeconfig", async function () {
         const c = cluster!;
-        const res = await new KubeClient(c).request("GET", "/version");
+        const res = await kube.request("GET", "/version");
         expect(res.status).to.equal(200);
         expect(JSON.parse(res.body).gitVersion).to.match(/^v1\.34\.4/);
         const kubeconfig = fs.readFileSync(c.kubeconfigPath, "utf8");
@@ -52,25 +51,17 @@ describe("local cluster (etcd + kube-apiserver + kube-controller-manager on loop
     });
 
     it("creates a Namespace and, once deleted, the namespace controller removes it within 60 s", async function () {
-        const c = cluster!;
         const name = `meshedge-test-${process.pid}`;
-        const created = await new KubeClient(c).request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+        const created = await kube.request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
         expect(created.status, created.body).to.equal(201);
-        const got = await new KubeClient(c).request("GET", `/api/v1/namespaces/${name}`);
+        const got = await kube.request("GET", `/api/v1/namespaces/${name}`);
         expect(got.status).to.equal(200);
         expect(JSON.parse(got.body).status.phase).to.equal("Active");
 
-        const deleted = await new KubeClient(c).request("DELETE", `/api/v1/namespaces/${name}`);
+        const deleted = await kube.request("DELETE", `/api/v1/namespaces/${name}`);
         expect(deleted.status, deleted.body).to.be.oneOf([200, 202]);
         const started = Date.now();
-        let last = "";
-        for (;;) {
-            const res = await new KubeClient(c).request("GET", `/api/v1/namespaces/${name}`);
-            if (res.status === 404) break;
-            last = res.body;
-            if (Date.now() - started > 60_000) throw new Error(`namespace ${name} still present after 60 s: ${last}`);
-            await sleep(250);
-        }
+        await eventually(`namespace ${name} removed`, 60, async () => ((await kube.get(`/api/v1/namespaces/${name}`)) === undefined ? true : undefined));
         console.log(`      namespace gone ${((Date.now() - started) / 1000).toFixed(1)} s after DELETE`);
     });
 

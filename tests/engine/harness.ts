@@ -23,6 +23,12 @@ function run(command: string, args: string[], cwd: string): void {
     execFileSync(command, args, { cwd, stdio: ["ignore", "ignore", "inherit"] });
 }
 
+/** A TypeScript test program runs with the TypeScript example's packages (SDK included) through a symlink. */
+export function linkExampleModules(programDir: string): void {
+    const modules = path.join(programDir, "node_modules");
+    if (!fs.existsSync(modules)) fs.symlinkSync(path.join(root, "examples", "typescript", "node_modules"), modules);
+}
+
 let prepared: Promise<Engine> | undefined;
 
 /** Everything an engine run needs: toolchain, plugin, SDKs installed into each example, plugin cache (once per test run). */
@@ -33,7 +39,7 @@ export function prepareEngine(): Promise<Engine> {
 
 async function prepare(): Promise<Engine> {
     const toolchain = ensureToolchain();
-    const ts = await prepareTypeScriptExample();
+    await prepareTypeScriptExample();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-engine-"));
     const pulumiHome = path.join(work, "home");
     const backendDir = path.join(work, "state");
@@ -41,8 +47,7 @@ async function prepare(): Promise<Engine> {
     const env = pulumiEnv(toolchain, pulumiHome);
 
     installPlugins(toolchain, env);
-    const badTs = path.join(root, "tests", "engine", "fixtures", "bad-input-typescript", "node_modules");
-    if (!fs.existsSync(badTs)) fs.symlinkSync(path.join(ts, "node_modules"), badTs);
+    linkExampleModules(path.join(root, "tests", "engine", "fixtures", "bad-input-typescript"));
 
     // Python: a virtualenv with the pinned pulumi and the SDK from sdk/python.
     const py = path.join(root, "examples", "python");

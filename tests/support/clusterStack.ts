@@ -1,8 +1,57 @@
 // Reading a stack applied to the local cluster: its state, the objects it created, and polling helpers.
-import { Stack } from "@pulumi/pulumi/automation";
+import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
+import * as fs from "fs";
 import { KubeClient, KubeObject } from "../../scripts/kube-client";
+import { LocalCluster, startLocalCluster } from "../../scripts/local-cluster";
+import { prepareEngine, selectStack } from "../engine/harness";
 import { missingFrom } from "./kube";
+
+export interface AppliedStack {
+    readonly cluster: LocalCluster;
+    readonly kube: KubeClient;
+    readonly stack: Stack;
+    /** Resources `pulumi up` reported as created. */
+    readonly created: number;
+    /** Removes the stack (state and settings file) and stops the cluster. */
+    dispose(): Promise<void>;
+}
+
+/**
+ * Starts a fresh local cluster and runs `pulumi up` of the project in workDir on it, with `kubeconfig`
+ * (a secret) and `waitForReady: false` (no pods can run) added to config.
+ */
+export async function upOnLocalCluster(label: string, workDir: string, stackName: string, config: ConfigMap): Promise<AppliedStack> {
+    const engine = await prepareEngine();
+    const cluster = await startLocalCluster();
+    const dispose = async () => {
+        await stack?.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
+        await cluster.stop();
+    };
+    let stack: Stack | undefined;
+    try {
+        stack = await selectStack(engine, workDir, stackName, {
+            ...config,
+            kubeconfig: { value: fs.readFileSync(cluster.kubeconfigPath, "utf8"), secret: true },
+            waitForReady: { value: "false" },
+        });
+        const started = Date.now();
+        const created = (await stack.up()).summary.resourceChanges?.create ?? 0;
+        console.log(`      ${label}: up created ${created} resources in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        return { cluster, kube: new KubeClient(cluster), stack, created, dispose };
+    } catch (err) {
+        await dispose();
+        throw err;
+    }
+}
+
+/** Waits for the namespace controller to finish deleting the given namespaces. */
+export async function namespacesGone(kube: KubeClient, namespaces: readonly string[]): Promise<void> {
+    await eventually(`namespaces ${namespaces.join(", ")} gone`, 120, async () => {
+        const names = (await kube.list("/api/v1/namespaces")).map((n) => n.metadata.name);
+        return namespaces.some((ns) => names.includes(ns)) ? undefined : true;
+    });
+}
 
 export interface StateResource {
     readonly urn: string;
