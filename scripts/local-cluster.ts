@@ -1,7 +1,15 @@
 // A real Kubernetes control plane on loopback for tests: etcd, kube-apiserver and
 // kube-controller-manager from the toolchain cache, no kubelet, no nodes, no containers.
 // Everything lives in a fresh temp dir that stop() removes.
-import { ChildProcess, execFileSync, spawn } from "child_process";
+//
+// Loopback only (docs/cluster.md): the machine may send packets only to 127.0.0.0/8. kube-apiserver
+// dials out for admission webhooks and aggregated APIs given as a Service; by default it dials the
+// Service's ClusterIP. Here it resolves them to the Service's endpoints instead
+// (--enable-aggregator-routing: kube-apiserver's server.go builds one service resolver, the endpoint
+// resolver, for both the aggregator and the admission webhooks), and with no pods a Service has no
+// endpoints, so the call fails before any dial. The Service range is itself carved out of 127.0.0.0/8,
+// so even a ClusterIP dial could only reach loopback.
+import { ChildProcess, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as http from "http";
@@ -20,11 +28,15 @@ export interface LocalCluster {
     readonly token: string;
     /** Pids of etcd, kube-apiserver and kube-controller-manager, by name. */
     readonly pids: Readonly<Record<string, number>>;
+    /** What each process has logged so far, by name. */
+    logs(): Record<string, string>;
     /** Stops all processes (SIGTERM, SIGKILL after 5 s), waits for them, removes the temp dir. */
     stop(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 60_000;
+/** ClusterIPs come from loopback (see the header); 127.0.0.0/8 minus the apiserver's own 127.0.0.1. */
+export const SERVICE_CLUSTER_IP_RANGE = "127.64.0.0/24";
 const KILL_GRACE_MS = 5_000;
 
 interface Proc {
@@ -224,7 +236,12 @@ export async function startLocalCluster(): Promise<LocalCluster> {
     try {
         // Service-account signing key (kube-apiserver self-signs its serving cert into --cert-dir).
         const saKey = path.join(dir, "sa.key");
-        execFileSync("openssl", ["genrsa", "-out", saKey, "2048"], { stdio: ["ignore", "ignore", "pipe"] });
+        const { privateKey } = crypto.generateKeyPairSync("rsa", {
+            modulusLength: 2048,
+            publicKeyEncoding: { type: "spki", format: "pem" },
+            privateKeyEncoding: { type: "pkcs1", format: "pem" },
+        });
+        fs.writeFileSync(saKey, privateKey, { mode: 0o600 });
 
         const token = crypto.randomBytes(24).toString("hex");
         const tokenFile = path.join(dir, "tokens.csv");
@@ -263,7 +280,8 @@ export async function startLocalCluster(): Promise<LocalCluster> {
             "--service-account-issuer=https://kubernetes.default.svc",
             `--service-account-key-file=${saKey}`,
             `--service-account-signing-key-file=${saKey}`,
-            "--service-cluster-ip-range=10.0.0.0/24",
+            `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
+            "--enable-aggregator-routing=true",
             "--disable-admission-plugins=ServiceAccount",
             "--enable-priority-and-fairness=false",
         ], logDir));
@@ -291,7 +309,8 @@ export async function startLocalCluster(): Promise<LocalCluster> {
 
         const pids: Record<string, number> = {};
         for (const p of procs) if (p.child.pid !== undefined) pids[p.name] = p.child.pid;
-        return { kubeconfigPath, server, token, pids, stop };
+        const logs = () => Object.fromEntries(procs.map((p) => [p.name, fs.existsSync(p.logPath) ? fs.readFileSync(p.logPath, "utf8") : ""]));
+        return { kubeconfigPath, server, token, pids, logs, stop };
     } catch (err) {
         const logs = procs.map((p) => `--- ${p.name} (${p.exited ? `exited, ${p.exitInfo}` : "running"}), last lines of ${p.logPath}:\n${tail(p.logPath)}`).join("\n");
         const message = `local cluster failed to start: ${(err as Error).message}\n${logs}`;

@@ -6,25 +6,65 @@ import * as path from "path";
 import { buildPlugin, pluginTarball, pluginVersion } from "./build-plugin";
 import { packNodeSdk } from "./pack-sdk";
 import { readVersions, repoRoot, sharedDir } from "./repo-root";
+import { PYTHON3, PYTHON3_VENV, requirePrerequisites } from "./system-prerequisites";
 import { Toolchain } from "./toolchain";
 
 const NPM_QUIET = ["--no-audit", "--no-fund", "--loglevel=error"];
 
-/** Builds the plugin and SDK, and installs the TypeScript example's packages with that SDK (reinstalled, so a regenerated SDK is what runs). */
+/**
+ * Builds the plugin and SDK, installs the TypeScript example's locked packages, then this checkout's
+ * SDK tarball without recording it: the tarball's bytes change with every SDK change, so a lockfile
+ * entry for it would hold a hash only the machine that wrote it can satisfy (npm EINTEGRITY elsewhere).
+ */
 export async function prepareTypeScriptExample(): Promise<string> {
     await buildPlugin();
     const sdkTarball = packNodeSdk();
     const program = path.join(repoRoot(), "examples", "typescript");
-    execFileSync("npm", ["install", ...NPM_QUIET], { cwd: program, stdio: "inherit" });
+    execFileSync("npm", ["ci", ...NPM_QUIET], { cwd: program, stdio: "inherit" });
     execFileSync("npm", ["install", ...NPM_QUIET, "--no-save", sdkTarball], { cwd: program, stdio: "inherit" });
     return program;
 }
 
+/** Links programDir/node_modules to the TypeScript example's packages (SDK included), replacing whatever an earlier run left. */
+export function linkExampleModules(programDir: string): void {
+    const link = path.join(programDir, "node_modules");
+    fs.rmSync(link, { recursive: true, force: true }); // a leftover link (possibly dangling) or directory; a link's target is kept
+    fs.symlinkSync(path.relative(programDir, path.join(repoRoot(), "examples", "typescript", "node_modules")), link, "dir");
+}
+
+/** The Python example's virtualenv with the pinned packages and this checkout's SDK; returns its python. */
+export function preparePythonExample(): string {
+    requirePrerequisites(PYTHON3, PYTHON3_VENV);
+    const program = path.join(repoRoot(), "examples", "python");
+    const venv = path.join(program, "venv");
+    const python = path.join(venv, "bin", "python");
+    const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: program, stdio: ["ignore", "ignore", "inherit"] });
+    const pip = (args: string[]) => run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...args]);
+    if (!venvWorks(python)) {
+        // Absent, or half-built by an interrupted run (no python, or no pip): start again.
+        fs.rmSync(venv, { recursive: true, force: true });
+        run("python3", ["-m", "venv", venv]);
+    }
+    pip(["-r", "requirements.txt"]);
+    pip(["--force-reinstall", "--no-deps", path.join(repoRoot(), "sdk", "python")]);
+    return python;
+}
+
+function venvWorks(python: string): boolean {
+    try {
+        execFileSync(python, ["-c", "import pip"], { stdio: "ignore" });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
 /** Installs the kubernetes provider of the toolchain and the freshly built meshedge plugin into env's PULUMI_HOME. */
 export function installPlugins(toolchain: Toolchain, env: NodeJS.ProcessEnv): void {
-    const install = (args: string[]) => execFileSync("pulumi", ["plugin", "install", "resource", ...args], { env, stdio: ["ignore", "ignore", "inherit"] });
+    // --reinstall: a plugin left half-installed or stale in a reused PULUMI_HOME is replaced, never trusted.
+    const install = (args: string[]) => execFileSync("pulumi", ["plugin", "install", "resource", ...args, "--reinstall"], { env, stdio: ["ignore", "ignore", "inherit"] });
     install(["kubernetes", readVersions().pulumiKubernetes.version, "--file", path.join(toolchain.bin, "pulumi-resource-kubernetes")]);
-    install(["meshedge", pluginVersion, "--file", pluginTarball, "--reinstall"]);
+    install(["meshedge", pluginVersion, "--file", pluginTarball]);
 }
 
 /** The pinned chart's file in ../shared/charts (chart repositories are unreachable offline). */

@@ -9,14 +9,15 @@ import * as os from "os";
 import * as path from "path";
 import { albIngressAnnotations } from "../../provider/src/rules/loadBalancer";
 import { KubeClient } from "../../scripts/kube-client";
-import { sharedChartPath } from "../../scripts/prepare-examples";
+import { linkExampleModules, sharedChartPath } from "../../scripts/prepare-examples";
 import { readVersions, repoRoot, sharedDir } from "../../scripts/repo-root";
-import { linkExampleModules, prepareEngine } from "../engine/harness";
+import { prepareEngine } from "../engine/harness";
 import {
     AppliedStack,
     chartAdditions,
     container,
     envValue,
+    expectLoopbackOnly,
     expectObjectsAsSent,
     helmRelease,
     namespacesGone,
@@ -137,6 +138,10 @@ describe("cluster: ALB + auto scaling + Kuma + GRPCRoute on the kong/kong chart"
         expect(onlyChanges((await stack.refresh()).summary.resourceChanges), "refresh").to.deep.equal([]);
         expect(onlyChanges((await stack.preview()).changeSummary), "preview after refresh").to.deep.equal([]);
         expect(await webhookSecrets()).to.deep.equal(before);
+    });
+
+    it("the control plane dialled no address outside loopback (webhooks resolve to endpoints, and there are none)", () => {
+        expectLoopbackOnly(applied.cluster);
     });
 
     it("destroy removes everything but the Kong CRDs Helm keeps by design", async () => {

@@ -17,6 +17,7 @@ import {
     container,
     envValue,
     eventually,
+    expectLoopbackOnly,
     expectObjectsAsSent,
     helmRelease,
     namespacesGone,
@@ -180,6 +181,10 @@ for (const language of languages) {
             });
             expect(replicas).to.equal(3);
             expect(onlyChanges((await stack.preview()).changeSummary), "preview after the change").to.deep.equal([]);
+        });
+
+        it("the control plane dialled no address outside loopback (webhooks resolve to endpoints, and there are none)", () => {
+            expectLoopbackOnly(applied.cluster);
         });
 
         it("destroy removes everything but the CRDs Helm keeps by design", async () => {

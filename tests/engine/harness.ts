@@ -1,11 +1,10 @@
 // Runs the examples through the real Pulumi CLI (Automation API) with the meshedge plugin, a local
 // file backend and passphrase secrets: no cloud account, no cluster.
 import { ConfigMap, EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { installPlugins, prepareTypeScriptExample } from "../../scripts/prepare-examples";
+import { installPlugins, linkExampleModules, preparePythonExample, prepareTypeScriptExample } from "../../scripts/prepare-examples";
 import { repoRoot } from "../../scripts/repo-root";
 import { ensureToolchain, pulumiEnv, Toolchain } from "../../scripts/toolchain";
 
@@ -17,16 +16,6 @@ export interface Engine {
     readonly backendDir: string;
     readonly env: Record<string, string>;
     readonly command: PulumiCommand;
-}
-
-function run(command: string, args: string[], cwd: string): void {
-    execFileSync(command, args, { cwd, stdio: ["ignore", "ignore", "inherit"] });
-}
-
-/** A TypeScript test program runs with the TypeScript example's packages (SDK included) through a symlink. */
-export function linkExampleModules(programDir: string): void {
-    const modules = path.join(programDir, "node_modules");
-    if (!fs.existsSync(modules)) fs.symlinkSync(path.join(root, "examples", "typescript", "node_modules"), modules);
 }
 
 let prepared: Promise<Engine> | undefined;
@@ -49,12 +38,7 @@ async function prepare(): Promise<Engine> {
     installPlugins(toolchain, env);
     linkExampleModules(path.join(root, "tests", "engine", "fixtures", "bad-input-typescript"));
 
-    // Python: a virtualenv with the pinned pulumi and the SDK from sdk/python.
-    const py = path.join(root, "examples", "python");
-    const venvPython = path.join(py, "venv", "bin", "python");
-    if (!fs.existsSync(venvPython)) run("python3", ["-m", "venv", "venv"], py);
-    run(venvPython, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", "requirements.txt"], py);
-    run(venvPython, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--force-reinstall", "--no-deps", path.join(root, "sdk", "python")], py);
+    preparePythonExample();
 
     const envVars: Record<string, string> = {};
     for (const [k, v] of Object.entries(env)) if (v !== undefined) envVars[k] = v;

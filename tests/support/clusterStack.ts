@@ -4,6 +4,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import { KubeClient, KubeObject } from "../../scripts/kube-client";
 import { LocalCluster, startLocalCluster } from "../../scripts/local-cluster";
+import { offLoopbackDials } from "../../scripts/loopback-dials";
 import { prepareEngine, selectStack } from "../engine/harness";
 import { missingFrom } from "./kube";
 
@@ -43,6 +44,11 @@ export async function upOnLocalCluster(label: string, workDir: string, stackName
         await dispose();
         throw err;
     }
+}
+
+/** No process of the cluster has logged a dial to an address outside 127.0.0.0/8 (docs/cluster.md). */
+export function expectLoopbackOnly(cluster: LocalCluster): void {
+    for (const [name, log] of Object.entries(cluster.logs())) expect(offLoopbackDials(log), `${name} dialled`).to.deep.equal([]);
 }
 
 /** Waits for the namespace controller to finish deleting the given namespaces. */
