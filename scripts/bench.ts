@@ -2,11 +2,11 @@
 // sizing rules, and (with the toolchain) a full engine preview of the demo. Run: npm run bench
 import { spawn, execFileSync } from "child_process";
 import * as path from "path";
-import { buildPlugin, pluginDir } from "./build-plugin";
+import { buildPlugin, pluginDir } from "./lib/build-plugin";
 import { EdgeStack } from "../provider/src/components/edgeStack";
 import { computeKongSizing } from "../provider/src/rules/sizing";
-import { albHorizontalKuma, nlbVerticalIstio } from "../tests/support/fixtures";
-import { render } from "../tests/support/mocks";
+import { albHorizontalKuma, nlbVerticalIstio } from "./lib/scenarios";
+import { render } from "./lib/mock-runtime";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

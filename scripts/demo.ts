@@ -1,18 +1,18 @@
 // The main job: the demo stack (Pulumi.yaml at the root, program in examples/typescript) through the
 // real CLI on a local file backend, with no cloud account.
 //   npm run demo            pulumi preview --diff (no cluster needed)
-//   npm run demo -- --up    pulumi up against a local API server (scripts/local-cluster.ts), prints what
+//   npm run demo -- --up    pulumi up against a local API server (scripts/lib/local-cluster.ts), prints what
 //                           was created, then destroys it and stops the server
 // The first run builds the Pulumi toolchain (and, with --up, the cluster binaries) from the Go module proxy.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { KubeClient } from "./kube-client";
-import { LocalCluster, startLocalCluster } from "./local-cluster";
-import { installPlugins, localChartConfig, prepareTypeScriptExample } from "./prepare-examples";
-import { repoRoot } from "./repo-root";
-import { ensureToolchain, pulumiEnv } from "./toolchain";
+import { KubeClient } from "./lib/kube-client";
+import { LocalCluster, startLocalCluster } from "./lib/local-cluster";
+import { installPlugins, localChartConfig, prepareTypeScriptExample } from "./lib/prepare-examples";
+import { repoRoot } from "./lib/repo-root";
+import { ensureToolchain, pulumiEnv } from "./lib/toolchain";
 
 const root = repoRoot();
 const demoDir = process.env.MESHEDGE_DEMO_DIR ?? path.join(os.homedir(), ".cache", "meshedge", "demo");

@@ -4,8 +4,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { repoRoot } from "./repo-root";
-import { ensureToolchain, pulumiEnv } from "./toolchain";
+import { repoRoot } from "./lib/repo-root";
+import { ensureToolchain, pulumiEnv } from "./lib/toolchain";
 
 export const SDK_LANGUAGES = ["nodejs", "python", "go"] as const;
 
@@ -22,7 +22,7 @@ export function repairNodeTypeImports(nodeSdkDir: string): void {
     for (const file of fs.readdirSync(typesDir).filter((f) => f.endsWith(".ts"))) {
         const full = path.join(typesDir, file);
         const source = fs.readFileSync(full, "utf8");
-        fs.writeFileSync(full, source.replace(/from "\.\/types\//g, 'from "../types/').replace(/from "\.\/utilities"/g, 'from "../utilities"'));
+        fs.writeFileSync(full, source.replace(/from "\.\/types\//g, 'from "../types').replace(/from "\.\/utilities"/g, 'from "../utilities"'));
     }
 }
 

@@ -2,7 +2,7 @@
 // TypeScript types can never drift from the contract. Run: npm run gen:types
 import * as fs from "fs";
 import * as path from "path";
-import { repoRoot } from "./repo-root";
+import { repoRoot } from "./lib/repo-root";
 
 interface PropertySpec {
     type?: string;

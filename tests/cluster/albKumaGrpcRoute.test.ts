@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { albIngressAnnotations } from "../../provider/src/rules/loadBalancer";
-import { KubeClient } from "../../scripts/kube-client";
-import { linkExampleModules, sharedChartPath } from "../../scripts/prepare-examples";
-import { readVersions, repoRoot, sharedDir } from "../../scripts/repo-root";
-import { prepareEngine } from "../engine/harness";
+import { KubeClient } from "../../scripts/lib/kube-client";
+import { linkExampleModules, sharedChartPath } from "../../scripts/lib/prepare-examples";
+import { readVersions, repoRoot, sharedDir } from "../../scripts/lib/repo-root";
+import { prepareEngine } from "../support/engine";
 import {
     AppliedStack,
     chartAdditions,

@@ -1,16 +1,16 @@
 // Tier 4: each example (TypeScript, Python, Go) goes through `pulumi up` against a real API server
-// (scripts/local-cluster.ts) with the real charts of ../shared, then is read back, previewed and
+// (scripts/lib/local-cluster.ts) with the real charts of ../shared, then is read back, previewed and
 // refreshed for spurious diffs, switched from vertical to horizontal, and destroyed.
 // There is no kubelet: pods never run, so the examples get `waitForReady: false`.
 import { Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { KubeClient } from "../../scripts/kube-client";
-import { localChartConfig } from "../../scripts/prepare-examples";
-import { kongReleaseChanges, NO_CHANGES, summarizePreview } from "../../scripts/preview-summary";
-import { repoRoot } from "../../scripts/repo-root";
-import { prepareEngine } from "../engine/harness";
+import { KubeClient } from "../../scripts/lib/kube-client";
+import { localChartConfig } from "../../scripts/lib/prepare-examples";
+import { kongReleaseChanges, NO_CHANGES, summarizePreview } from "../../tools/preview-summary";
+import { repoRoot } from "../../scripts/lib/repo-root";
+import { prepareEngine } from "../support/engine";
 import {
     AppliedStack,
     chartAdditions,

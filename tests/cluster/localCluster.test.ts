@@ -1,10 +1,10 @@
-// The loopback control plane of scripts/local-cluster.ts: etcd + kube-apiserver +
+// The loopback control plane of scripts/lib/local-cluster.ts: etcd + kube-apiserver +
 // kube-controller-manager, no kubelet. Part of `npm test`; alone:
 //   npx tsc -p tsconfig.json && npx mocha --no-package --timeout 300000 dist/tests/cluster/localCluster.test.js
 import { expect } from "chai";
 import * as fs from "fs";
-import { LocalCluster, startLocalCluster } from "../../scripts/local-cluster";
-import { KubeClient } from "../../scripts/kube-client";
+import { LocalCluster, startLocalCluster } from "../../scripts/lib/local-cluster";
+import { KubeClient } from "../../scripts/lib/kube-client";
 import { eventually } from "../support/clusterStack";
 
 function alive(pid: number): boolean {

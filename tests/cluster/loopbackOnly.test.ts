@@ -4,9 +4,9 @@
 // closed port is the control: it proves that dials are logged, so an empty scan means no dial.
 import { expect } from "chai";
 import * as net from "net";
-import { KubeClient } from "../../scripts/kube-client";
-import { LocalCluster, SERVICE_CLUSTER_IP_RANGE, startLocalCluster } from "../../scripts/local-cluster";
-import { dialedAddresses, isLoopback } from "../../scripts/loopback-dials";
+import { KubeClient } from "../../scripts/lib/kube-client";
+import { LocalCluster, SERVICE_CLUSTER_IP_RANGE, startLocalCluster } from "../../scripts/lib/local-cluster";
+import { dialedAddresses, isLoopback } from "../../scripts/lib/loopback-dials";
 import { expectLoopbackOnly } from "../support/clusterStack";
 
 const NS = "webhook-probe";

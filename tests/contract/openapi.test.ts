@@ -2,8 +2,8 @@
 import { expect } from "chai";
 import { EdgeStack } from "../../provider/src/components/edgeStack";
 import type { EdgeStackArgs } from "../../provider/src/generated/schema-types";
-import { albHorizontalKuma, CERT, greeter, nlbVerticalIstio, OIDC, orders } from "../support/fixtures";
-import { kubernetesObject, render } from "../support/mocks";
+import { albHorizontalKuma, CERT, greeter, nlbVerticalIstio, OIDC, orders } from "../../scripts/lib/scenarios";
+import { kubernetesObject, render } from "../../scripts/lib/mock-runtime";
 import { schemaProblems } from "../support/openapi";
 import { isSecretValue, revealSecrets } from "../support/secrets";
 

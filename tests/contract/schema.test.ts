@@ -4,7 +4,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { generate, generatedPath, schemaPath } from "../../scripts/gen-types";
-import { readVersions, repoRoot } from "../../scripts/repo-root";
+import { readVersions, repoRoot } from "../../scripts/lib/repo-root";
 import { MeshedgeProvider } from "../../provider/src/provider";
 
 const root = repoRoot();

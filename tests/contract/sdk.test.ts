@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { generateSdks, SDK_LANGUAGES } from "../../scripts/gen-sdk";
-import { repoRoot } from "../../scripts/repo-root";
+import { repoRoot } from "../../scripts/lib/repo-root";
 
 /** Build products that pip and tsc leave inside the SDK directories; they are not generated sources. */
 const BUILD_PRODUCTS = /^(node_modules|bin|build|__pycache__|.*\.egg-info)$/;

@@ -3,9 +3,9 @@
 import { expect } from "chai";
 import * as path from "path";
 import { computeKongSizing } from "../../provider/src/rules/sizing";
-import { repoRoot } from "../../scripts/repo-root";
-import { localChartConfig } from "../../scripts/prepare-examples";
-import { Engine, prepareEngine, PreviewPlan, previewProject } from "./harness";
+import { repoRoot } from "../../scripts/lib/repo-root";
+import { localChartConfig } from "../../scripts/lib/prepare-examples";
+import { Engine, prepareEngine, PreviewPlan, previewProject } from "../support/engine";
 
 const root = repoRoot();
 const languages = ["typescript", "python", "go"] as const;

@@ -2,10 +2,10 @@
 import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 import * as fs from "fs";
-import { KubeClient, KubeObject } from "../../scripts/kube-client";
-import { LocalCluster, startLocalCluster } from "../../scripts/local-cluster";
-import { offLoopbackDials } from "../../scripts/loopback-dials";
-import { prepareEngine, selectStack } from "../engine/harness";
+import { KubeClient, KubeObject } from "../../scripts/lib/kube-client";
+import { LocalCluster, startLocalCluster } from "../../scripts/lib/local-cluster";
+import { offLoopbackDials } from "../../scripts/lib/loopback-dials";
+import { prepareEngine, selectStack } from "./engine";
 import { missingFrom } from "./kube";
 
 export interface AppliedStack {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { sharedDir } from "../../scripts/repo-root";
+import { sharedDir } from "../../scripts/lib/repo-root";
 
 
 /** Built-in kinds, modelled by kubernetes-models. */

@@ -8,8 +8,8 @@ import { LoadBalancerController } from "../../provider/src/components/loadBalanc
 import { MeshNamespace } from "../../provider/src/components/meshNamespace";
 import type { EdgeStackArgs } from "../../provider/src/generated/schema-types";
 import { MeshedgeInputError } from "../../provider/src/rules/errors";
-import { CERT, greeter, nlbVerticalIstio, OIDC, orders } from "../support/fixtures";
-import { renderError } from "../support/mocks";
+import { CERT, greeter, nlbVerticalIstio, OIDC, orders } from "../../scripts/lib/scenarios";
+import { renderError } from "../../scripts/lib/mock-runtime";
 
 const base: EdgeStackArgs = { loadBalancer: { type: "nlb" }, services: [greeter] };
 

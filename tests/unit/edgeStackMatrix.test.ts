@@ -3,8 +3,8 @@
 import { expect } from "chai";
 import { EdgeStack } from "../../provider/src/components/edgeStack";
 import type { EdgeStackArgs } from "../../provider/src/generated/schema-types";
-import { CERT, greeter, orders } from "../support/fixtures";
-import { one, ofType, Registered, render } from "../support/mocks";
+import { CERT, greeter, orders } from "../../scripts/lib/scenarios";
+import { one, ofType, Registered, render } from "../../scripts/lib/mock-runtime";
 
 type Lb = "alb" | "nlb";
 type Mode = "vertical" | "horizontal" | "auto";

@@ -5,9 +5,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { EdgeStack } from "../../provider/src/components/edgeStack";
 import type { EdgeStackArgs } from "../../provider/src/generated/schema-types";
-import { repoRoot } from "../../scripts/repo-root";
-import { albHorizontalKuma, nlbVerticalIstio } from "../support/fixtures";
-import { one, render } from "../support/mocks";
+import { repoRoot } from "../../scripts/lib/repo-root";
+import { albHorizontalKuma, nlbVerticalIstio } from "../../scripts/lib/scenarios";
+import { one, render } from "../../scripts/lib/mock-runtime";
 
 const scenarios: [string, EdgeStackArgs][] = [
     ["nlb-vertical-istio", nlbVerticalIstio],

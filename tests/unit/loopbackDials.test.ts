@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { dialedAddresses, isLoopback, offLoopbackDials } from "../../scripts/loopback-dials";
+import { dialedAddresses, isLoopback, offLoopbackDials } from "../../scripts/lib/loopback-dials";
 
 // Lines in the shapes kube-apiserver 1.34 logs them (dispatcher.go "Failed calling webhook").
 const REFUSED_LOOPBACK = `W1121 13:40:01.1 dispatcher.go:217] Failed calling webhook, failing closed probe.meshedge.test: failed calling webhook "probe.meshedge.test": failed to call webhook: Post "https://127.0.0.1:41234/validate?timeout=5s": dial tcp 127.0.0.1:41234: connect: connection refused`;

@@ -2,8 +2,8 @@
 // destroy` removes them), and the releases go into them instead of asking Helm to create them.
 import { expect } from "chai";
 import { EdgeStack } from "../../provider/src/components/edgeStack";
-import { greeter } from "../support/fixtures";
-import { ofType, Registered, render } from "../support/mocks";
+import { greeter } from "../../scripts/lib/scenarios";
+import { ofType, Registered, render } from "../../scripts/lib/mock-runtime";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const NAMESPACE = "kubernetes:core/v1:Namespace";

@@ -16,8 +16,8 @@ import {
     summarizePreview,
     summarizePreviewText,
     UNKNOWN_VALUE,
-} from "../../scripts/preview-summary";
-import { repoRoot } from "../../scripts/repo-root";
+} from "../../tools/preview-summary";
+import { repoRoot } from "../../scripts/lib/repo-root";
 
 const fixtureDir = path.join(repoRoot(), "tests", "fixtures", "previews");
 const fixture = (name: string): any => JSON.parse(fs.readFileSync(path.join(fixtureDir, name), "utf8"));
@@ -287,7 +287,7 @@ describe("preview summary", () => {
     });
 
     describe("command", () => {
-        const script = path.resolve(__dirname, "../../scripts/preview-summary.js");
+        const script = path.resolve(__dirname, "../../tools/preview-summary.js");
         const run = (args: string[], input?: string) => spawnSync(process.execPath, [script, ...args], { input: input ?? "", encoding: "utf8" });
 
         it("summarizes a file", () => {

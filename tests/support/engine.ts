@@ -4,9 +4,9 @@ import { ConfigMap, EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@p
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { installPlugins, linkExampleModules, preparePythonExample, prepareTypeScriptExample } from "../../scripts/prepare-examples";
-import { repoRoot } from "../../scripts/repo-root";
-import { ensureToolchain, pulumiEnv, Toolchain } from "../../scripts/toolchain";
+import { installPlugins, linkExampleModules, preparePythonExample, prepareTypeScriptExample } from "../../scripts/lib/prepare-examples";
+import { repoRoot } from "../../scripts/lib/repo-root";
+import { ensureToolchain, pulumiEnv, Toolchain } from "../../scripts/lib/toolchain";
 
 const root = repoRoot();
 

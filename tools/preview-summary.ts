@@ -2,7 +2,7 @@
 // counts by operation, the Kong sizing before and after, and the list of changed resources.
 //
 //   pulumi preview --json --stack dev > preview.json
-//   node dist/scripts/preview-summary.js preview.json > summary.md     (or: ... | node dist/scripts/preview-summary.js -)
+//   node dist/tools/preview-summary.js preview.json > summary.md     (or: ... | node dist/tools/preview-summary.js -)
 //
 // The compiled file needs nothing but Node (>= 20) itself, so users can copy it into their own repository
 // (see examples/github-actions/). Keep it that way: node builtins only, no imports from the rest of this repo.
