@@ -4,26 +4,28 @@ import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import schemaJson from "../schema.json";
 import {
+    ComponentRegistry,
     ComputeKongSizingArgs,
     ComputeKongSizingResult,
     ComputeKongSizingToken,
     EdgeStackToken,
     GrpcServiceToken,
+    isComponentToken,
     KongGatewayToken,
     LoadBalancerControllerToken,
     MeshNamespaceToken,
 } from "./generated/schema-types";
-import { computeKongSizing } from "./rules/sizing";
+import { Problems } from "./rules/errors";
+import { computeKongSizing, checkSizingInputs } from "./rules/sizing";
+import { MeshedgeInputError } from "./components/validation";
 
-type ComponentClass = new (name: string, args: any, opts: pulumi.ComponentResourceOptions) => pulumi.ComponentResource;
-
-/** One entry per component token; each loads its module only when that component is constructed. */
-const components: Record<string, () => ComponentClass> = {
-    [EdgeStackToken]: () => require("./components/edgeStack").EdgeStack,
-    [KongGatewayToken]: () => require("./components/kongGateway").KongGateway,
-    [MeshNamespaceToken]: () => require("./components/meshNamespace").MeshNamespace,
-    [GrpcServiceToken]: () => require("./components/grpcService").GrpcService,
-    [LoadBalancerControllerToken]: () => require("./components/loadBalancerController").LoadBalancerController,
+/** One loader per component token (the type fails to compile when one is missing); each loads its module only when constructed. */
+const components: ComponentRegistry = {
+    [EdgeStackToken]: () => (require("./components/edgeStack") as typeof import("./components/edgeStack")).EdgeStack,
+    [KongGatewayToken]: () => (require("./components/kongGateway") as typeof import("./components/kongGateway")).KongGateway,
+    [MeshNamespaceToken]: () => (require("./components/meshNamespace") as typeof import("./components/meshNamespace")).MeshNamespace,
+    [GrpcServiceToken]: () => (require("./components/grpcService") as typeof import("./components/grpcService")).GrpcService,
+    [LoadBalancerControllerToken]: () => (require("./components/loadBalancerController") as typeof import("./components/loadBalancerController")).LoadBalancerController,
 };
 
 interface PropertySpec {
@@ -51,20 +53,21 @@ export class MeshedgeProvider implements provider.Provider {
     readonly schema = JSON.stringify(schemaJson);
 
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
-        const load = components[type];
-        if (!load) throw new Error(`meshedge has no component ${type}; known: ${Object.keys(components).join(", ")}`);
-        const Component = load();
-        const component = new Component(name, await plainInputs(type, inputs), options);
-        const state: pulumi.Inputs = {};
-        for (const key of Object.keys(resourceSpecs[type].properties)) {
-            state[key] = (component as unknown as Record<string, unknown>)[key];
-        }
-        return { urn: component.urn, state };
+        if (!isComponentToken(type)) throw new Error(`meshedge has no component ${type}; known: ${Object.keys(components).join(", ")}`);
+        const Component = components[type]();
+        // The engine's inputs are untyped until the component validates them, before it registers anything.
+        const component = new Component(name, (await plainInputs(type, inputs)) as never, options);
+        return { urn: component.urn, state: component.outputState() };
     }
 
     async invoke(token: string, inputs: pulumi.Inputs): Promise<provider.InvokeResult> {
         if (token !== ComputeKongSizingToken) throw new Error(`meshedge has no function ${token}`);
-        const result: ComputeKongSizingResult = { sizing: computeKongSizing(inputs as ComputeKongSizingArgs) };
+        // Invoke failures reach the user as their message alone, so it lists every problem.
+        const args = inputs as ComputeKongSizingArgs;
+        const problems = new Problems();
+        checkSizingInputs(problems, args);
+        if (problems.list.length > 0) throw new Error(new MeshedgeInputError("computeKongSizing", problems.list).describe());
+        const result: ComputeKongSizingResult = { sizing: computeKongSizing(args) };
         return { outputs: result };
     }
 }

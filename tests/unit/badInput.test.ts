@@ -7,7 +7,8 @@ import { KongGateway } from "../../provider/src/components/kongGateway";
 import { LoadBalancerController } from "../../provider/src/components/loadBalancerController";
 import { MeshNamespace } from "../../provider/src/components/meshNamespace";
 import type { EdgeStackArgs } from "../../provider/src/generated/schema-types";
-import { MeshedgeInputError } from "../../provider/src/rules/errors";
+import * as pulumi from "@pulumi/pulumi";
+import { MeshedgeInputError } from "../../provider/src/components/validation";
 import { CERT, greeter, nlbVerticalIstio, OIDC, orders } from "../../scripts/lib/scenarios";
 import { renderError } from "../../scripts/lib/mock-runtime";
 
@@ -185,11 +186,12 @@ describe("bad input", () => {
         it(`rejects ${c.title}`, async () => {
             const { error, registered } = await renderError(c.build);
             expect(error).to.be.instanceOf(MeshedgeInputError);
+            const text = (error as MeshedgeInputError).describe();
             for (const fragment of c.message) {
-                if (typeof fragment === "string") expect(error.message).to.include(fragment);
-                else expect(error.message).to.match(fragment);
+                if (typeof fragment === "string") expect(text).to.include(fragment);
+                else expect(text).to.match(fragment);
             }
-            expect(error.message).to.match(/Fix: /);
+            expect(text).to.match(/Fix: /);
             expect(registered, "nothing may be registered for rejected inputs").to.deep.equal([]);
         });
     }
@@ -197,6 +199,16 @@ describe("bad input", () => {
     it("reports every problem at once", async () => {
         const { error } = await renderError(edge({ ...base, loadBalancer: { type: "alb" }, mesh: { istio: {}, kuma: {} }, services: [{ ...greeter, port: 0 }] }));
         expect((error as MeshedgeInputError).problems.map((p) => p.field)).to.have.members(["loadBalancer.certificateArn", "mesh", "services[0].port"]);
+    });
+
+    it("is Pulumi's InputPropertiesError: one property path and reason (with its fix) per problem, for the engine to print", async () => {
+        const { error } = await renderError(edge({ ...base, services: [{ ...greeter, paths: ["/bad path"] }] }));
+        expect(pulumi.InputPropertiesError.isInstance(error)).to.equal(true);
+        const { message, errors } = error as pulumi.InputPropertiesError;
+        expect(message).to.equal('invalid EdgeStack "edge" inputs (1 problem, each with its fix)');
+        expect(errors).to.deep.equal([
+            { propertyPath: "services[0].paths[0]", reason: 'is not a gRPC path. Fix: use "/<package>.<Service>/" (e.g. "/helloworld.Greeter/") or "/<package>.<Service>/<Method>".' },
+        ]);
     });
 
     it("accepts the README scenarios", async () => {

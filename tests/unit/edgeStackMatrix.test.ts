@@ -68,7 +68,7 @@ function expectedResources(lb: Lb, mesh: Mesh): string[] {
     return names.sort();
 }
 
-const gatewayValues = (release: Registered) => release.inputs.values.gateway;
+const releasedGatewayValues = (release: Registered) => release.inputs.values.gateway;
 
 for (const lb of ["alb", "nlb"] as const) {
     for (const mode of ["vertical", "horizontal", "auto"] as const) {
@@ -86,7 +86,7 @@ for (const lb of ["alb", "nlb"] as const) {
                 });
 
                 it("sizes Kong by the rules", () => {
-                    const gw = gatewayValues(one(resources, T.release));
+                    const gw = releasedGatewayValues(one(resources, T.release));
                     if (resolved === "vertical") {
                         const cpu = mode === "vertical" ? 3 : 2;
                         const memory = mode === "vertical" ? 3 * 600 : 2 * 512;
@@ -112,7 +112,7 @@ for (const lb of ["alb", "nlb"] as const) {
                 });
 
                 it("wires the load balancer", () => {
-                    const proxy = gatewayValues(one(resources, T.release)).proxy;
+                    const proxy = releasedGatewayValues(one(resources, T.release)).proxy;
                     expect(proxy.http.parameters).to.deep.equal(["http2"]);
                     if (lb === "nlb") {
                         expect(proxy.type).to.equal("LoadBalancer");

@@ -1,38 +1,41 @@
-import * as cloud from "../cloud";
 import * as pulumi from "@pulumi/pulumi";
-import { GRPC_REPLICAS_DEFAULT, KONG_INGRESS_CLASS_DEFAULT } from "../defaults";
-import { GrpcServiceArgs, GrpcServiceOutputs, GrpcServiceToken, GrpcServiceSpecArgs as GrpcServiceSpec, KongConsumerArgs as KongConsumer } from "../generated/schema-types";
-import { grpcMethodMatch, grpcPort, grpcRouteAnnotations, grpcServiceAnnotations } from "../rules/grpc";
+import { skipAwaitAnnotations } from "../builders/skipAwait";
+import * as cloud from "../cloud";
+import { Defaulted, INPUT_DEFAULTS, withDefaults } from "../defaults";
+import { GrpcServiceArgs, GrpcServiceBase, GrpcServiceSpecArgs as GrpcServiceSpec, KongConsumerArgs as KongConsumer } from "../generated/schema-types";
+import { grpcMethodMatch, grpcRouteAnnotations, grpcServiceAnnotations } from "../rules/grpc";
 import { KUMA_MESH_ADDRESS_PORT, kumaMeshAddress } from "../rules/mesh";
 import { childName } from "../rules/names";
-import { consumerCredentialTypes, CredentialType, kongPluginSpecs } from "../rules/plugins";
-import { validateGrpcServiceArgs } from "../rules/validate";
-import { skipAwaitAnnotations } from "./await";
-import { exposeOutputs } from "./outputs";
+import { CredentialType, kongPluginSpecs } from "../rules/plugins";
+import { checkGrpcServiceArgs } from "../rules/validate";
+import { validateOnce } from "./validation";
 
 const APP_LABEL = "app.kubernetes.io/name";
 
-/** Secret keys of each Kong credential type; the values stay Pulumi secrets end to end. */
-function credentialData(type: CredentialType, consumer: KongConsumer): Record<string, pulumi.Input<string>> {
-    switch (type) {
-        case "key-auth":
-            return { key: pulumi.secret(consumer.keyAuthKey!) };
-        case "jwt":
-            return { key: consumer.jwtKey!, secret: pulumi.secret(consumer.jwtSecret!), algorithm: "HS256" };
-        case "hmac-auth":
-            return { username: consumer.username, secret: pulumi.secret(consumer.hmacSecret!) };
-    }
+/**
+ * Each credential a consumer carries, as the Secret keys Kong reads for its type (KIC 3.2+
+ * `konghq.com/credential` Secrets); the values stay Pulumi secrets end to end. The order and the
+ * types are consumerCredentialTypes' (a JWT needs both its key and secret, which validation checks).
+ */
+function credentialSecrets(consumer: KongConsumer): [CredentialType, Record<string, pulumi.Input<string>>][] {
+    const found: [CredentialType, Record<string, pulumi.Input<string>>][] = [];
+    if (consumer.keyAuthKey !== undefined) found.push(["key-auth", { key: pulumi.secret(consumer.keyAuthKey) }]);
+    if (consumer.jwtKey !== undefined && consumer.jwtSecret !== undefined) found.push(["jwt", { key: consumer.jwtKey, secret: pulumi.secret(consumer.jwtSecret), algorithm: "HS256" }]);
+    if (consumer.hmacSecret !== undefined) found.push(["hmac-auth", { username: consumer.username, secret: pulumi.secret(consumer.hmacSecret) }]);
+    return found;
 }
 
-function deploymentFor(name: string, spec: GrpcServiceSpec, waitForReady: boolean | undefined, opts: pulumi.CustomResourceOptions) {
-    const port = grpcPort(spec);
+type ResolvedSpec = Defaulted<GrpcServiceSpec, typeof INPUT_DEFAULTS.GrpcServiceSpec>;
+
+function deploymentFor(name: string, spec: ResolvedSpec, image: string, waitForReady: boolean, opts: pulumi.CustomResourceOptions) {
+    const port = spec.port;
     const labels = { [APP_LABEL]: spec.name };
     return new cloud.Deployment(
         name,
         {
             metadata: { name: spec.name, namespace: spec.namespace, labels, annotations: skipAwaitAnnotations(waitForReady) },
             spec: {
-                replicas: spec.replicas ?? GRPC_REPLICAS_DEFAULT,
+                replicas: spec.replicas,
                 selector: { matchLabels: labels },
                 template: {
                     metadata: { labels },
@@ -40,7 +43,7 @@ function deploymentFor(name: string, spec: GrpcServiceSpec, waitForReady: boolea
                         containers: [
                             {
                                 name: spec.name,
-                                image: spec.image!,
+                                image,
                                 ports: [{ name: "grpc", containerPort: port, protocol: "TCP" }],
                                 // Native gRPC probes (grpc.health.v1); the meshes rewrite them for their sidecars.
                                 readinessProbe: { grpc: { port }, periodSeconds: 5 },
@@ -57,27 +60,23 @@ function deploymentFor(name: string, spec: GrpcServiceSpec, waitForReady: boolea
 }
 
 /** A gRPC service behind Kong: Deployment (optional), Service, route, plugins and consumers. */
-export class GrpcService extends pulumi.ComponentResource {
-    declare readonly serviceName: pulumi.Output<string>;
-    declare readonly namespace: pulumi.Output<string>;
-    declare readonly routeName: pulumi.Output<string>;
-    declare readonly pluginNames: pulumi.Output<string[]>;
-
-    constructor(name: string, args: GrpcServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateGrpcServiceArgs(name, args).throwIfAny(`GrpcService "${name}"`);
-        super(GrpcServiceToken, name, {}, opts);
-        const spec = args.service;
-        const meshKind = args.meshKind ?? "none";
-        const port = grpcPort(spec);
+export class GrpcService extends GrpcServiceBase {
+    constructor(name: string, given: GrpcServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateOnce(`GrpcService "${name}"`, given, (problems) => checkGrpcServiceArgs(problems, name, given));
+        super(name, opts);
+        const args = withDefaults(given, INPUT_DEFAULTS.GrpcService);
+        const spec = withDefaults(args.service, INPUT_DEFAULTS.GrpcServiceSpec);
+        const port = spec.port;
         const ordered = { parent: this, dependsOn: opts?.dependsOn };
         const labels = { [APP_LABEL]: spec.name };
+        const skipAwait = skipAwaitAnnotations(args.waitForReady);
 
-        if (spec.image !== undefined) deploymentFor(name, spec, args.waitForReady, ordered);
+        if (spec.image !== undefined) deploymentFor(name, spec, spec.image, args.waitForReady, ordered);
 
         const service = new cloud.Service(
             childName(name, "service"),
             {
-                metadata: { name: spec.name, namespace: spec.namespace, labels, annotations: { ...grpcServiceAnnotations(meshKind), ...skipAwaitAnnotations(args.waitForReady) } },
+                metadata: { name: spec.name, namespace: spec.namespace, labels, annotations: { ...grpcServiceAnnotations(args.meshKind), ...skipAwait } },
                 spec: {
                     selector: labels,
                     ports: [{ name: "grpc", port, targetPort: port, protocol: "TCP", appProtocol: "grpc" }],
@@ -124,13 +123,13 @@ export class GrpcService extends pulumi.ComponentResource {
 
         for (const consumer of spec.consumers ?? []) {
             const consumerName = childName(spec.name, consumer.username);
-            const credentials = consumerCredentialTypes(consumer).map((type) => {
+            const credentials = credentialSecrets(consumer).map(([type, stringData]) => {
                 const secretName = childName(consumerName, type);
                 new cloud.Secret(
                     childName(name, `${consumer.username}-${type}`),
                     {
                         metadata: { name: secretName, namespace: spec.namespace, labels: { "konghq.com/credential": type } },
-                        stringData: credentialData(type, consumer),
+                        stringData,
                     },
                     ordered,
                 );
@@ -144,7 +143,7 @@ export class GrpcService extends pulumi.ComponentResource {
                     metadata: {
                         name: consumerName,
                         namespace: spec.namespace,
-                        annotations: { "kubernetes.io/ingress.class": args.ingressClassName ?? KONG_INGRESS_CLASS_DEFAULT },
+                        annotations: { "kubernetes.io/ingress.class": args.ingressClassName },
                     },
                     username: consumer.username,
                     credentials,
@@ -155,24 +154,8 @@ export class GrpcService extends pulumi.ComponentResource {
 
         const routeName = spec.name;
         const routeOpts = { parent: this, dependsOn: [service, ...plugins] };
-        if ((spec.routeKind ?? "ingress") === "ingress") {
-            const paths = spec.paths.map((path) => ({
-                path,
-                pathType: "ImplementationSpecific",
-                backend: { service: { name: backend.name, port: { number: backend.port } } },
-            }));
-            new cloud.Ingress(
-                childName(name, "route"),
-                {
-                    metadata: { name: routeName, namespace: spec.namespace, annotations: { ...grpcRouteAnnotations(pluginNames), ...skipAwaitAnnotations(args.waitForReady) } },
-                    spec: {
-                        ingressClassName: args.ingressClassName ?? KONG_INGRESS_CLASS_DEFAULT,
-                        rules: spec.hosts?.length ? spec.hosts.map((host) => ({ host, http: { paths } })) : [{ http: { paths } }],
-                    },
-                },
-                routeOpts,
-            );
-        } else {
+        // Validation requires gatewayName for a GRPCRoute.
+        if (spec.routeKind === "grpcRoute" && args.gatewayName !== undefined) {
             new cloud.CustomResource(
                 childName(name, "route"),
                 {
@@ -181,13 +164,10 @@ export class GrpcService extends pulumi.ComponentResource {
                     metadata: {
                         name: routeName,
                         namespace: spec.namespace,
-                        annotations: {
-                            ...(pluginNames.length ? { "konghq.com/plugins": pluginNames.join(",") } : {}),
-                            ...skipAwaitAnnotations(args.waitForReady),
-                        },
+                        annotations: { ...(pluginNames.length ? { "konghq.com/plugins": pluginNames.join(",") } : {}), ...skipAwait },
                     },
                     spec: {
-                        parentRefs: [{ name: args.gatewayName!, ...(args.gatewayNamespace ? { namespace: args.gatewayNamespace } : {}) }],
+                        parentRefs: [{ name: args.gatewayName, ...(args.gatewayNamespace ? { namespace: args.gatewayNamespace } : {}) }],
                         ...(spec.hosts?.length ? { hostnames: spec.hosts } : {}),
                         rules: [
                             {
@@ -199,10 +179,25 @@ export class GrpcService extends pulumi.ComponentResource {
                 },
                 routeOpts,
             );
+        } else {
+            const paths = spec.paths.map((path) => ({
+                path,
+                pathType: "ImplementationSpecific",
+                backend: { service: { name: backend.name, port: { number: backend.port } } },
+            }));
+            new cloud.Ingress(
+                childName(name, "route"),
+                {
+                    metadata: { name: routeName, namespace: spec.namespace, annotations: { ...grpcRouteAnnotations(pluginNames), ...skipAwait } },
+                    spec: {
+                        ingressClassName: args.ingressClassName,
+                        rules: spec.hosts?.length ? spec.hosts.map((host) => ({ host, http: { paths } })) : [{ http: { paths } }],
+                    },
+                },
+                routeOpts,
+            );
         }
 
-        const outputs: GrpcServiceOutputs = { serviceName: spec.name, namespace: spec.namespace, routeName, pluginNames };
-        exposeOutputs(this, outputs);
-        this.registerOutputs(outputs);
+        this.setOutputs({ serviceName: spec.name, namespace: spec.namespace, routeName, pluginNames });
     }
 }

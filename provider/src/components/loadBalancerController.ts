@@ -1,69 +1,53 @@
-import * as cloud from "../cloud";
 import * as pulumi from "@pulumi/pulumi";
-import { LBC, pinnedCharts } from "../defaults";
-import { LoadBalancerControllerArgs, LoadBalancerControllerOutputs, LoadBalancerControllerToken } from "../generated/schema-types";
-import { resolveChart } from "../rules/chartSource";
+import { helmRelease } from "../builders/helmRelease";
+import * as cloud from "../cloud";
+import { INPUT_DEFAULTS, LBC, pinnedCharts, withDefaults } from "../defaults";
+import { LoadBalancerControllerArgs, LoadBalancerControllerBase } from "../generated/schema-types";
 import { irsaTrustPolicy, podIdentityTrustPolicy } from "../rules/lbcIdentity";
 import { loadBalancerControllerPolicy } from "../rules/lbcPolicy";
-import { childName } from "../rules/names";
-import { validateLoadBalancerControllerArgs } from "../rules/validate";
-import { exposeOutputs } from "./outputs";
+import { childName, helmReleaseName } from "../rules/names";
+import { checkLoadBalancerControllerArgs } from "../rules/validate";
+import { validateOnce } from "./validation";
+
+/** Who may assume the controller's role: IRSA trusts the cluster's OIDC provider, Pod Identity the EKS service. */
+function trustPolicy(oidcProviderArn: pulumi.Input<string> | undefined): pulumi.Input<string> {
+    return oidcProviderArn === undefined ? JSON.stringify(podIdentityTrustPolicy()) : pulumi.output(oidcProviderArn).apply((arn) => JSON.stringify(irsaTrustPolicy(arn)));
+}
 
 /** The AWS Load Balancer Controller: its IAM role and policy, and its Helm release in kube-system. */
-export class LoadBalancerController extends pulumi.ComponentResource {
-    declare readonly roleArn: pulumi.Output<string>;
-    declare readonly policyArn: pulumi.Output<string>;
-    declare readonly releaseName: pulumi.Output<string>;
-    declare readonly serviceAccountName: pulumi.Output<string>;
+export class LoadBalancerController extends LoadBalancerControllerBase {
     /** The controller's release, for dependsOn: Services of type LoadBalancer need its webhook up. */
     readonly release: cloud.Release;
 
-    constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateLoadBalancerControllerArgs(name, args).throwIfAny(`LoadBalancerController "${name}"`);
-        super(LoadBalancerControllerToken, name, {}, opts);
+    constructor(name: string, given: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateOnce(`LoadBalancerController "${name}"`, given, (problems) => checkLoadBalancerControllerArgs(problems, name, given));
+        super(name, opts);
+        const args = withDefaults(given, INPUT_DEFAULTS.LoadBalancerController);
         const child = { parent: this };
-        const irsa = (args.identity ?? "irsa") === "irsa";
+        // Validation: IRSA has an OIDC provider ARN, Pod Identity has none.
+        const irsa = args.identity === "irsa";
 
-        const role = new cloud.IamRole(
-            name,
-            {
-                description: "AWS Load Balancer Controller (meshedge)",
-                assumeRolePolicy: irsa
-                    ? pulumi.output(args.oidcProviderArn!).apply((arn) => JSON.stringify(irsaTrustPolicy(arn)))
-                    : JSON.stringify(podIdentityTrustPolicy()),
-            },
-            child,
-        );
+        const role = new cloud.IamRole(name, { description: "AWS Load Balancer Controller (meshedge)", assumeRolePolicy: trustPolicy(args.oidcProviderArn) }, child);
         const policyArn =
             args.policyArn !== undefined
                 ? pulumi.output(args.policyArn)
-                : new cloud.IamPolicy(
-                      name,
-                      { description: "Permissions the AWS Load Balancer Controller documents", policy: JSON.stringify(loadBalancerControllerPolicy()) },
-                      child,
-                  ).arn;
+                : new cloud.IamPolicy(name, { description: "Permissions the AWS Load Balancer Controller documents", policy: JSON.stringify(loadBalancerControllerPolicy()) }, child).arn;
         const attachment = new cloud.RolePolicyAttachment(name, { role: role.name, policyArn }, child);
         const identityResources: pulumi.Resource[] = [attachment];
         if (!irsa) {
             identityResources.push(
-                new cloud.PodIdentityAssociation(
-                    name,
-                    { clusterName: args.clusterName, namespace: LBC.namespace, serviceAccount: LBC.serviceAccount, roleArn: role.arn },
-                    child,
-                ),
+                new cloud.PodIdentityAssociation(name, { clusterName: args.clusterName, namespace: LBC.namespace, serviceAccount: LBC.serviceAccount, roleArn: role.arn }, child),
             );
         }
 
-        const chart = resolveChart(pinnedCharts.awsLoadBalancerController, args.chartSource);
-        const releaseName = childName(name, "release").slice(0, 53);
-        this.release = new cloud.Release(
+        const releaseName = helmReleaseName(childName(name, "release"));
+        this.release = helmRelease(
             name,
             {
-                name: releaseName,
+                releaseName,
                 namespace: LBC.namespace,
-                chart: chart.chart,
-                version: chart.version,
-                repositoryOpts: chart.repositoryOpts,
+                chart: pinnedCharts.awsLoadBalancerController,
+                chartSource: args.chartSource,
                 values: {
                     clusterName: args.clusterName,
                     ...(args.region !== undefined ? { region: args.region } : {}),
@@ -76,14 +60,11 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                         ...(irsa ? { annotations: { "eks.amazonaws.com/role-arn": role.arn } } : {}),
                     },
                 },
+                waitForReady: true,
             },
             { parent: this, dependsOn: identityResources },
         );
 
-        const outputs = { roleArn: role.arn, policyArn, releaseName, serviceAccountName: LBC.serviceAccount };
-        exposeOutputs(this, outputs);
-        this.registerOutputs(outputs);
+        this.setOutputs({ roleArn: role.arn, policyArn, releaseName, serviceAccountName: LBC.serviceAccount });
     }
 }
-
-export type { LoadBalancerControllerOutputs };

@@ -1,24 +1,18 @@
-import * as cloud from "../cloud";
 import * as pulumi from "@pulumi/pulumi";
-import { MeshNamespaceArgs, MeshNamespaceOutputs, MeshNamespaceToken } from "../generated/schema-types";
-import { injectionLabels } from "../rules/mesh";
-import { validateMeshNamespaceArgs } from "../rules/validate";
-import { exposeOutputs } from "./outputs";
-
-export function meshNamespaceLabels(args: MeshNamespaceArgs): Record<string, string> {
-    return { ...(args.labels ?? {}), ...injectionLabels(args) };
-}
+import * as cloud from "../cloud";
+import { MeshNamespaceArgs, MeshNamespaceBase } from "../generated/schema-types";
+import { meshNamespaceLabels } from "../rules/mesh";
+import { checkMeshNamespaceArgs } from "../rules/validate";
+import { validateOnce } from "./validation";
 
 /** A namespace whose pods get Istio or Kuma sidecars, with Istio's STRICT mTLS policy when asked. */
-export class MeshNamespace extends pulumi.ComponentResource {
-    declare readonly name: pulumi.Output<string>;
-    declare readonly labels: pulumi.Output<Record<string, string>>;
+export class MeshNamespace extends MeshNamespaceBase {
     /** The Namespace object, for dependsOn. */
     readonly namespace: cloud.Namespace;
 
     constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateMeshNamespaceArgs(name, args).throwIfAny(`MeshNamespace "${name}"`);
-        super(MeshNamespaceToken, name, {}, opts);
+        validateOnce(`MeshNamespace "${name}"`, args, (problems) => checkMeshNamespaceArgs(problems, name, args));
+        super(name, opts);
         const labels = meshNamespaceLabels(args);
         this.namespace = new cloud.Namespace(name, { metadata: { name: args.name, labels } }, { parent: this, dependsOn: opts?.dependsOn });
 
@@ -35,8 +29,6 @@ export class MeshNamespace extends pulumi.ComponentResource {
             );
         }
 
-        const outputs: MeshNamespaceOutputs = { name: args.name, labels };
-        exposeOutputs(this, outputs);
-        this.registerOutputs(outputs);
+        this.setOutputs({ name: args.name, labels });
     }
 }

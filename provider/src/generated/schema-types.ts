@@ -1107,6 +1107,9 @@ export interface LoadBalancerControllerSettings {
     readonly chartSource?: ChartSource;
 }
 
+/** What a component's setOutputs takes: each output, or a promise or Output of it. */
+export type OutputInputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
 /**
  * The whole edge of a gRPC platform on EKS: the load balancer wiring, Kong sized by the scaling rules, mesh namespaces, the gRPC services and (optionally) the AWS Load Balancer Controller and the mesh itself, created in the order that makes sidecar injection work.
  */
@@ -1198,6 +1201,66 @@ export interface EdgeStackOutputs {
 }
 
 export const EdgeStackToken = "meshedge:index:EdgeStack";
+
+/** Base of EdgeStack: its token and typed outputs, from the schema. */
+export abstract class EdgeStackBase extends pulumi.ComponentResource {
+    /**
+     * The computed Kong sizing.
+     */
+    declare readonly sizing: pulumi.Output<KongSizing>;
+    /**
+     * Namespace of the Kong release.
+     */
+    declare readonly kongNamespace: pulumi.Output<string>;
+    /**
+     * Helm release name of Kong.
+     */
+    declare readonly kongReleaseName: pulumi.Output<string>;
+    /**
+     * Kong proxy Service name.
+     */
+    declare readonly proxyServiceName: pulumi.Output<string>;
+    /**
+     * Name of the ALB Ingress (ALB only).
+     */
+    declare readonly albIngressName: pulumi.Output<string | undefined>;
+    /**
+     * Namespaces labelled for sidecar injection.
+     */
+    declare readonly meshNamespaces: pulumi.Output<string[]>;
+    /**
+     * `<namespace>/<name>` of every gRPC Service.
+     */
+    declare readonly serviceNames: pulumi.Output<string[]>;
+    /**
+     * IAM role ARN of the installed AWS Load Balancer Controller.
+     */
+    declare readonly loadBalancerControllerRoleArn: pulumi.Output<string | undefined>;
+
+    constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+        super(EdgeStackToken, name, {}, opts);
+    }
+
+    /** Sets every output (an Output, as the SDKs read them) and registers them with the engine. */
+    protected setOutputs(outputs: OutputInputs<EdgeStackOutputs>): void {
+        Object.assign(this, {
+            sizing: pulumi.output(outputs.sizing),
+            kongNamespace: pulumi.output(outputs.kongNamespace),
+            kongReleaseName: pulumi.output(outputs.kongReleaseName),
+            proxyServiceName: pulumi.output(outputs.proxyServiceName),
+            albIngressName: pulumi.output(outputs.albIngressName),
+            meshNamespaces: pulumi.output(outputs.meshNamespaces),
+            serviceNames: pulumi.output(outputs.serviceNames),
+            loadBalancerControllerRoleArn: pulumi.output(outputs.loadBalancerControllerRoleArn),
+        });
+        this.registerOutputs(outputs);
+    }
+
+    /** The outputs by schema name, for the provider's construct response. */
+    outputState(): Record<string, pulumi.Output<unknown>> {
+        return { sizing: this.sizing, kongNamespace: this.kongNamespace, kongReleaseName: this.kongReleaseName, proxyServiceName: this.proxyServiceName, albIngressName: this.albIngressName, meshNamespaces: this.meshNamespaces, serviceNames: this.serviceNames, loadBalancerControllerRoleArn: this.loadBalancerControllerRoleArn };
+    }
+}
 
 /**
  * The Kong Ingress Controller Helm release sized by the scaling rules, with mesh-aware pod annotations, the load balancer wiring of its proxy (NLB Service annotations or an ALB Ingress), and an HPA and PodDisruptionBudget when horizontal.
@@ -1299,6 +1362,61 @@ export interface KongGatewayOutputs {
 
 export const KongGatewayToken = "meshedge:index:KongGateway";
 
+/** Base of KongGateway: its token and typed outputs, from the schema. */
+export abstract class KongGatewayBase extends pulumi.ComponentResource {
+    /**
+     * The computed sizing.
+     */
+    declare readonly sizing: pulumi.Output<KongSizing>;
+    /**
+     * Helm release name.
+     */
+    declare readonly releaseName: pulumi.Output<string>;
+    /**
+     * Namespace.
+     */
+    declare readonly namespace: pulumi.Output<string>;
+    /**
+     * Kong proxy Service name.
+     */
+    declare readonly proxyServiceName: pulumi.Output<string>;
+    /**
+     * Kong's IngressClass.
+     */
+    declare readonly ingressClassName: pulumi.Output<string>;
+    /**
+     * Gateway name for GRPCRoute parentRefs (when gatewayApi).
+     */
+    declare readonly gatewayName: pulumi.Output<string | undefined>;
+    /**
+     * ALB Ingress name (ALB only).
+     */
+    declare readonly albIngressName: pulumi.Output<string | undefined>;
+
+    constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+        super(KongGatewayToken, name, {}, opts);
+    }
+
+    /** Sets every output (an Output, as the SDKs read them) and registers them with the engine. */
+    protected setOutputs(outputs: OutputInputs<KongGatewayOutputs>): void {
+        Object.assign(this, {
+            sizing: pulumi.output(outputs.sizing),
+            releaseName: pulumi.output(outputs.releaseName),
+            namespace: pulumi.output(outputs.namespace),
+            proxyServiceName: pulumi.output(outputs.proxyServiceName),
+            ingressClassName: pulumi.output(outputs.ingressClassName),
+            gatewayName: pulumi.output(outputs.gatewayName),
+            albIngressName: pulumi.output(outputs.albIngressName),
+        });
+        this.registerOutputs(outputs);
+    }
+
+    /** The outputs by schema name, for the provider's construct response. */
+    outputState(): Record<string, pulumi.Output<unknown>> {
+        return { sizing: this.sizing, releaseName: this.releaseName, namespace: this.namespace, proxyServiceName: this.proxyServiceName, ingressClassName: this.ingressClassName, gatewayName: this.gatewayName, albIngressName: this.albIngressName };
+    }
+}
+
 /**
  * A namespace labelled for Istio or Kuma sidecar injection, with its mTLS policy (Istio PeerAuthentication STRICT when asked).
  */
@@ -1334,6 +1452,36 @@ export interface MeshNamespaceOutputs {
 }
 
 export const MeshNamespaceToken = "meshedge:index:MeshNamespace";
+
+/** Base of MeshNamespace: its token and typed outputs, from the schema. */
+export abstract class MeshNamespaceBase extends pulumi.ComponentResource {
+    /**
+     * Namespace name.
+     */
+    declare readonly name: pulumi.Output<string>;
+    /**
+     * Labels set on the namespace.
+     */
+    declare readonly labels: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+        super(MeshNamespaceToken, name, {}, opts);
+    }
+
+    /** Sets every output (an Output, as the SDKs read them) and registers them with the engine. */
+    protected setOutputs(outputs: OutputInputs<MeshNamespaceOutputs>): void {
+        Object.assign(this, {
+            name: pulumi.output(outputs.name),
+            labels: pulumi.output(outputs.labels),
+        });
+        this.registerOutputs(outputs);
+    }
+
+    /** The outputs by schema name, for the provider's construct response. */
+    outputState(): Record<string, pulumi.Output<unknown>> {
+        return { name: this.name, labels: this.labels };
+    }
+}
 
 /**
  * A gRPC service behind Kong: optional Deployment with gRPC probes, a Service annotated for Kong and the mesh, an Ingress or GRPCRoute, Kong plugins and consumers.
@@ -1391,6 +1539,46 @@ export interface GrpcServiceOutputs {
 
 export const GrpcServiceToken = "meshedge:index:GrpcService";
 
+/** Base of GrpcService: its token and typed outputs, from the schema. */
+export abstract class GrpcServiceBase extends pulumi.ComponentResource {
+    /**
+     * Kubernetes Service name.
+     */
+    declare readonly serviceName: pulumi.Output<string>;
+    /**
+     * Namespace.
+     */
+    declare readonly namespace: pulumi.Output<string>;
+    /**
+     * Ingress or GRPCRoute name.
+     */
+    declare readonly routeName: pulumi.Output<string>;
+    /**
+     * KongPlugin names on the route.
+     */
+    declare readonly pluginNames: pulumi.Output<string[]>;
+
+    constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+        super(GrpcServiceToken, name, {}, opts);
+    }
+
+    /** Sets every output (an Output, as the SDKs read them) and registers them with the engine. */
+    protected setOutputs(outputs: OutputInputs<GrpcServiceOutputs>): void {
+        Object.assign(this, {
+            serviceName: pulumi.output(outputs.serviceName),
+            namespace: pulumi.output(outputs.namespace),
+            routeName: pulumi.output(outputs.routeName),
+            pluginNames: pulumi.output(outputs.pluginNames),
+        });
+        this.registerOutputs(outputs);
+    }
+
+    /** The outputs by schema name, for the provider's construct response. */
+    outputState(): Record<string, pulumi.Output<unknown>> {
+        return { serviceName: this.serviceName, namespace: this.namespace, routeName: this.routeName, pluginNames: this.pluginNames };
+    }
+}
+
 /**
  * The AWS Load Balancer Controller: an IAM role (IRSA trust scoped to the exact service account, or EKS Pod Identity), its policy, and the Helm release.
  */
@@ -1446,6 +1634,70 @@ export interface LoadBalancerControllerOutputs {
 }
 
 export const LoadBalancerControllerToken = "meshedge:index:LoadBalancerController";
+
+/** Base of LoadBalancerController: its token and typed outputs, from the schema. */
+export abstract class LoadBalancerControllerBase extends pulumi.ComponentResource {
+    /**
+     * IAM role ARN.
+     */
+    declare readonly roleArn: pulumi.Output<string>;
+    /**
+     * IAM policy ARN attached to the role.
+     */
+    declare readonly policyArn: pulumi.Output<string>;
+    /**
+     * Helm release name.
+     */
+    declare readonly releaseName: pulumi.Output<string>;
+    /**
+     * The controller's service account (`kube-system`).
+     */
+    declare readonly serviceAccountName: pulumi.Output<string>;
+
+    constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+        super(LoadBalancerControllerToken, name, {}, opts);
+    }
+
+    /** Sets every output (an Output, as the SDKs read them) and registers them with the engine. */
+    protected setOutputs(outputs: OutputInputs<LoadBalancerControllerOutputs>): void {
+        Object.assign(this, {
+            roleArn: pulumi.output(outputs.roleArn),
+            policyArn: pulumi.output(outputs.policyArn),
+            releaseName: pulumi.output(outputs.releaseName),
+            serviceAccountName: pulumi.output(outputs.serviceAccountName),
+        });
+        this.registerOutputs(outputs);
+    }
+
+    /** The outputs by schema name, for the provider's construct response. */
+    outputState(): Record<string, pulumi.Output<unknown>> {
+        return { roleArn: this.roleArn, policyArn: this.policyArn, releaseName: this.releaseName, serviceAccountName: this.serviceAccountName };
+    }
+}
+
+/** Each component's args by token. */
+export interface ComponentArgsByToken {
+    [EdgeStackToken]: EdgeStackArgs;
+    [KongGatewayToken]: KongGatewayArgs;
+    [MeshNamespaceToken]: MeshNamespaceArgs;
+    [GrpcServiceToken]: GrpcServiceArgs;
+    [LoadBalancerControllerToken]: LoadBalancerControllerArgs;
+}
+
+export type ComponentToken = keyof ComponentArgsByToken;
+
+export type ComponentBase = EdgeStackBase | KongGatewayBase | MeshNamespaceBase | GrpcServiceBase | LoadBalancerControllerBase;
+
+export const componentTokens: readonly ComponentToken[] = [EdgeStackToken, KongGatewayToken, MeshNamespaceToken, GrpcServiceToken, LoadBalancerControllerToken];
+
+export function isComponentToken(token: string): token is ComponentToken {
+    return (componentTokens as readonly string[]).includes(token);
+}
+
+/** The provider's construct table: one loader per component token (a missing one does not compile). */
+export type ComponentRegistry = {
+    readonly [T in ComponentToken]: () => new (name: string, args: ComponentArgsByToken[T], opts?: pulumi.ComponentResourceOptions) => ComponentBase;
+};
 
 /**
  * Compute the Kong gateway sizing the rules give for these inputs, without creating anything.

@@ -1,7 +1,7 @@
 // Where a Helm chart comes from: the pinned upstream repository by default, or a mirror, an OCI
 // registry or a local file for air-gapped installs and tests.
 import type { ChartSource } from "../generated/schema-types";
-import { Problems } from "./errors";
+import { joinPath, Problems } from "./errors";
 
 export interface PinnedChart {
     readonly repository: string;
@@ -24,16 +24,16 @@ export function checkChartSource(problems: Problems, field: string, source: Char
         return;
     }
     if (source.repository !== undefined && !/^https?:\/\/[^\s]+$/.test(source.repository)) {
-        problems.add(`${field}.repository`, source.repository, "is not an http(s) URL", 'use the repository URL, e.g. "https://charts.konghq.com"; for OCI registries use "oci"');
+        problems.add(joinPath(field, `repository`), source.repository, "is not an http(s) URL", 'use the repository URL, e.g. "https://charts.konghq.com"; for OCI registries use "oci"');
     }
     if (source.oci !== undefined && !/^oci:\/\/[^\s/]+\/[^\s]+$/.test(source.oci)) {
-        problems.add(`${field}.oci`, source.oci, "is not an oci:// chart reference", 'use "oci://<registry>/<path>/<chart>"');
+        problems.add(joinPath(field, `oci`), source.oci, "is not an oci:// chart reference", 'use "oci://<registry>/<path>/<chart>"');
     }
     if (source.path !== undefined && (source.path.trim() === "" || /^[a-z]+:\/\//.test(source.path))) {
-        problems.add(`${field}.path`, source.path, "is not a local file path", "point at a packaged .tgz chart or an unpacked chart directory; use repository or oci for remote charts");
+        problems.add(joinPath(field, `path`), source.path, "is not a local file path", "point at a packaged .tgz chart or an unpacked chart directory; use repository or oci for remote charts");
     }
     if (source.version !== undefined && !/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(source.version)) {
-        problems.add(`${field}.version`, source.version, "is not a semantic version", 'use an exact chart version such as "0.24.0"');
+        problems.add(joinPath(field, `version`), source.version, "is not a semantic version", 'use an exact chart version such as "0.24.0"');
     }
 }
 

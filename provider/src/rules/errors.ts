@@ -1,4 +1,7 @@
-/** One invalid input: which field, what value it had, why that is wrong and how to fix it. */
+// Collecting input problems. Validators add to a Problems at the property path of what they check
+// (`problems.at("services[0]")`), so a child's checks report the path the user wrote at the top.
+
+/** One invalid input: its property path, the value it had, why that is wrong and how to fix it. */
 export interface InputProblem {
     readonly field: string;
     readonly value: unknown;
@@ -8,39 +11,46 @@ export interface InputProblem {
 
 export function describeValue(value: unknown): string {
     if (value === undefined) return "(unset)";
-    return typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? String(value);
 }
 
+/** `field = value: problem. Fix: fix.` */
 export function formatProblem(p: InputProblem): string {
     return `${p.field} = ${describeValue(p.value)}: ${p.problem}. Fix: ${p.fix}.`;
 }
 
-/**
- * Thrown before any resource is registered when inputs are invalid. The message lists every
- * problem found, one per line, so a user fixes them all in one go.
- */
-export class MeshedgeInputError extends Error {
-    constructor(readonly component: string, readonly problems: readonly InputProblem[]) {
-        super(
-            `invalid ${component} inputs:\n` + problems.map((p) => `  - ${formatProblem(p)}`).join("\n"),
-        );
-        this.name = "MeshedgeInputError";
-    }
+/** `a` + `b` -> `a.b`; `a` + `[0]` -> `a[0]`; an empty side drops out. */
+export function joinPath(prefix: string, field: string): string {
+    if (prefix === "") return field;
+    if (field === "") return prefix;
+    return field.startsWith("[") ? `${prefix}${field}` : `${prefix}.${field}`;
 }
 
-/** Collects problems while the validators run; throws them together. */
+/** Every problem found in one validation pass, shared by the scoped views `at()` hands out. */
 export class Problems {
-    private readonly found: InputProblem[] = [];
+    constructor(
+        private readonly prefix = "",
+        private readonly found: InputProblem[] = [],
+    ) {}
+
+    /** A view that records fields under `path`. */
+    at(path: string): Problems {
+        return new Problems(joinPath(this.prefix, path), this.found);
+    }
 
     add(field: string, value: unknown, problem: string, fix: string): void {
-        this.found.push({ field, value, problem, fix });
+        this.found.push({ field: joinPath(this.prefix, field), value, problem, fix });
     }
 
     get list(): readonly InputProblem[] {
         return this.found;
     }
+}
 
-    throwIfAny(component: string): void {
-        if (this.found.length > 0) throw new MeshedgeInputError(component, this.found);
+/** A value of a schema enum (the generated constant object), or a problem naming every allowed value. */
+export function checkOneOf(problems: Problems, field: string, value: unknown, allowed: Record<string, string>, what: string): void {
+    const values = Object.values(allowed);
+    if (value !== undefined && !values.includes(value as string)) {
+        problems.add(field, value, `unknown ${what}`, `use ${values.map((v) => JSON.stringify(v)).join(", ")}`);
     }
 }

@@ -1,7 +1,7 @@
 // gRPC routing through Kong: Service and route annotations, path rules and GRPCRoute matches.
-import { GRPC_PORT_DEFAULT } from "../defaults";
-import type { GrpcServiceSpecArgs as GrpcServiceSpec, MeshKind } from "../generated/schema-types";
-import { Problems } from "./errors";
+import { INPUT_DEFAULTS } from "../defaults";
+import { RouteKind, type GrpcServiceSpecArgs as GrpcServiceSpec, type MeshKind } from "../generated/schema-types";
+import { checkOneOf, joinPath, Problems } from "./errors";
 import { checkDns1123Label } from "./names";
 
 /** `/<package>.<Service>/` or `/<package>.<Service>/<Method>`: what gRPC puts in the :path header. */
@@ -41,37 +41,35 @@ export function grpcMethodMatch(path: string): GrpcMethodMatch {
 }
 
 export function grpcPort(spec: GrpcServiceSpec): number {
-    return spec.port ?? GRPC_PORT_DEFAULT;
+    return spec.port ?? INPUT_DEFAULTS.GrpcServiceSpec.port;
 }
 
 export function checkGrpcService(problems: Problems, field: string, spec: GrpcServiceSpec): void {
-    checkDns1123Label(problems, `${field}.name`, spec.name);
-    checkDns1123Label(problems, `${field}.namespace`, spec.namespace);
+    checkDns1123Label(problems, joinPath(field, `name`), spec.name);
+    checkDns1123Label(problems, joinPath(field, `namespace`), spec.namespace);
     if (spec.port !== undefined && (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535)) {
-        problems.add(`${field}.port`, spec.port, "is not a TCP port", "use a whole number from 1 to 65535 (gRPC services commonly use 50051)");
+        problems.add(joinPath(field, `port`), spec.port, "is not a TCP port", "use a whole number from 1 to 65535 (gRPC services commonly use 50051)");
     }
     if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0)) {
-        problems.add(`${field}.replicas`, spec.replicas, "must be a whole number >= 0", "use e.g. 2");
+        problems.add(joinPath(field, `replicas`), spec.replicas, "must be a whole number >= 0", "use e.g. 2");
     }
     if (spec.replicas !== undefined && spec.image === undefined) {
-        problems.add(`${field}.replicas`, spec.replicas, "applies only when meshedge creates the Deployment", "set image too, or remove replicas");
+        problems.add(joinPath(field, `replicas`), spec.replicas, "applies only when meshedge creates the Deployment", "set image too, or remove replicas");
     }
     if (!Array.isArray(spec.paths) || spec.paths.length === 0) {
-        problems.add(`${field}.paths`, spec.paths, "a gRPC service needs at least one route path", 'add the gRPC service prefix, e.g. ["/helloworld.Greeter/"]');
+        problems.add(joinPath(field, `paths`), spec.paths, "a gRPC service needs at least one route path", 'add the gRPC service prefix, e.g. ["/helloworld.Greeter/"]');
     }
     for (const [i, path] of (spec.paths ?? []).entries()) {
         if (!GRPC_PATH.test(path)) {
-            problems.add(`${field}.paths[${i}]`, path, "is not a gRPC path", 'use "/<package>.<Service>/" (e.g. "/helloworld.Greeter/") or "/<package>.<Service>/<Method>"');
+            problems.add(joinPath(field, `paths[${i}]`), path, "is not a gRPC path", 'use "/<package>.<Service>/" (e.g. "/helloworld.Greeter/") or "/<package>.<Service>/<Method>"');
         }
     }
     for (const [i, host] of (spec.hosts ?? []).entries()) {
         if (!/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host)) {
-            problems.add(`${field}.hosts[${i}]`, host, "is not a DNS hostname", 'use a lowercase hostname such as "grpc.example.com" or "*.example.com"');
+            problems.add(joinPath(field, `hosts[${i}]`), host, "is not a DNS hostname", 'use a lowercase hostname such as "grpc.example.com" or "*.example.com"');
         }
     }
-    if (spec.routeKind !== undefined && spec.routeKind !== "ingress" && spec.routeKind !== "grpcRoute") {
-        problems.add(`${field}.routeKind`, spec.routeKind, "unknown route kind", 'use "ingress" or "grpcRoute"');
-    }
+    checkOneOf(problems, joinPath(field, `routeKind`), spec.routeKind, RouteKind, "route kind");
 }
 
 /** Two services may not share a name in a namespace, nor claim the same host + path. */
@@ -81,7 +79,7 @@ export function checkServicesAreDistinct(problems: Problems, field: string, spec
     specs.forEach((spec, i) => {
         const key = `${spec.namespace}/${spec.name}`;
         if (names.has(key)) {
-            problems.add(`${field}[${i}].name`, spec.name, `duplicates ${field}[${names.get(key)}] in namespace ${spec.namespace}`, "give each service a unique name per namespace");
+            problems.add(joinPath(field, `[${i}].name`), spec.name, `duplicates ${field}[${names.get(key)}] in namespace ${spec.namespace}`, "give each service a unique name per namespace");
         } else {
             names.set(key, i);
         }
@@ -89,7 +87,7 @@ export function checkServicesAreDistinct(problems: Problems, field: string, spec
             for (const path of spec.paths ?? []) {
                 const route = `${host}${path}`;
                 if (routes.has(route) && routes.get(route) !== i) {
-                    problems.add(`${field}[${i}].paths`, path, `host ${host} path ${path} is already routed to ${field}[${routes.get(route)}]`, "route each gRPC service prefix to exactly one service");
+                    problems.add(joinPath(field, `[${i}].paths`), path, `host ${host} path ${path} is already routed to ${field}[${routes.get(route)}]`, "route each gRPC service prefix to exactly one service");
                 } else {
                     routes.set(route, i);
                 }

@@ -1,9 +1,10 @@
 // The Kong Helm values the rules produce: sizing, worker count, mesh annotations and proxy wiring.
-// Typed fields are merged over the user's `values`, so the rules always win.
+// builders/helmRelease.ts merges them over the user's `values`, so the rules always win. Keys follow
+// the pinned charts' values.yaml: kong/ingress 0.24.0 (`controller.ingressController`, `gateway.*`)
+// and kong/kong 3.4.1 (top level).
 import type * as pulumi from "@pulumi/pulumi";
 import { KONG_PORTS } from "../defaults";
 import type { ContainerResources, KongChart, KongSizing, LoadBalancerArgs as LoadBalancer, MeshKind } from "../generated/schema-types";
-import { deepMerge } from "./deepMerge";
 import { nlbLoadBalancerClass, nlbServiceAnnotations, nlbTerminatesTls } from "./loadBalancer";
 import { kongControllerPodAnnotations, kongGatewayPodAnnotations } from "./mesh";
 
@@ -15,7 +16,6 @@ export interface KongValuesInputs {
     readonly meshKind: MeshKind;
     readonly controllerResources: ContainerResources;
     readonly ingressClassName: string;
-    readonly userValues?: Record<string, unknown>;
 }
 
 /** Requests equal limits: nginx sizes itself from the worker count, and Guaranteed QoS keeps the CPUs it counts on. */
@@ -57,7 +57,7 @@ function proxyValues(lb: LoadBalancer, eksAutoMode: boolean): Record<string, unk
 }
 
 /** Values of the Kong gateway (the `gateway` subchart of kong/ingress, or the top level of kong/kong). */
-export function gatewayValues(i: KongValuesInputs): Record<string, unknown> {
+export function kongGatewayValues(i: KongValuesInputs): Record<string, unknown> {
     return {
         ...scalingValues(i.sizing),
         resources: gatewayResources(i.sizing),
@@ -70,14 +70,9 @@ export function gatewayValues(i: KongValuesInputs): Record<string, unknown> {
 
 export function kongHelmValues(i: KongValuesInputs): Record<string, unknown> {
     const controller = { ingressClass: i.ingressClassName, resources: i.controllerResources };
-    const typed =
-        i.chart === "ingress"
-            ? {
-                  controller: { ingressController: controller, podAnnotations: kongControllerPodAnnotations(i.meshKind) },
-                  gateway: gatewayValues(i),
-              }
-            : { ...gatewayValues(i), ingressController: controller };
-    return deepMerge(i.userValues ?? {}, typed);
+    return i.chart === "ingress"
+        ? { controller: { ingressController: controller, podAnnotations: kongControllerPodAnnotations(i.meshKind) }, gateway: kongGatewayValues(i) }
+        : { ...kongGatewayValues(i), ingressController: controller };
 }
 
 /** Names the charts give the Helm-rendered objects, so the stack can point at them. */

@@ -1,8 +1,8 @@
 // Who may assume the AWS Load Balancer Controller's role: exactly its service account (IRSA), or
 // EKS Pod Identity.
-import { LBC } from "../defaults";
-import type { ControllerIdentity } from "../generated/schema-types";
-import { Problems } from "./errors";
+import { INPUT_DEFAULTS, LBC } from "../defaults";
+import { ControllerIdentity } from "../generated/schema-types";
+import { checkOneOf, Problems } from "./errors";
 
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(.+)$/;
 
@@ -40,24 +40,24 @@ export function podIdentityTrustPolicy() {
     };
 }
 
+/** The identity inputs, with problems reported relative to `problems`' path (the controller settings). */
 export function checkControllerIdentity(
     problems: Problems,
-    field: string,
     identity: ControllerIdentity | undefined,
     oidcProviderArn: unknown,
 ): void {
-    const mode = identity ?? "irsa";
-    if (mode !== "irsa" && mode !== "podIdentity") {
-        problems.add(`${field}.identity`, identity, "unknown identity", 'use "irsa" or "podIdentity"');
+    const mode = identity ?? INPUT_DEFAULTS.LoadBalancerController.identity;
+    if (!Object.values<string>(ControllerIdentity).includes(mode)) {
+        checkOneOf(problems, "identity", mode, ControllerIdentity, "identity");
         return;
     }
     if (mode === "irsa" && oidcProviderArn === undefined) {
-        problems.add(`${field}.oidcProviderArn`, oidcProviderArn, "IRSA needs the cluster's IAM OIDC provider", 'set oidcProviderArn (e.g. from aws.iam.OpenIdConnectProvider or eks.Cluster), or use identity "podIdentity"');
+        problems.add("oidcProviderArn", oidcProviderArn, "IRSA needs the cluster's IAM OIDC provider", 'set oidcProviderArn (e.g. from aws.iam.OpenIdConnectProvider or eks.Cluster), or use identity "podIdentity"');
     }
     if (typeof oidcProviderArn === "string" && !OIDC_PROVIDER_ARN.test(oidcProviderArn)) {
-        problems.add(`${field}.oidcProviderArn`, oidcProviderArn, "is not an IAM OIDC provider ARN", 'use "arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>"');
+        problems.add("oidcProviderArn", oidcProviderArn, "is not an IAM OIDC provider ARN", 'use "arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>"');
     }
     if (mode === "podIdentity" && oidcProviderArn !== undefined) {
-        problems.add(`${field}.oidcProviderArn`, "(set)", "is only used with IRSA", 'remove it, or use identity "irsa"');
+        problems.add("oidcProviderArn", "(set)", "is only used with IRSA", 'remove it, or use identity "irsa"');
     }
 }

@@ -1,9 +1,9 @@
 // Load balancer wiring: the NLB annotations on Kong's proxy Service and the ALB Ingress in front of
 // it, as the AWS Load Balancer Controller (or EKS Auto Mode) reads them.
 import type * as pulumi from "@pulumi/pulumi";
-import { KONG_PORTS, SSL_POLICY_DEFAULT } from "../defaults";
-import type { LoadBalancerArgs as LoadBalancer } from "../generated/schema-types";
-import { Problems } from "./errors";
+import { ALB_HEALTH_CHECK_DEFAULTS, INPUT_DEFAULTS, KONG_PORTS, LBC_ALB_INGRESS_CLASS, withDefaults } from "../defaults";
+import { BackendProtocolVersion, LoadBalancerScheme, LoadBalancerType, type LoadBalancerArgs as LoadBalancer } from "../generated/schema-types";
+import { checkOneOf, joinPath, Problems } from "./errors";
 
 type Annotations = Record<string, pulumi.Input<string>>;
 
@@ -12,7 +12,6 @@ const ALB = "alb.ingress.kubernetes.io/";
 
 export const AUTO_MODE_NLB_CLASS = "eks.amazonaws.com/nlb";
 export const AUTO_MODE_ALB_CONTROLLER = "eks.amazonaws.com/alb";
-export const LBC_ALB_INGRESS_CLASS = "alb";
 
 /** Annotations EKS Auto Mode's load balancing does not honour (EKS user guide, auto-networking / migrate-auto). */
 export const AUTO_MODE_UNSUPPORTED_ANNOTATIONS: readonly string[] = [
@@ -37,41 +36,37 @@ export function checkLoadBalancer(problems: Problems, field: string, lb: LoadBal
         problems.add(field, lb, "is required", 'set loadBalancer: { type: "nlb" } or { type: "alb", certificateArn: "arn:aws:acm:..." }');
         return;
     }
-    if (lb.type !== "nlb" && lb.type !== "alb") {
-        problems.add(`${field}.type`, lb.type, "unknown load balancer type", 'use "nlb" or "alb"');
+    if (!Object.values<string>(LoadBalancerType).includes(lb.type)) {
+        checkOneOf(problems, joinPath(field, `type`), lb.type, LoadBalancerType, "load balancer type");
         return;
     }
-    if (lb.scheme !== undefined && lb.scheme !== "internet-facing" && lb.scheme !== "internal") {
-        problems.add(`${field}.scheme`, lb.scheme, "unknown scheme", 'use "internet-facing" or "internal"');
-    }
+    checkOneOf(problems, joinPath(field, `scheme`), lb.scheme, LoadBalancerScheme, "scheme");
     if (lb.type === "alb" && (lb.certificateArn === undefined || lb.certificateArn === "")) {
         problems.add(
-            `${field}.certificateArn`,
+            joinPath(field, `certificateArn`),
             lb.certificateArn,
             "an ALB forwards gRPC only from an HTTPS listener, which needs an ACM certificate",
             "set certificateArn to an ACM certificate ARN for the gRPC hostnames (or use an NLB)",
         );
     }
     if (typeof lb.certificateArn === "string" && lb.certificateArn !== "" && !lb.certificateArn.startsWith("arn:")) {
-        problems.add(`${field}.certificateArn`, lb.certificateArn, "is not an ARN", 'use the ACM certificate ARN, "arn:aws:acm:<region>:<account>:certificate/<id>"');
+        problems.add(joinPath(field, `certificateArn`), lb.certificateArn, "is not an ARN", 'use the ACM certificate ARN, "arn:aws:acm:<region>:<account>:certificate/<id>"');
     }
     if (lb.type === "nlb") {
         for (const key of ["ingressClassName", "backendProtocolVersion", "healthCheckPath", "healthCheckSuccessCodes"] as const) {
             if (lb[key] !== undefined) {
-                problems.add(`${field}.${key}`, lb[key], "applies to an ALB only", `remove it, or use type "alb"`);
+                problems.add(joinPath(field, `${key}`), lb[key], "applies to an ALB only", `remove it, or use type "alb"`);
             }
         }
     }
-    if (lb.backendProtocolVersion !== undefined && lb.backendProtocolVersion !== "GRPC" && lb.backendProtocolVersion !== "HTTP2") {
-        problems.add(`${field}.backendProtocolVersion`, lb.backendProtocolVersion, "unknown protocol version", 'use "GRPC" or "HTTP2"');
-    }
+    checkOneOf(problems, joinPath(field, `backendProtocolVersion`), lb.backendProtocolVersion, BackendProtocolVersion, "protocol version");
     const ruleKeys = new Set(Object.keys(lb.type === "nlb" ? nlbServiceAnnotations(lb, eksAutoMode) : albIngressAnnotations(lb)));
     for (const key of Object.keys(lb.annotations ?? {})) {
         if (ruleKeys.has(key)) {
-            problems.add(`${field}.annotations["${key}"]`, lb.annotations![key], "is set by meshedge's load balancer rules", "use the typed loadBalancer field for it instead of an annotation");
+            problems.add(joinPath(field, `annotations["${key}"]`), lb.annotations![key], "is set by meshedge's load balancer rules", "use the typed loadBalancer field for it instead of an annotation");
         }
         if (eksAutoMode && AUTO_MODE_UNSUPPORTED_ANNOTATIONS.includes(key)) {
-            problems.add(`${field}.annotations["${key}"]`, lb.annotations![key], "is not supported by EKS Auto Mode's load balancing", "remove it (Auto Mode uses loadBalancerClass, IngressClassParams and aws-load-balancer-attributes instead)");
+            problems.add(joinPath(field, `annotations["${key}"]`), lb.annotations![key], "is not supported by EKS Auto Mode's load balancing", "remove it (Auto Mode uses loadBalancerClass, IngressClassParams and aws-load-balancer-attributes instead)");
         }
     }
 }
@@ -81,11 +76,12 @@ export function checkLoadBalancer(problems: Problems, field: string, lb: LoadBal
  * scheme always explicit (its default is internal), cross-zone via load balancer attributes, and
  * TLS at the NLB with ALPN HTTP2Preferred, without which gRPC clients fail the ALPN check.
  */
-export function nlbServiceAnnotations(lb: LoadBalancer, eksAutoMode: boolean): Annotations {
+export function nlbServiceAnnotations(given: LoadBalancer, eksAutoMode: boolean): Annotations {
+    const lb = withDefaults(given, INPUT_DEFAULTS.LoadBalancer);
     const annotations: Annotations = {
         [`${SVC}aws-load-balancer-nlb-target-type`]: "ip",
-        [`${SVC}aws-load-balancer-scheme`]: lb.scheme ?? "internet-facing",
-        [`${SVC}aws-load-balancer-attributes`]: `load_balancing.cross_zone.enabled=${lb.crossZone ?? true}`,
+        [`${SVC}aws-load-balancer-scheme`]: lb.scheme,
+        [`${SVC}aws-load-balancer-attributes`]: `load_balancing.cross_zone.enabled=${lb.crossZone}`,
         [`${SVC}aws-load-balancer-healthcheck-protocol`]: "http",
         [`${SVC}aws-load-balancer-healthcheck-port`]: String(KONG_PORTS.status),
         [`${SVC}aws-load-balancer-healthcheck-path`]: "/status/ready",
@@ -94,7 +90,7 @@ export function nlbServiceAnnotations(lb: LoadBalancer, eksAutoMode: boolean): A
     if (lb.certificateArn) {
         annotations[`${SVC}aws-load-balancer-ssl-cert`] = lb.certificateArn;
         annotations[`${SVC}aws-load-balancer-ssl-ports`] = String(KONG_PORTS.proxyServiceTls);
-        annotations[`${SVC}aws-load-balancer-ssl-negotiation-policy`] = lb.sslPolicy ?? SSL_POLICY_DEFAULT;
+        annotations[`${SVC}aws-load-balancer-ssl-negotiation-policy`] = lb.sslPolicy;
         annotations[`${SVC}aws-load-balancer-alpn-policy`] = "HTTP2Preferred";
     }
     return annotations;
@@ -115,18 +111,20 @@ export function nlbTerminatesTls(lb: LoadBalancer): boolean {
  * gRPC call Kong always answers: 0 when a service implements grpc.health.v1, 5/12 when Kong replies
  * itself, so a live gateway is healthy without depending on one backend.
  */
-export function albIngressAnnotations(lb: LoadBalancer): Annotations {
-    const grpc = (lb.backendProtocolVersion ?? "GRPC") === "GRPC";
+export function albIngressAnnotations(given: LoadBalancer): Annotations {
+    const lb = withDefaults(given, INPUT_DEFAULTS.LoadBalancer);
+    const grpc = lb.backendProtocolVersion === "GRPC";
+    const healthCheck = ALB_HEALTH_CHECK_DEFAULTS[lb.backendProtocolVersion];
     const annotations: Annotations = {
-        [`${ALB}scheme`]: lb.scheme ?? "internet-facing",
+        [`${ALB}scheme`]: lb.scheme,
         [`${ALB}target-type`]: "ip",
         [`${ALB}listen-ports`]: JSON.stringify([{ HTTPS: KONG_PORTS.proxyServiceTls }]),
-        [`${ALB}ssl-policy`]: lb.sslPolicy ?? SSL_POLICY_DEFAULT,
+        [`${ALB}ssl-policy`]: lb.sslPolicy,
         [`${ALB}backend-protocol`]: "HTTPS",
-        [`${ALB}backend-protocol-version`]: grpc ? "GRPC" : "HTTP2",
+        [`${ALB}backend-protocol-version`]: lb.backendProtocolVersion,
         [`${ALB}healthcheck-protocol`]: grpc ? "HTTPS" : "HTTP",
-        [`${ALB}healthcheck-path`]: lb.healthCheckPath ?? (grpc ? "/grpc.health.v1.Health/Check" : "/status/ready"),
-        [`${ALB}success-codes`]: lb.healthCheckSuccessCodes ?? (grpc ? "0,5,12" : "200"),
+        [`${ALB}healthcheck-path`]: lb.healthCheckPath ?? healthCheck.path,
+        [`${ALB}success-codes`]: lb.healthCheckSuccessCodes ?? healthCheck.successCodes,
     };
     if (!grpc) annotations[`${ALB}healthcheck-port`] = String(KONG_PORTS.status);
     if (lb.certificateArn) annotations[`${ALB}certificate-arn`] = lb.certificateArn;

@@ -1,7 +1,7 @@
 // Mesh wiring: namespace injection labels, Kong pod annotations and the mesh policies' shapes.
-import { KUMA_MESH_DEFAULT } from "../defaults";
+import { INPUT_DEFAULTS } from "../defaults";
 import type { IstioMesh, KumaMesh, Mesh, MeshKind } from "../generated/schema-types";
-import { Problems } from "./errors";
+import { joinPath, Problems } from "./errors";
 import { isDns1123Label } from "./names";
 
 export const ISTIO_INJECTION_LABEL = "istio-injection";
@@ -25,10 +25,10 @@ export function checkMesh(problems: Problems, field: string, mesh: { istio?: Ist
         );
     }
     if (mesh?.istio?.revision !== undefined && !isDns1123Label(mesh.istio.revision)) {
-        problems.add(`${field}.istio.revision`, mesh.istio.revision, "is not a valid Istio revision (a DNS-1123 label)", 'use the revision name istiod was installed with, e.g. "1-30-3"');
+        problems.add(joinPath(field, `istio.revision`), mesh.istio.revision, "is not a valid Istio revision (a DNS-1123 label)", 'use the revision name istiod was installed with, e.g. "1-30-3"');
     }
     if (mesh?.kuma?.meshName !== undefined && !isDns1123Label(mesh.kuma.meshName)) {
-        problems.add(`${field}.kuma.meshName`, mesh.kuma.meshName, "is not a valid Mesh name (a DNS-1123 label)", 'use a name such as "default"');
+        problems.add(joinPath(field, `kuma.meshName`), mesh.kuma.meshName, "is not a valid Mesh name (a DNS-1123 label)", 'use a name such as "default"');
     }
 }
 
@@ -38,7 +38,7 @@ export function injectionLabels(mesh: { istio?: IstioMesh; kuma?: KumaMesh }): R
         return mesh.istio.revision ? { [ISTIO_REVISION_LABEL]: mesh.istio.revision } : { [ISTIO_INJECTION_LABEL]: "enabled" };
     }
     if (mesh.kuma) {
-        return { [KUMA_INJECTION_LABEL]: "enabled", [KUMA_MESH_LABEL]: mesh.kuma.meshName ?? KUMA_MESH_DEFAULT };
+        return { [KUMA_INJECTION_LABEL]: "enabled", [KUMA_MESH_LABEL]: mesh.kuma.meshName ?? INPUT_DEFAULTS.KumaMesh.meshName };
     }
     return {};
 }
@@ -49,12 +49,12 @@ export function checkExtraLabels(problems: Problems, field: string, mesh: { isti
     const injection = injectionLabels(mesh);
     for (const [key, value] of Object.entries(labels)) {
         if (key in injection && injection[key] !== value) {
-            problems.add(`${field}["${key}"]`, value, `contradicts the injection label ${key}: ${injection[key]}`, "remove it; the mesh settings set this label");
+            problems.add(joinPath(field, `["${key}"]`), value, `contradicts the injection label ${key}: ${injection[key]}`, "remove it; the mesh settings set this label");
         }
         const istioKeys = [ISTIO_INJECTION_LABEL, ISTIO_REVISION_LABEL];
         if (mesh.istio && istioKeys.includes(key) && !(key in injection)) {
             problems.add(
-                `${field}["${key}"]`,
+                joinPath(field, `["${key}"]`),
                 value,
                 `cannot be combined with ${Object.keys(injection)[0]}: with both istio-injection and istio.io/rev, istio-injection wins and the revision is ignored`,
                 mesh.istio.revision ? "remove istio-injection; the revision label selects the injector" : "set istio.revision instead of the istio.io/rev label",
@@ -97,3 +97,8 @@ export function kumaMeshAddress(service: string, namespace: string, port: number
 
 /** Kuma serves `.mesh` addresses on port 80. */
 export const KUMA_MESH_ADDRESS_PORT = 80;
+
+/** A MeshNamespace's labels: the user's extra labels, then the injection labels (checkExtraLabels keeps them from conflicting). */
+export function meshNamespaceLabels(mesh: { istio?: IstioMesh; kuma?: KumaMesh; labels?: Record<string, string> }): Record<string, string> {
+    return { ...(mesh.labels ?? {}), ...injectionLabels(mesh) };
+}

@@ -18,6 +18,17 @@ export function checkDns1123Label(problems: Problems, field: string, value: unkn
     }
 }
 
+/** Helm stores a release in a Secret named `sh.helm.release.v1.<name>.v<n>`, so it caps release names at 53 characters. */
+export const HELM_RELEASE_NAME_MAX = 53;
+
+/** Component names leave room for the suffixes their children's release names add (`-release`, `-istio-base`, ...). */
+export const COMPONENT_NAME_MAX = 40;
+
+/** A Helm release name derived from a component name, within Helm's limit. */
+export function helmReleaseName(name: string): string {
+    return name.slice(0, HELM_RELEASE_NAME_MAX).replace(/-+$/, "");
+}
+
 /** Kubernetes object names derived from a parent name, kept within a label's 63 characters. */
 export function childName(parent: string, suffix: string): string {
     return `${parent}-${suffix}`.slice(0, 63).replace(/-+$/, "");

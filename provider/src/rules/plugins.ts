@@ -1,6 +1,7 @@
 // Kong plugins as KongPlugin resources and consumer credentials as labelled Secrets.
+import { INPUT_DEFAULTS as D, withDefaults } from "../defaults";
 import type { KongConsumerArgs as KongConsumer, KongPlugins } from "../generated/schema-types";
-import { Problems } from "./errors";
+import { joinPath, Problems } from "./errors";
 import { checkDns1123Label } from "./names";
 
 export interface KongPluginSpec {
@@ -17,35 +18,29 @@ export function kongPluginSpecs(plugins: KongPlugins | undefined): KongPluginSpe
     const rl = plugins.rateLimiting;
     if (rl) {
         const limits = Object.fromEntries((["second", "minute", "hour", "day"] as const).filter((k) => rl[k] !== undefined).map((k) => [k, rl[k]]));
-        specs.push({ suffix: "rate-limiting", plugin: "rate-limiting", config: { ...limits, policy: rl.policy ?? "local" } });
+        specs.push({ suffix: "rate-limiting", plugin: "rate-limiting", config: { ...limits, policy: rl.policy ?? D.RateLimitingPlugin.policy } });
     }
     if (plugins.keyAuth) {
-        specs.push({
-            suffix: "key-auth",
-            plugin: "key-auth",
-            config: { key_names: plugins.keyAuth.keyNames ?? ["apikey"], hide_credentials: plugins.keyAuth.hideCredentials ?? true },
-        });
+        const k = withDefaults(plugins.keyAuth, D.KeyAuthPlugin);
+        specs.push({ suffix: "key-auth", plugin: "key-auth", config: { key_names: k.keyNames, hide_credentials: k.hideCredentials } });
     }
     if (plugins.jwt) {
-        specs.push({ suffix: "jwt", plugin: "jwt", config: { claims_to_verify: plugins.jwt.claimsToVerify ?? ["exp"] } });
+        specs.push({ suffix: "jwt", plugin: "jwt", config: { claims_to_verify: withDefaults(plugins.jwt, D.JwtPlugin).claimsToVerify } });
     }
     if (plugins.hmacAuth) {
-        specs.push({
-            suffix: "hmac-auth",
-            plugin: "hmac-auth",
-            config: { enforce_headers: plugins.hmacAuth.enforceHeaders ?? ["date", "@request-target"], hide_credentials: true },
-        });
+        // hide_credentials is not an input: the signature never needs to reach the service.
+        specs.push({ suffix: "hmac-auth", plugin: "hmac-auth", config: { enforce_headers: withDefaults(plugins.hmacAuth, D.HmacAuthPlugin).enforceHeaders, hide_credentials: true } });
     }
     if (plugins.cors) {
-        const c = plugins.cors;
+        const c = withDefaults(plugins.cors, D.CorsPlugin);
         specs.push({
             suffix: "cors",
             plugin: "cors",
             config: {
                 origins: c.origins,
                 ...(c.headers ? { headers: c.headers } : {}),
-                exposed_headers: c.exposedHeaders ?? ["grpc-status", "grpc-message"],
-                credentials: c.credentials ?? false,
+                exposed_headers: c.exposedHeaders,
+                credentials: c.credentials,
                 ...(c.maxAge !== undefined ? { max_age: c.maxAge } : {}),
             },
         });
@@ -72,20 +67,20 @@ export function checkPluginsAndConsumers(problems: Problems, field: string, plug
     if (rl) {
         const limits = (["second", "minute", "hour", "day"] as const).filter((k) => rl[k] !== undefined);
         if (limits.length === 0) {
-            problems.add(`${field}.plugins.rateLimiting`, rl, "sets no limit", "set at least one of second, minute, hour, day");
+            problems.add(joinPath(field, `plugins.rateLimiting`), rl, "sets no limit", "set at least one of second, minute, hour, day");
         }
         for (const k of limits) {
-            if (!Number.isInteger(rl[k]) || rl[k]! < 1) problems.add(`${field}.plugins.rateLimiting.${k}`, rl[k], "must be a whole number >= 1", "use a positive request count");
+            if (!Number.isInteger(rl[k]) || rl[k]! < 1) problems.add(joinPath(field, `plugins.rateLimiting.${k}`), rl[k], "must be a whole number >= 1", "use a positive request count");
         }
     }
     if (plugins?.cors && (!Array.isArray(plugins.cors.origins) || plugins.cors.origins.length === 0)) {
-        problems.add(`${field}.plugins.cors.origins`, plugins.cors.origins, "lists no origin", 'add the allowed origins, e.g. ["https://app.example.com"]');
+        problems.add(joinPath(field, `plugins.cors.origins`), plugins.cors.origins, "lists no origin", 'add the allowed origins, e.g. ["https://app.example.com"]');
     }
     const seen = new Set<string>();
     for (const [i, consumer] of (consumers ?? []).entries()) {
-        const f = `${field}.consumers[${i}]`;
-        checkDns1123Label(problems, `${f}.username`, consumer.username);
-        if (seen.has(consumer.username)) problems.add(`${f}.username`, consumer.username, "is listed twice", "give each consumer one entry with all its credentials");
+        const f = joinPath(field, `consumers[${i}]`);
+        checkDns1123Label(problems, joinPath(f, `username`), consumer.username);
+        if (seen.has(consumer.username)) problems.add(joinPath(f, `username`), consumer.username, "is listed twice", "give each consumer one entry with all its credentials");
         seen.add(consumer.username);
         const types = consumerCredentialTypes(consumer);
         if (types.length === 0) problems.add(f, { username: consumer.username }, "has no credential", "set keyAuthKey, jwtKey + jwtSecret, or hmacSecret");
@@ -96,11 +91,11 @@ export function checkPluginsAndConsumers(problems: Problems, field: string, plug
         ];
         for (const [type, plugin, key] of needs) {
             if (types.includes(type) && !plugins?.[plugin]) {
-                problems.add(`${f}.${key}`, "(secret)", `is a ${type} credential but the ${plugin} plugin is not enabled on this service`, `enable plugins.${plugin} or remove the credential`);
+                problems.add(joinPath(f, `${key}`), "(secret)", `is a ${type} credential but the ${plugin} plugin is not enabled on this service`, `enable plugins.${plugin} or remove the credential`);
             }
         }
         if ((consumer.jwtKey === undefined) !== (consumer.jwtSecret === undefined)) {
-            problems.add(`${f}.jwtSecret`, "(secret)", "a JWT credential needs both jwtKey (iss) and jwtSecret", "set both or neither");
+            problems.add(joinPath(f, `jwtSecret`), "(secret)", "a JWT credential needs both jwtKey (iss) and jwtSecret", "set both or neither");
         }
     }
 }

@@ -1,14 +1,9 @@
-// The Kong sizing rules (DESIGN.md "Scaling"): one nginx worker per CPU, ~500 MB per worker,
-// NLB (per-connection) -> vertical, ALB (per-request) -> horizontal.
-import {
-    CPU_PER_POD_MAX,
-    HORIZONTAL_DEFAULTS,
-    MEMORY_PER_WORKER_MIB_DEFAULT,
-    MEMORY_PER_WORKER_MIB_MIN,
-    VERTICAL_DEFAULTS,
-} from "../defaults";
-import type { HorizontalScaling, KongSizing, LoadBalancerType, ScalingMode, VerticalScaling } from "../generated/schema-types";
-import { Problems } from "./errors";
+// The Kong sizing rules: one nginx worker per CPU, ~500 MB per worker (Kong's sizing guidance,
+// docs.konghq.com "Resource sizing guidelines"), NLB (per-connection) -> vertical, ALB (per-request)
+// -> horizontal. Why each: README "The sizing rules and why".
+import { CPU_PER_POD_MAX, INPUT_DEFAULTS, MEMORY_PER_WORKER_MIB_MIN, SCALING_MODE_DEFAULTS } from "../defaults";
+import { ScalingMode, type HorizontalScaling, type KongSizing, type LoadBalancerType, type VerticalScaling } from "../generated/schema-types";
+import { checkOneOf, Problems } from "./errors";
 
 export interface SizingInputs {
     readonly loadBalancerType: LoadBalancerType;
@@ -18,10 +13,8 @@ export interface SizingInputs {
     readonly acceptL4Imbalance?: boolean;
 }
 
-const SCALING_MODES: readonly ScalingMode[] = ["vertical", "horizontal", "auto"];
-
 /** `auto` follows the load balancer: L4 pins connections, so grow pods; L7 spreads requests, so add pods. */
-export function resolveScalingMode(lb: LoadBalancerType, mode: ScalingMode = "auto"): "vertical" | "horizontal" {
+export function resolveScalingMode(lb: LoadBalancerType, mode: ScalingMode = INPUT_DEFAULTS.EdgeStack.scalingMode): "vertical" | "horizontal" {
     if (mode !== "auto") return mode;
     return lb === "nlb" ? "vertical" : "horizontal";
 }
@@ -40,7 +33,7 @@ function checkMemoryPerWorker(problems: Problems, field: string, value: number |
             field,
             value,
             `each nginx worker needs about 500 MB (Kong's sizing guideline); below ${MEMORY_PER_WORKER_MIB_MIN} MiB workers get OOM-killed`,
-            `set it to ${MEMORY_PER_WORKER_MIB_DEFAULT} (the default) or more, or leave it unset`,
+            `set it to ${INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB} (the default) or more, or leave it unset`,
         );
     }
 }
@@ -48,9 +41,9 @@ function checkMemoryPerWorker(problems: Problems, field: string, value: number |
 /** Adds every sizing problem to `problems`; `prefix` is where the sizing fields sit in the caller's args. */
 export function checkSizingInputs(problems: Problems, inputs: SizingInputs, prefix = ""): void {
     const field = (name: string) => `${prefix}${name}`;
-    const mode = inputs.scalingMode ?? "auto";
-    if (!SCALING_MODES.includes(mode)) {
-        problems.add(field("scalingMode"), mode, "unknown scaling mode", `use one of ${SCALING_MODES.join(", ")}`);
+    const mode = inputs.scalingMode ?? INPUT_DEFAULTS.EdgeStack.scalingMode;
+    if (!Object.values<string>(ScalingMode).includes(mode)) {
+        checkOneOf(problems, field("scalingMode"), mode, ScalingMode, "scaling mode");
         return;
     }
     const resolved = resolveScalingMode(inputs.loadBalancerType, mode);
@@ -100,20 +93,16 @@ export function checkSizingInputs(problems: Problems, inputs: SizingInputs, pref
     }
 }
 
-/** The sizing for valid inputs (call checkSizingInputs first; this throws on invalid ones). */
+/** The sizing for inputs checkSizingInputs accepted. */
 export function computeKongSizing(inputs: SizingInputs): KongSizing {
-    const problems = new Problems();
-    checkSizingInputs(problems, inputs);
-    problems.throwIfAny("Kong sizing");
-
     const lb = inputs.loadBalancerType.toUpperCase();
     const mode = resolveScalingMode(inputs.loadBalancerType, inputs.scalingMode);
-    const chosenBy = (inputs.scalingMode ?? "auto") === "auto" ? `auto behind an ${lb}` : `${mode} requested`;
+    const chosenBy = (inputs.scalingMode ?? INPUT_DEFAULTS.EdgeStack.scalingMode) === "auto" ? `auto behind an ${lb}` : `${mode} requested`;
 
     if (mode === "vertical") {
-        const cpu = inputs.vertical?.cpu ?? VERTICAL_DEFAULTS.cpu;
-        const replicas = inputs.vertical?.replicas ?? VERTICAL_DEFAULTS.replicas;
-        const memoryPerWorker = inputs.vertical?.memoryPerWorkerMiB ?? MEMORY_PER_WORKER_MIB_DEFAULT;
+        const cpu = inputs.vertical?.cpu ?? SCALING_MODE_DEFAULTS.vertical.cpu;
+        const replicas = inputs.vertical?.replicas ?? SCALING_MODE_DEFAULTS.vertical.replicas;
+        const memoryPerWorker = inputs.vertical?.memoryPerWorkerMiB ?? INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB;
         const why = inputs.loadBalancerType === "nlb"
             ? "the NLB pins each long-lived HTTP/2 connection to one pod, so capacity grows inside the pod"
             : "fixed capacity requested; the ALB still spreads requests across the replicas";
@@ -129,10 +118,10 @@ export function computeKongSizing(inputs: SizingInputs): KongSizing {
         };
     }
 
-    const minReplicas = inputs.horizontal?.minReplicas ?? HORIZONTAL_DEFAULTS.minReplicas;
-    const maxReplicas = inputs.horizontal?.maxReplicas ?? Math.max(minReplicas, HORIZONTAL_DEFAULTS.maxReplicasFloor);
-    const target = inputs.horizontal?.targetCpuUtilizationPercent ?? HORIZONTAL_DEFAULTS.targetCpuUtilizationPercent;
-    const memoryPerWorker = inputs.horizontal?.memoryPerWorkerMiB ?? MEMORY_PER_WORKER_MIB_DEFAULT;
+    const minReplicas = inputs.horizontal?.minReplicas ?? SCALING_MODE_DEFAULTS.horizontal.minReplicas;
+    const maxReplicas = inputs.horizontal?.maxReplicas ?? Math.max(minReplicas, SCALING_MODE_DEFAULTS.horizontal.maxReplicasFloor);
+    const target = inputs.horizontal?.targetCpuUtilizationPercent ?? SCALING_MODE_DEFAULTS.horizontal.targetCpuUtilizationPercent;
+    const memoryPerWorker = inputs.horizontal?.memoryPerWorkerMiB ?? INPUT_DEFAULTS.HorizontalScaling.memoryPerWorkerMiB;
     const why = inputs.loadBalancerType === "alb"
         ? "the ALB balances every request, so many small pods share load evenly"
         : "accepted L4 imbalance: the NLB balances connections, not requests";

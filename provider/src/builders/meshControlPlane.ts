@@ -1,18 +1,12 @@
-import * as cloud from "../cloud";
+// The mesh control planes EdgeStack installs (Istio, Kuma) and the Kuma Mesh it owns: resource
+// builders used by EdgeStack, not components of their own.
 import * as pulumi from "@pulumi/pulumi";
-import { ISTIO_SYSTEM_NAMESPACE, KUMA_MESH_DEFAULT, KUMA_SYSTEM_NAMESPACE, pinnedCharts } from "../defaults";
+import * as cloud from "../cloud";
+import { INPUT_DEFAULTS, ISTIO_SYSTEM_NAMESPACE, KUMA_SYSTEM_NAMESPACE, pinnedCharts, withDefaults } from "../defaults";
 import type { IstioMesh, KumaMesh } from "../generated/schema-types";
-import { resolveChart, ResolvedChart } from "../rules/chartSource";
 import { KUMA_INJECTION_LABEL } from "../rules/mesh";
 import { childName } from "../rules/names";
-
-function release(name: string, releaseName: string, namespace: string, chart: ResolvedChart, values: Record<string, unknown>, skipAwait: boolean, opts: pulumi.CustomResourceOptions) {
-    return new cloud.Release(
-        name,
-        { name: releaseName, namespace, chart: chart.chart, version: chart.version, repositoryOpts: chart.repositoryOpts, values, skipAwait },
-        opts,
-    );
-}
+import { helmRelease } from "./helmRelease";
 
 /** The control plane's namespace as a stack resource: Helm's createNamespace would outlive `pulumi destroy`. */
 function systemNamespace(name: string, namespace: string, labels: Record<string, string> | undefined, opts: pulumi.CustomResourceOptions): cloud.Namespace {
@@ -20,41 +14,44 @@ function systemNamespace(name: string, namespace: string, labels: Record<string,
 }
 
 /** Istio from its charts: base (CRDs) before istiod (control plane and injector). */
-export function installIstio(parentName: string, istio: IstioMesh, skipAwait: boolean, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+export function installIstio(parentName: string, istio: IstioMesh, waitForReady: boolean, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
     const namespace = systemNamespace(childName(parentName, "istio-system"), ISTIO_SYSTEM_NAMESPACE, undefined, opts);
-    const base = release(
+    const base = helmRelease(
         childName(parentName, "istio-base"),
-        "istio-base",
-        ISTIO_SYSTEM_NAMESPACE,
-        resolveChart(pinnedCharts.istioBase, istio.baseChart),
-        {},
-        skipAwait,
+        { releaseName: "istio-base", namespace: ISTIO_SYSTEM_NAMESPACE, chart: pinnedCharts.istioBase, chartSource: istio.baseChart, values: {}, waitForReady },
         { ...opts, dependsOn: [namespace] },
     );
-    const istiod = release(
+    const istiod = helmRelease(
         childName(parentName, "istiod"),
-        "istiod",
-        ISTIO_SYSTEM_NAMESPACE,
-        resolveChart(pinnedCharts.istiod, istio.istiodChart),
-        istio.revision ? { revision: istio.revision } : {},
-        skipAwait,
+        {
+            releaseName: "istiod",
+            namespace: ISTIO_SYSTEM_NAMESPACE,
+            chart: pinnedCharts.istiod,
+            chartSource: istio.istiodChart,
+            values: istio.revision ? { revision: istio.revision } : {},
+            waitForReady,
+        },
         { ...opts, dependsOn: [base] },
     );
     return [namespace, base, istiod];
 }
 
 /** Kuma from its chart; the stack owns the Mesh, so the control plane must not create one of the same name. */
-export function installKuma(parentName: string, kuma: KumaMesh, skipAwait: boolean, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
-    const skipMeshCreation = (kuma.meshName ?? KUMA_MESH_DEFAULT) === KUMA_MESH_DEFAULT;
+export function installKuma(parentName: string, kuma: KumaMesh, waitForReady: boolean, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+    // Kuma's control plane creates a Mesh named "default" unless told not to (kuma chart values.yaml controlPlane.defaults.skipMeshCreation).
+    const skipMeshCreation = withDefaults(kuma, INPUT_DEFAULTS.KumaMesh).meshName === INPUT_DEFAULTS.KumaMesh.meshName;
     // The stack labels kuma-system itself instead of the chart's pre-install Job patching a namespace it does not own.
     const namespace = systemNamespace(childName(parentName, "kuma-system"), KUMA_SYSTEM_NAMESPACE, { [KUMA_INJECTION_LABEL]: "false" }, opts);
-    const controlPlane = release(
+    const controlPlane = helmRelease(
         childName(parentName, "kuma"),
-        "kuma",
-        KUMA_SYSTEM_NAMESPACE,
-        resolveChart(pinnedCharts.kuma, kuma.chart),
-        { controlPlane: { defaults: { skipMeshCreation } }, patchSystemNamespace: false },
-        skipAwait,
+        {
+            releaseName: "kuma",
+            namespace: KUMA_SYSTEM_NAMESPACE,
+            chart: pinnedCharts.kuma,
+            chartSource: kuma.chart,
+            values: { controlPlane: { defaults: { skipMeshCreation } }, patchSystemNamespace: false },
+            waitForReady,
+        },
         { ...opts, dependsOn: [namespace] },
     );
     return [namespace, controlPlane];
@@ -65,8 +62,7 @@ export function installKuma(parentName: string, kuma: KumaMesh, skipAwait: boole
  * 2.6 enabling mTLS denies all traffic that no permission allows.
  */
 export function kumaMeshPolicies(parentName: string, kuma: KumaMesh, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
-    const meshName = kuma.meshName ?? KUMA_MESH_DEFAULT;
-    const mtls = kuma.mtls ?? true;
+    const { meshName, mtls } = withDefaults(kuma, INPUT_DEFAULTS.KumaMesh);
     const resources: pulumi.Resource[] = [];
     let meshOpts = opts;
     if (mtls) {

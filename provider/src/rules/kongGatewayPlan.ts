@@ -1,0 +1,63 @@
+// Everything the Kong release and what fronts it are given, computed from validated KongGateway
+// inputs by the rules alone (no resources): the sizing, the chart and its typed values, the names.
+import { INPUT_DEFAULTS, pinnedCharts, withDefaults } from "../defaults";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ChartSource, KongGatewayArgs, KongSizing } from "../generated/schema-types";
+import type { PinnedChart } from "./chartSource";
+import { kongHelmValues, kongProxyServiceName } from "./kongValues";
+import { albIngressClassName } from "./loadBalancer";
+import { childName } from "./names";
+import { computeKongSizing } from "./sizing";
+
+export interface KongGatewayPlan {
+    readonly releaseName: string;
+    readonly namespace: string;
+    readonly sizing: KongSizing;
+    readonly chart: PinnedChart;
+    readonly chartSource?: ChartSource;
+    /** The rules' values; the release merges the user's `values` under them. */
+    readonly values: Record<string, unknown>;
+    readonly userValues?: pulumi.Input<Record<string, unknown>>;
+    readonly proxyServiceName: string;
+    readonly ingressClassName: string;
+    readonly waitForReady: boolean;
+    /** ALB only: the Ingress in front of Kong, and its IngressClass (created by the stack under Auto Mode when unnamed). */
+    readonly alb?: { readonly ingressName: string; readonly className: string; readonly createClass: boolean };
+    /** With gatewayApi: the Gateway (and GatewayClass) GRPCRoutes attach to. */
+    readonly gatewayName?: string;
+}
+
+export function planKongGateway(name: string, given: KongGatewayArgs): KongGatewayPlan {
+    const args = withDefaults(given, INPUT_DEFAULTS.KongGateway);
+    const sizing = computeKongSizing({ ...args, loadBalancerType: args.loadBalancer.type });
+    const albName = childName(name, "alb");
+    return {
+        releaseName: name,
+        namespace: args.namespace,
+        sizing,
+        chart: args.chart === "ingress" ? pinnedCharts.kongIngress : pinnedCharts.kong,
+        chartSource: args.chartSource,
+        values: kongHelmValues({
+            chart: args.chart,
+            sizing,
+            loadBalancer: args.loadBalancer,
+            eksAutoMode: args.eksAutoMode,
+            meshKind: args.meshKind,
+            controllerResources: args.controllerResources ?? INPUT_DEFAULTS.KongSettings.controllerResources,
+            ingressClassName: args.ingressClassName,
+        }),
+        userValues: args.values,
+        proxyServiceName: kongProxyServiceName(args.chart, name),
+        ingressClassName: args.ingressClassName,
+        waitForReady: args.waitForReady,
+        alb:
+            args.loadBalancer.type === "alb"
+                ? {
+                      ingressName: albName,
+                      className: albIngressClassName(args.loadBalancer, args.eksAutoMode, albName),
+                      createClass: args.eksAutoMode && args.loadBalancer.ingressClassName === undefined,
+                  }
+                : undefined,
+        gatewayName: args.gatewayApi ? name : undefined,
+    };
+}
