@@ -1131,11 +1131,11 @@ export interface EdgeStackArgs {
      */
     readonly scalingMode?: ScalingMode;
     /**
-     * Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical.
+     * Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
      */
     readonly vertical?: VerticalScalingArgs;
     /**
-     * Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal.
+     * Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
      */
     readonly horizontal?: HorizontalScalingArgs;
     /**
@@ -1283,11 +1283,11 @@ export interface KongGatewayArgs {
      */
     readonly scalingMode?: ScalingMode;
     /**
-     * Vertical sizing.
+     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
      */
     readonly vertical?: VerticalScalingArgs;
     /**
-     * Horizontal sizing.
+     * Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
      */
     readonly horizontal?: HorizontalScalingArgs;
     /**
@@ -1712,11 +1712,11 @@ export interface ComputeKongSizingArgs {
      */
     readonly scalingMode?: ScalingMode;
     /**
-     * Vertical sizing.
+     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
      */
     readonly vertical?: VerticalScaling;
     /**
-     * Horizontal sizing.
+     * Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
      */
     readonly horizontal?: HorizontalScaling;
     /**
