@@ -85,7 +85,7 @@ type Expected = Pick<InputProblem, "field" | "value"> & { problem: string; fix: 
 const F = "loadBalancerController";
 const check = (identity: unknown, arn: unknown) => {
     const problems = new Problems();
-    checkControllerIdentity(problems, F, identity as ControllerIdentity | undefined, arn);
+    checkControllerIdentity(problems.at(F), identity as ControllerIdentity | undefined, arn);
     return problems.list;
 };
 
@@ -133,7 +133,7 @@ describe("lbcIdentity: input checks", () => {
     it("adds to the problems already collected instead of replacing them", () => {
         const problems = new Problems();
         problems.add("clusterName", undefined, "is required", "set clusterName");
-        checkControllerIdentity(problems, F, undefined, undefined);
+        checkControllerIdentity(problems.at(F), undefined, undefined);
         expect(problems.list.map((p) => p.field)).to.deep.equal(["clusterName", `${F}.oidcProviderArn`]);
     });
 });

@@ -1,10 +1,10 @@
 // Property-based tests of the sizing invariants over random valid inputs.
 import { expect } from "chai";
 import * as fc from "fast-check";
-import type { KongSizing } from "../../provider/src/generated/schema-types";
-import { formatProblem, Problems } from "../../provider/src/rules/errors";
-import { kongGatewayValues } from "../../provider/src/rules/kongValues";
-import { checkSizingInputs, computeKongSizing, SizingInputs } from "../../provider/src/rules/sizing";
+import type { KongSizing } from "../../../provider/src/generated/schema-types";
+import { formatProblem, Problems } from "../../../provider/src/rules/errors";
+import { kongGatewayValues } from "../../../provider/src/rules/kongValues";
+import { checkSizingInputs, computeKongSizing, SizingInputs } from "../../../provider/src/rules/sizing";
 
 /** Every problem checkSizingInputs finds, formatted as the user sees it. */
 function sizingProblems(inputs: SizingInputs): string[] {
