@@ -3,7 +3,7 @@
 // "Default ..." phrase of that property's description in provider/schema.json, and that no
 // documented default is missing here. Rules and components read defaults only from this file.
 import versions from "../../versions.json";
-import type { ContainerResources } from "./generated/schema-types";
+import type { ContainerResources, KongGatewayArgs } from "./generated/schema-types";
 
 export const pinnedCharts = versions.charts;
 
@@ -30,6 +30,7 @@ export const INPUT_DEFAULTS = {
         eksAutoMode: false,
         meshKind: "none",
         chart: KONG_CHART,
+        controllerResources: CONTROLLER_RESOURCES,
         ingressClassName: KONG_INGRESS_CLASS,
         gatewayApi: false,
         waitForReady: true,
@@ -99,6 +100,9 @@ type Widen<T> = T extends string ? string : T extends number ? number : T extend
 
 /** `value` with every property of `defaults` set: the fully defaulted object rules and components work from. */
 export type Defaulted<T, D> = Omit<T, keyof D> & { readonly [K in keyof D]-?: K extends keyof T ? Exclude<T[K], undefined> : Widen<D[K]> };
+
+/** KongGateway's inputs with every default applied. */
+export type ResolvedKongGateway = Defaulted<KongGatewayArgs, typeof INPUT_DEFAULTS.KongGateway>;
 
 /** Resolves inputs once: the given fields win, each unset one takes its default. */
 export function withDefaults<T extends object, D extends object>(value: T | undefined, defaults: D): Defaulted<T, D> {

@@ -61,7 +61,7 @@ export class EdgeStack extends EdgeStackBase {
         const kong = new KongGateway(
             childName(name, "kong"),
             prevalidated({
-                namespace: kongSettings.namespace,
+                ...kongSettings,
                 loadBalancer: args.loadBalancer,
                 eksAutoMode: args.eksAutoMode,
                 scalingMode: args.scalingMode,
@@ -69,12 +69,7 @@ export class EdgeStack extends EdgeStackBase {
                 horizontal: args.horizontal,
                 acceptL4Imbalance: args.acceptL4Imbalance,
                 meshKind,
-                chart: kongSettings.chart,
-                chartSource: kongSettings.chartSource,
-                controllerResources: kongSettings.controllerResources,
-                ingressClassName: kongSettings.ingressClassName,
                 gatewayApi: usesGrpcRoute,
-                values: kongSettings.values,
                 waitForReady: args.waitForReady,
             }),
             { ...child, dependsOn: [...inNamespace(kongSettings.namespace), ...(controller ? [controller] : [])] },

@@ -1307,7 +1307,7 @@ export interface KongGatewayArgs {
      */
     readonly chartSource?: ChartSourceArgs;
     /**
-     * Resources of the ingress controller container.
+     * Resources of the ingress controller container. Default requests 100m CPU / 256Mi, limits 500m / 256Mi (the HPA needs requests on every container).
      */
     readonly controllerResources?: ContainerResourcesArgs;
     /**

@@ -3,20 +3,15 @@
 // the pinned charts' values.yaml: kong/ingress 0.24.0 (`controller.ingressController`, `gateway.*`)
 // and kong/kong 3.4.1 (top level).
 import type * as pulumi from "@pulumi/pulumi";
-import { KONG_PORTS } from "../defaults";
-import type { ContainerResources, KongChart, KongSizing, LoadBalancerArgs as LoadBalancer, MeshKind } from "../generated/schema-types";
+import { KONG_PORTS, ResolvedKongGateway } from "../defaults";
+import type { ContainerResources, KongChart, KongSizing, LoadBalancerArgs as LoadBalancer } from "../generated/schema-types";
 import { nlbLoadBalancerClass, nlbServiceAnnotations, nlbTerminatesTls } from "./loadBalancer";
 import { kongControllerPodAnnotations, kongGatewayPodAnnotations } from "./mesh";
 
-export interface KongValuesInputs {
-    readonly chart: KongChart;
+/** The KongGateway inputs (defaults applied) the values are made from, and the sizing the rules chose. */
+export type KongValuesInputs = Pick<ResolvedKongGateway, "chart" | "loadBalancer" | "eksAutoMode" | "meshKind" | "controllerResources" | "ingressClassName"> & {
     readonly sizing: KongSizing;
-    readonly loadBalancer: LoadBalancer;
-    readonly eksAutoMode: boolean;
-    readonly meshKind: MeshKind;
-    readonly controllerResources: ContainerResources;
-    readonly ingressClassName: string;
-}
+};
 
 /** Requests equal limits: nginx sizes itself from the worker count, and Guaranteed QoS keeps the CPUs it counts on. */
 export function gatewayResources(sizing: KongSizing): ContainerResources {
