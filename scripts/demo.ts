@@ -50,7 +50,7 @@ async function printCreated(cluster: LocalCluster): Promise<void> {
     }
 }
 
-async function upOnLocalCluster(pulumi: Pulumi): Promise<void> {
+async function upListAndDestroy(pulumi: Pulumi): Promise<void> {
     step("local API server (etcd + kube-apiserver + kube-controller-manager; no nodes, so pods never start)");
     const cluster = await startLocalCluster();
     try {
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     for (const [key, { value }] of Object.entries(localChartConfig())) pulumi(["config", "set", key, value]);
 
     if (up) {
-        await upOnLocalCluster(pulumi);
+        await upListAndDestroy(pulumi);
         return;
     }
     step(`pulumi preview --diff (stack ${stackName}, local backend)`);

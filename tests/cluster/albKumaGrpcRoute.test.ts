@@ -24,7 +24,7 @@ import {
     onlyChanges,
     programResources,
     stateResources,
-    upOnLocalCluster,
+    upOnFreshCluster,
 } from "../support/clusterStack";
 import { missingFrom, quantity } from "../support/kube";
 
@@ -51,7 +51,7 @@ describe("cluster: ALB + auto scaling + Kuma + GRPCRoute on the kong/kong chart"
         const charts = readVersions().charts;
         crdDir = fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-kuma-crds-"));
         execFileSync("tar", ["-xzf", sharedChartPath(charts.kuma), "-C", crdDir, "kuma/crds"]);
-        applied = await upOnLocalCluster("ALB + Kuma + GRPCRoute", workDir, STACK, {
+        applied = await upOnFreshCluster("ALB + Kuma + GRPCRoute", workDir, STACK, {
             kongChart: { value: sharedChartPath(charts.kong) },
             crdFiles: { value: JSON.stringify([path.join(sharedDir(), "crds", "gateway-api-standard-v1.6.1.yaml"), path.join(crdDir, "kuma", "crds", "*.yaml")]) },
             mobileAppKey: { value: MOBILE_APP_KEY, secret: true },

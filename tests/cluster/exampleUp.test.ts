@@ -24,7 +24,7 @@ import {
     onlyChanges,
     programResources,
     stateResources,
-    upOnLocalCluster,
+    upOnFreshCluster,
 } from "../support/clusterStack";
 import { missingFrom, quantity } from "../support/kube";
 
@@ -52,7 +52,7 @@ for (const language of languages) {
         };
 
         before(async function () {
-            applied = await upOnLocalCluster(language, workDir, STACK, { ...localChartConfig(), scaling: { value: "vertical" } });
+            applied = await upOnFreshCluster(language, workDir, STACK, { ...localChartConfig(), scaling: { value: "vertical" } });
             ({ kube, stack, created } = applied);
         });
 

@@ -33,7 +33,7 @@ describe("schema contract", () => {
         expect(missing).to.deep.equal([]);
     });
 
-    it("declares the SDK names of DESIGN.md", () => {
+    it("declares the SDK package names the README and examples install", () => {
         expect(schema.name).to.equal("meshedge");
         expect(schema.language.nodejs.packageName).to.equal("@meshedge/pulumi");
         expect(schema.language.python.packageName).to.equal("pulumi_meshedge");

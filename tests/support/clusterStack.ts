@@ -22,7 +22,7 @@ export interface AppliedStack {
  * Starts a fresh local cluster and runs `pulumi up` of the project in workDir on it, with `kubeconfig`
  * (a secret) and `waitForReady: false` (no pods can run) added to config.
  */
-export async function upOnLocalCluster(label: string, workDir: string, stackName: string, config: ConfigMap): Promise<AppliedStack> {
+export async function upOnFreshCluster(label: string, workDir: string, stackName: string, config: ConfigMap): Promise<AppliedStack> {
     const engine = await prepareEngine();
     const cluster = await startLocalCluster();
     const dispose = async () => {
