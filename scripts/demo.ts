@@ -84,11 +84,7 @@ async function main(): Promise<void> {
         execFileSync("pulumi", args, { cwd: root, env, input: options.input, stdio: [options.input === undefined ? "ignore" : "pipe", options.show ? "inherit" : "ignore", "inherit"] });
     installPlugins(toolchain, env);
     const stackName = up ? "local" : "dev";
-    try {
-        pulumi(["stack", "select", stackName]);
-    } catch {
-        pulumi(["stack", "init", stackName]);
-    }
+    pulumi(["stack", "select", "--create", stackName]);
     // The chart repositories are unreachable offline: use the pinned charts of ../shared when present.
     for (const [key, { value }] of Object.entries(localChartConfig())) pulumi(["config", "set", key, value]);
 

@@ -27,7 +27,7 @@ export interface ComputeKongSizingArgs {
      */
     acceptL4Imbalance?: boolean;
     /**
-     * Horizontal sizing.
+     * Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
      */
     horizontal?: inputs.HorizontalScaling;
     /**
@@ -39,7 +39,7 @@ export interface ComputeKongSizingArgs {
      */
     scalingMode?: enums.ScalingMode;
     /**
-     * Vertical sizing.
+     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
      */
     vertical?: inputs.VerticalScaling;
 }
@@ -70,7 +70,7 @@ export interface ComputeKongSizingOutputArgs {
      */
     acceptL4Imbalance?: pulumi.Input<boolean>;
     /**
-     * Horizontal sizing.
+     * Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
      */
     horizontal?: pulumi.Input<inputs.HorizontalScalingArgs>;
     /**
@@ -82,7 +82,7 @@ export interface ComputeKongSizingOutputArgs {
      */
     scalingMode?: pulumi.Input<enums.ScalingMode>;
     /**
-     * Vertical sizing.
+     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
      */
     vertical?: pulumi.Input<inputs.VerticalScalingArgs>;
 }

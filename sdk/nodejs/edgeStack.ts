@@ -124,7 +124,7 @@ export interface EdgeStackArgs {
      */
     eksAutoMode?: boolean;
     /**
-     * Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal.
+     * Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
      */
     horizontal?: inputs.HorizontalScalingArgs;
     /**
@@ -152,7 +152,7 @@ export interface EdgeStackArgs {
      */
     services?: pulumi.Input<inputs.GrpcServiceSpecArgs>[];
     /**
-     * Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical.
+     * Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
      */
     vertical?: inputs.VerticalScalingArgs;
     /**

@@ -122,7 +122,7 @@ export interface KongGatewayArgs {
      */
     chartSource?: inputs.ChartSourceArgs;
     /**
-     * Resources of the ingress controller container.
+     * Resources of the ingress controller container. Default requests 100m CPU / 256Mi, limits 500m / 256Mi (the HPA needs requests on every container).
      */
     controllerResources?: inputs.ContainerResourcesArgs;
     /**
@@ -134,7 +134,7 @@ export interface KongGatewayArgs {
      */
     gatewayApi?: boolean;
     /**
-     * Horizontal sizing.
+     * Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
      */
     horizontal?: inputs.HorizontalScalingArgs;
     /**
@@ -162,7 +162,7 @@ export interface KongGatewayArgs {
      */
     values?: pulumi.Input<{[key: string]: any}>;
     /**
-     * Vertical sizing.
+     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
      */
     vertical?: inputs.VerticalScalingArgs;
     /**

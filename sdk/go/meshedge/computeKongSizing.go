@@ -25,13 +25,13 @@ func ComputeKongSizing(ctx *pulumi.Context, args *ComputeKongSizingArgs, opts ..
 type ComputeKongSizingArgs struct {
 	// Allow horizontal scaling behind an NLB.
 	AcceptL4Imbalance *bool `pulumi:"acceptL4Imbalance"`
-	// Horizontal sizing.
+	// Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
 	Horizontal *HorizontalScaling `pulumi:"horizontal"`
 	// `nlb` or `alb`.
 	LoadBalancerType LoadBalancerType `pulumi:"loadBalancerType"`
 	// Default `auto`.
 	ScalingMode *ScalingMode `pulumi:"scalingMode"`
-	// Vertical sizing.
+	// Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
 	Vertical *VerticalScaling `pulumi:"vertical"`
 }
 
@@ -52,13 +52,13 @@ func ComputeKongSizingOutput(ctx *pulumi.Context, args ComputeKongSizingOutputAr
 type ComputeKongSizingOutputArgs struct {
 	// Allow horizontal scaling behind an NLB.
 	AcceptL4Imbalance pulumi.BoolPtrInput `pulumi:"acceptL4Imbalance"`
-	// Horizontal sizing.
+	// Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
 	Horizontal HorizontalScalingPtrInput `pulumi:"horizontal"`
 	// `nlb` or `alb`.
 	LoadBalancerType LoadBalancerTypeInput `pulumi:"loadBalancerType"`
 	// Default `auto`.
 	ScalingMode ScalingModePtrInput `pulumi:"scalingMode"`
-	// Vertical sizing.
+	// Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
 	Vertical VerticalScalingPtrInput `pulumi:"vertical"`
 }
 

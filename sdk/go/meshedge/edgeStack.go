@@ -57,7 +57,7 @@ type edgeStackArgs struct {
 	ClusterName *string `pulumi:"clusterName"`
 	// The cluster uses EKS Auto Mode: its built-in load balancing is used (`eks.amazonaws.com/nlb` class, `eks.amazonaws.com/alb` IngressClass) and no controller is installed. Default false.
 	EksAutoMode *bool `pulumi:"eksAutoMode"`
-	// Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal.
+	// Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
 	Horizontal *HorizontalScaling `pulumi:"horizontal"`
 	// Kong release settings.
 	Kong *KongSettings `pulumi:"kong"`
@@ -71,7 +71,7 @@ type edgeStackArgs struct {
 	ScalingMode *ScalingMode `pulumi:"scalingMode"`
 	// The gRPC services behind Kong.
 	Services []GrpcServiceSpec `pulumi:"services"`
-	// Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical.
+	// Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
 	Vertical *VerticalScaling `pulumi:"vertical"`
 	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool `pulumi:"waitForReady"`
@@ -85,7 +85,7 @@ type EdgeStackArgs struct {
 	ClusterName pulumi.StringPtrInput
 	// The cluster uses EKS Auto Mode: its built-in load balancing is used (`eks.amazonaws.com/nlb` class, `eks.amazonaws.com/alb` IngressClass) and no controller is installed. Default false.
 	EksAutoMode *bool
-	// Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal.
+	// Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
 	Horizontal *HorizontalScalingArgs
 	// Kong release settings.
 	Kong *KongSettingsArgs
@@ -99,7 +99,7 @@ type EdgeStackArgs struct {
 	ScalingMode *ScalingMode
 	// The gRPC services behind Kong.
 	Services []GrpcServiceSpecInput
-	// Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical.
+	// Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
 	Vertical *VerticalScalingArgs
 	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool

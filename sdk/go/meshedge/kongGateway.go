@@ -55,13 +55,13 @@ type kongGatewayArgs struct {
 	Chart *KongChart `pulumi:"chart"`
 	// Where the chart comes from.
 	ChartSource *ChartSource `pulumi:"chartSource"`
-	// Resources of the ingress controller container.
+	// Resources of the ingress controller container. Default requests 100m CPU / 256Mi, limits 500m / 256Mi (the HPA needs requests on every container).
 	ControllerResources *ContainerResources `pulumi:"controllerResources"`
 	// Use EKS Auto Mode's load balancing. Default false.
 	EksAutoMode *bool `pulumi:"eksAutoMode"`
 	// Create a GatewayClass and Gateway for GRPCRoutes (Gateway API CRDs must be installed). Default false.
 	GatewayApi *bool `pulumi:"gatewayApi"`
-	// Horizontal sizing.
+	// Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
 	Horizontal *HorizontalScaling `pulumi:"horizontal"`
 	// Kong's IngressClass. Default `kong`.
 	IngressClassName *string `pulumi:"ingressClassName"`
@@ -75,7 +75,7 @@ type kongGatewayArgs struct {
 	ScalingMode *ScalingMode `pulumi:"scalingMode"`
 	// Helm values deep-merged under the typed fields.
 	Values map[string]interface{} `pulumi:"values"`
-	// Vertical sizing.
+	// Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
 	Vertical *VerticalScaling `pulumi:"vertical"`
 	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool `pulumi:"waitForReady"`
@@ -89,13 +89,13 @@ type KongGatewayArgs struct {
 	Chart *KongChart
 	// Where the chart comes from.
 	ChartSource *ChartSourceArgs
-	// Resources of the ingress controller container.
+	// Resources of the ingress controller container. Default requests 100m CPU / 256Mi, limits 500m / 256Mi (the HPA needs requests on every container).
 	ControllerResources *ContainerResourcesArgs
 	// Use EKS Auto Mode's load balancing. Default false.
 	EksAutoMode *bool
 	// Create a GatewayClass and Gateway for GRPCRoutes (Gateway API CRDs must be installed). Default false.
 	GatewayApi *bool
-	// Horizontal sizing.
+	// Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
 	Horizontal *HorizontalScalingArgs
 	// Kong's IngressClass. Default `kong`.
 	IngressClassName *string
@@ -109,7 +109,7 @@ type KongGatewayArgs struct {
 	ScalingMode *ScalingMode
 	// Helm values deep-merged under the typed fields.
 	Values pulumi.MapInput
-	// Vertical sizing.
+	// Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
 	Vertical *VerticalScalingArgs
 	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool

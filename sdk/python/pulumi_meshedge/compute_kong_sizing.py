@@ -60,10 +60,10 @@ def compute_kong_sizing(accept_l4_imbalance: Optional[_builtins.bool] = None,
 
 
     :param _builtins.bool accept_l4_imbalance: Allow horizontal scaling behind an NLB.
-    :param Union['HorizontalScaling', 'HorizontalScalingDict'] horizontal: Horizontal sizing.
+    :param Union['HorizontalScaling', 'HorizontalScalingDict'] horizontal: Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
     :param 'LoadBalancerType' load_balancer_type: `nlb` or `alb`.
     :param 'ScalingMode' scaling_mode: Default `auto`.
-    :param Union['VerticalScaling', 'VerticalScalingDict'] vertical: Vertical sizing.
+    :param Union['VerticalScaling', 'VerticalScalingDict'] vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
     """
     __args__ = dict()
     __args__['acceptL4Imbalance'] = accept_l4_imbalance
@@ -87,10 +87,10 @@ def compute_kong_sizing_output(accept_l4_imbalance: Optional[pulumi.Input[Option
 
 
     :param _builtins.bool accept_l4_imbalance: Allow horizontal scaling behind an NLB.
-    :param Union['HorizontalScaling', 'HorizontalScalingDict'] horizontal: Horizontal sizing.
+    :param Union['HorizontalScaling', 'HorizontalScalingDict'] horizontal: Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
     :param 'LoadBalancerType' load_balancer_type: `nlb` or `alb`.
     :param 'ScalingMode' scaling_mode: Default `auto`.
-    :param Union['VerticalScaling', 'VerticalScalingDict'] vertical: Vertical sizing.
+    :param Union['VerticalScaling', 'VerticalScalingDict'] vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
     """
     __args__ = dict()
     __args__['acceptL4Imbalance'] = accept_l4_imbalance

@@ -40,13 +40,13 @@ class EdgeStackArgs:
         :param _builtins.bool accept_l4_imbalance: Allow horizontal scaling behind an NLB, accepting that long-lived HTTP/2 connections pin to single pods. Default false.
         :param pulumi.Input[_builtins.str] cluster_name: EKS cluster name (needed to install the AWS Load Balancer Controller).
         :param _builtins.bool eks_auto_mode: The cluster uses EKS Auto Mode: its built-in load balancing is used (`eks.amazonaws.com/nlb` class, `eks.amazonaws.com/alb` IngressClass) and no controller is installed. Default false.
-        :param 'HorizontalScalingArgs' horizontal: Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal.
+        :param 'HorizontalScalingArgs' horizontal: Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
         :param 'KongSettingsArgs' kong: Kong release settings.
         :param 'LoadBalancerControllerSettingsArgs' load_balancer_controller: Install the AWS Load Balancer Controller.
         :param 'MeshArgs' mesh: Istio or Kuma; unset for none.
         :param 'ScalingMode' scaling_mode: Default `auto`: vertical behind an NLB, horizontal behind an ALB.
         :param Sequence[pulumi.Input['GrpcServiceSpecArgs']] services: The gRPC services behind Kong.
-        :param 'VerticalScalingArgs' vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical.
+        :param 'VerticalScalingArgs' vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
         :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         pulumi.set(__self__, "load_balancer", load_balancer)
@@ -125,7 +125,7 @@ class EdgeStackArgs:
     @pulumi.getter
     def horizontal(self) -> Optional['HorizontalScalingArgs']:
         """
-        Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal.
+        Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
         """
         return pulumi.get(self, "horizontal")
 
@@ -197,7 +197,7 @@ class EdgeStackArgs:
     @pulumi.getter
     def vertical(self) -> Optional['VerticalScalingArgs']:
         """
-        Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical.
+        Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
         """
         return pulumi.get(self, "vertical")
 
@@ -245,14 +245,14 @@ class EdgeStack(pulumi.ComponentResource):
         :param _builtins.bool accept_l4_imbalance: Allow horizontal scaling behind an NLB, accepting that long-lived HTTP/2 connections pin to single pods. Default false.
         :param pulumi.Input[_builtins.str] cluster_name: EKS cluster name (needed to install the AWS Load Balancer Controller).
         :param _builtins.bool eks_auto_mode: The cluster uses EKS Auto Mode: its built-in load balancing is used (`eks.amazonaws.com/nlb` class, `eks.amazonaws.com/alb` IngressClass) and no controller is installed. Default false.
-        :param Union['HorizontalScalingArgs', 'HorizontalScalingArgsDict'] horizontal: Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal.
+        :param Union['HorizontalScalingArgs', 'HorizontalScalingArgsDict'] horizontal: Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
         :param Union['KongSettingsArgs', 'KongSettingsArgsDict'] kong: Kong release settings.
         :param Union['LoadBalancerArgs', 'LoadBalancerArgsDict'] load_balancer: The load balancer in front of Kong.
         :param Union['LoadBalancerControllerSettingsArgs', 'LoadBalancerControllerSettingsArgsDict'] load_balancer_controller: Install the AWS Load Balancer Controller.
         :param Union['MeshArgs', 'MeshArgsDict'] mesh: Istio or Kuma; unset for none.
         :param 'ScalingMode' scaling_mode: Default `auto`: vertical behind an NLB, horizontal behind an ALB.
         :param Sequence[pulumi.Input[Union['GrpcServiceSpecArgs', 'GrpcServiceSpecArgsDict']]] services: The gRPC services behind Kong.
-        :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical.
+        :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
         :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         ...

@@ -44,15 +44,15 @@ class KongGatewayArgs:
         :param _builtins.bool accept_l4_imbalance: Allow horizontal scaling behind an NLB. Default false.
         :param 'KongChart' chart: Default `ingress`.
         :param 'ChartSourceArgs' chart_source: Where the chart comes from.
-        :param 'ContainerResourcesArgs' controller_resources: Resources of the ingress controller container.
+        :param 'ContainerResourcesArgs' controller_resources: Resources of the ingress controller container. Default requests 100m CPU / 256Mi, limits 500m / 256Mi (the HPA needs requests on every container).
         :param _builtins.bool eks_auto_mode: Use EKS Auto Mode's load balancing. Default false.
         :param _builtins.bool gateway_api: Create a GatewayClass and Gateway for GRPCRoutes (Gateway API CRDs must be installed). Default false.
-        :param 'HorizontalScalingArgs' horizontal: Horizontal sizing.
+        :param 'HorizontalScalingArgs' horizontal: Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
         :param _builtins.str ingress_class_name: Kong's IngressClass. Default `kong`.
         :param 'MeshKind' mesh_kind: Mesh of the gateway pods, for their annotations. Default `none`.
         :param 'ScalingMode' scaling_mode: Default `auto`.
         :param pulumi.Input[Mapping[str, Any]] values: Helm values deep-merged under the typed fields.
-        :param 'VerticalScalingArgs' vertical: Vertical sizing.
+        :param 'VerticalScalingArgs' vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
         :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         pulumi.set(__self__, "load_balancer", load_balancer)
@@ -148,7 +148,7 @@ class KongGatewayArgs:
     @pulumi.getter(name="controllerResources")
     def controller_resources(self) -> Optional['ContainerResourcesArgs']:
         """
-        Resources of the ingress controller container.
+        Resources of the ingress controller container. Default requests 100m CPU / 256Mi, limits 500m / 256Mi (the HPA needs requests on every container).
         """
         return pulumi.get(self, "controller_resources")
 
@@ -184,7 +184,7 @@ class KongGatewayArgs:
     @pulumi.getter
     def horizontal(self) -> Optional['HorizontalScalingArgs']:
         """
-        Horizontal sizing.
+        Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
         """
         return pulumi.get(self, "horizontal")
 
@@ -244,7 +244,7 @@ class KongGatewayArgs:
     @pulumi.getter
     def vertical(self) -> Optional['VerticalScalingArgs']:
         """
-        Vertical sizing.
+        Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
         """
         return pulumi.get(self, "vertical")
 
@@ -295,17 +295,17 @@ class KongGateway(pulumi.ComponentResource):
         :param _builtins.bool accept_l4_imbalance: Allow horizontal scaling behind an NLB. Default false.
         :param 'KongChart' chart: Default `ingress`.
         :param Union['ChartSourceArgs', 'ChartSourceArgsDict'] chart_source: Where the chart comes from.
-        :param Union['ContainerResourcesArgs', 'ContainerResourcesArgsDict'] controller_resources: Resources of the ingress controller container.
+        :param Union['ContainerResourcesArgs', 'ContainerResourcesArgsDict'] controller_resources: Resources of the ingress controller container. Default requests 100m CPU / 256Mi, limits 500m / 256Mi (the HPA needs requests on every container).
         :param _builtins.bool eks_auto_mode: Use EKS Auto Mode's load balancing. Default false.
         :param _builtins.bool gateway_api: Create a GatewayClass and Gateway for GRPCRoutes (Gateway API CRDs must be installed). Default false.
-        :param Union['HorizontalScalingArgs', 'HorizontalScalingArgsDict'] horizontal: Horizontal sizing.
+        :param Union['HorizontalScalingArgs', 'HorizontalScalingArgsDict'] horizontal: Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
         :param _builtins.str ingress_class_name: Kong's IngressClass. Default `kong`.
         :param Union['LoadBalancerArgs', 'LoadBalancerArgsDict'] load_balancer: The load balancer in front of Kong.
         :param 'MeshKind' mesh_kind: Mesh of the gateway pods, for their annotations. Default `none`.
         :param _builtins.str namespace: Namespace to install into (must exist).
         :param 'ScalingMode' scaling_mode: Default `auto`.
         :param pulumi.Input[Mapping[str, Any]] values: Helm values deep-merged under the typed fields.
-        :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing.
+        :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
         :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         ...
