@@ -1,0 +1,168 @@
+// Kong's Helm values: every key the rules set is one the pinned chart reads, the proxy Service name
+// is the one the chart renders, and the values' shape per chart, load balancer and sizing. Upstream
+// data: ../shared/charts ingress-0.24.0.tgz (with its bundled kong-3.2.0.tgz, aliased `gateway`
+// and `controller`) and kong-3.4.1.tgz.
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { INPUT_DEFAULTS, KONG_PORTS, SCALING_MODE_DEFAULTS } from "../../../provider/src/defaults";
+import { KongChart, LoadBalancerType, MeshKind, type LoadBalancerArgs } from "../../../provider/src/generated/schema-types";
+import { gatewayResources, kongGatewayValues, kongHelmValues, kongProxyServiceName, KongValuesInputs } from "../../../provider/src/rules/kongValues";
+import { HELM_RELEASE_NAME_MAX } from "../../../provider/src/rules/names";
+import { computeKongSizing } from "../../../provider/src/rules/sizing";
+import { sharedDir } from "../../../scripts/lib/repo-root";
+import { CERT } from "../../../scripts/lib/scenarios";
+
+type Obj = Record<string, any>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const untar = (archive: string | Uint8Array, ...members: string[]): string =>
+    typeof archive === "string"
+        ? execFileSync("tar", ["-xzf", path.join(sharedDir(), "charts", archive), "-O", "--wildcards", ...members], { encoding: "utf8" })
+        : execFileSync("tar", ["-xzf", "-", "-O", "--wildcards", ...members], { input: archive, encoding: "utf8" });
+
+interface Chart { values: Obj; valuesText: string; templates: string }
+function kongChart(archive: string | Uint8Array): Chart {
+    const valuesText = untar(archive, "kong/values.yaml");
+    return { values: yaml.load(valuesText) as Obj, valuesText, templates: untar(archive, "kong/templates/*") };
+}
+
+/** Key paths values.yaml documents as commented-out `# key:` lines, placed by indentation under the keys above them. */
+function commentedKeys(text: string): Set<string> {
+    const found = new Set<string>();
+    const stack: { indent: number; key: string }[] = [];
+    for (const line of text.split("\n")) {
+        const m = /^(\s*)(#\s*)?([A-Za-z_][\w.-]*):(\s|$)/.exec(line);
+        if (!m) continue;
+        while (stack.length > 0 && stack[stack.length - 1].indent >= m[1].length) stack.pop();
+        if (m[2]) found.add([...stack.map((s) => s.key), m[3]].join("."));
+        else stack.push({ indent: m[1].length, key: m[3] });
+    }
+    return found;
+}
+
+/** Keys in `values` that `upstream` lacks; maps of free keys (annotations, resources, `{}` defaults) are not descended. */
+function keysNotIn(values: Obj, upstream: Obj, prefix = ""): string[] {
+    return Object.entries(values).flatMap(([k, v]) => {
+        const p = prefix ? `${prefix}.${k}` : k;
+        if (!(k in upstream)) return [p];
+        const up = upstream[k];
+        const free = /annotations$/i.test(k) || !isObj(up) || Object.keys(up).length === 0;
+        return isObj(v) && !free ? keysNotIn(v, up, p) : [];
+    });
+}
+
+const LBS: [LoadBalancerArgs, boolean][] = [[{ type: LoadBalancerType.Nlb, certificateArn: CERT }, true], [{ type: LoadBalancerType.Nlb }, false], [{ type: LoadBalancerType.Alb, certificateArn: CERT }, false]];
+const SIZINGS = [computeKongSizing({ loadBalancerType: "nlb", vertical: { cpu: 4, replicas: 2 } }), computeKongSizing({ loadBalancerType: "alb" })];
+const inputs = (over: Partial<KongValuesInputs> = {}): KongValuesInputs => ({
+    chart: KongChart.Ingress, sizing: SIZINGS[0], loadBalancer: LBS[1][0], eksAutoMode: false, meshKind: MeshKind.None,
+    controllerResources: INPUT_DEFAULTS.KongSettings.controllerResources, ingressClassName: INPUT_DEFAULTS.KongSettings.ingressClassName, ...over,
+});
+const everyInput = (chart: KongChart) => SIZINGS.flatMap((sizing) => LBS.flatMap(([loadBalancer, eksAutoMode]) => Object.values(MeshKind).map((meshKind) => inputs({ chart, sizing, loadBalancer, eksAutoMode, meshKind }))));
+
+describe("kongValues: against the pinned charts", () => {
+    let kong341: Chart, gateway320: Chart, ingressValues: Obj, ingressChartYaml: Obj;
+    before(() => {
+        kong341 = kongChart("kong-3.4.1.tgz");
+        gateway320 = kongChart(new Uint8Array(execFileSync("tar", ["-xzf", path.join(sharedDir(), "charts", "ingress-0.24.0.tgz"), "-O", "ingress/charts/kong-3.2.0.tgz"])));
+        ingressValues = yaml.load(untar("ingress-0.24.0.tgz", "ingress/values.yaml")) as Obj;
+        ingressChartYaml = yaml.load(untar("ingress-0.24.0.tgz", "ingress/Chart.yaml")) as Obj;
+    });
+
+    /** Keys missing from values.yaml must be documented there in a comment and read by a template. */
+    function expectChartReads(chart: Chart, values: Obj, where: string) {
+        const commented = commentedKeys(chart.valuesText);
+        for (const key of keysNotIn(values, chart.values)) {
+            expect(commented.has(key), `${where}${key} is not in values.yaml`).to.equal(true);
+            expect(chart.templates, `${where}${key}: no template reads it`).to.include(key.split(".").pop());
+        }
+    }
+
+    it(`chart "kong": every key is one kong 3.4.1 reads (values.yaml)`, () => {
+        for (const i of everyInput(KongChart.Kong)) expectChartReads(kong341, kongHelmValues(i), "");
+    });
+
+    it(`chart "ingress": controller/gateway are the ingress 0.24.0 aliases, and every key below them one kong 3.2.0 reads`, () => {
+        expect(ingressChartYaml.dependencies.map((d: Obj) => [d.name, d.alias, d.version])).to.deep.equal([["kong", "controller", "=3.2.0"], ["kong", "gateway", "=3.2.0"]]);
+        for (const i of everyInput(KongChart.Ingress)) {
+            const values = kongHelmValues(i);
+            expect(Object.keys(values)).to.have.members(["controller", "gateway"]);
+            for (const alias of ["controller", "gateway"]) expectChartReads(gateway320, values[alias] as Obj, `${alias}.`);
+        }
+    });
+
+    it("names the proxy Service as the charts render it: <release>-<chart name or alias>-proxy", () => {
+        // kong.fullname (templates/_helpers.tpl): release-name cut to 63 without a trailing dash; the proxy Service
+        // (templates/service-kong-proxy.yaml via kong.service) appends -proxy. Helm gives an aliased dependency its alias as .Chart.Name.
+        for (const chart of [kong341, gateway320]) {
+            expect(chart.templates).to.match(/define "kong.fullname"[^]*?default \.Chart\.Name \.Values\.nameOverride[^]*?printf "%s-%s" \.Release\.Name \$name \| trunc 63 \| trimSuffix "-"/);
+            expect(chart.templates).to.include('name: {{ .nameOverride | default (printf "%s-%s" .fullName .serviceName) }}');
+            expect(chart.templates).to.include('"fullName" (include "kong.fullname" .)').and.to.include('"serviceName" "proxy"');
+            expect(chart.values.proxy.nameOverride ?? "").to.equal("");
+            expect(chart.values).to.not.have.any.keys("nameOverride", "fullnameOverride");
+        }
+        const rendered = (release: string, name: string) => `${`${release}-${name}`.slice(0, 63).replace(/-$/, "")}-proxy`;
+        for (let n = 1; n <= HELM_RELEASE_NAME_MAX; n++) {
+            const release = "r".repeat(n);
+            expect(kongProxyServiceName(KongChart.Kong, release)).to.equal(rendered(release, "kong"));
+            expect(kongProxyServiceName(KongChart.Ingress, release)).to.equal(rendered(release, "gateway"));
+            // The ingress chart tells its controller to publish this Service (controller.proxy.nameOverride).
+            expect(kongProxyServiceName(KongChart.Ingress, release)).to.equal(ingressValues.controller.proxy.nameOverride.replace("{{ .Release.Name }}", release));
+        }
+        for (const i of [...everyInput(KongChart.Kong), ...everyInput(KongChart.Ingress)]) expect(JSON.stringify(kongHelmValues(i))).to.not.match(/nameOverride/);
+    });
+
+    it("mesh pod annotations are the ones the charts ship, 8444 being Kong's admin TLS port", () => {
+        // The charts set both meshes' annotations by default; the rules set the ones of the mesh in use.
+        const union = (pick: (v: Obj) => Obj) => Object.assign({}, ...Object.values(MeshKind).map((meshKind) => pick(kongHelmValues(inputs({ meshKind })))));
+        expect(union((v) => v.gateway.podAnnotations)).to.deep.equal(kong341.values.podAnnotations).and.to.deep.equal(gateway320.values.podAnnotations);
+        expect(union((v) => v.controller.podAnnotations)).to.deep.equal(ingressValues.controller.podAnnotations);
+        expect(String(gateway320.values.admin.tls.containerPort)).to.equal("8444");
+    });
+
+    it("ports, worker count and IngressClass agree with the chart defaults", () => {
+        for (const c of [kong341, gateway320]) {
+            expect(c.values.proxy.http.containerPort).to.equal(KONG_PORTS.proxyHttp); // NLB TLS termination forwards here
+            expect(c.values.proxy.tls.servicePort).to.equal(KONG_PORTS.proxyServiceTls);
+            expect(c.values.env.nginx_worker_processes).to.equal(String(SCALING_MODE_DEFAULTS.vertical.cpu));
+            expect(c.values.ingressController.ingressClass).to.equal(INPUT_DEFAULTS.KongSettings.ingressClassName);
+        }
+    });
+});
+
+describe("kongValues: shape", () => {
+    it("puts the same gateway values under `gateway` (ingress) or at the top level beside ingressController (kong)", () => {
+        const controller = { ingressClass: "edge", resources: { requests: { cpu: "1" } } };
+        const ingress = kongHelmValues(inputs({ ingressClassName: "edge", controllerResources: controller.resources, meshKind: MeshKind.Kuma }));
+        expect(ingress.gateway).to.deep.equal(kongGatewayValues(inputs({ meshKind: MeshKind.Kuma })));
+        expect((ingress.controller as Obj).ingressController).to.deep.equal(controller);
+        const kong = kongHelmValues(inputs({ chart: KongChart.Kong, ingressClassName: "edge", controllerResources: controller.resources }));
+        expect(kong).to.deep.equal({ ...kongGatewayValues(inputs()), ingressController: controller });
+    });
+
+    it("Guaranteed QoS: requests equal limits, CPU in whole cores and memory in Mi", () => {
+        expect(gatewayResources(SIZINGS[0])).to.deep.equal({ requests: { cpu: "4", memory: "2048Mi" }, limits: { cpu: "4", memory: "2048Mi" } });
+    });
+
+    it("ALB: a ClusterIP proxy speaking HTTP/2 on its cleartext port, nothing for a load balancer", () => {
+        expect(kongGatewayValues(inputs({ loadBalancer: LBS[2][0] })).proxy).to.deep.equal({ type: "ClusterIP", http: { parameters: ["http2"] } });
+    });
+
+    it("NLB: the user's annotations beside the rules', TLS to port 8000 only with a certificate, Auto Mode's class only under Auto Mode", () => {
+        const extra = { "example.com/team": "edge" };
+        const plain = kongGatewayValues(inputs({ loadBalancer: { type: LoadBalancerType.Nlb, annotations: extra } })).proxy as Obj;
+        expect(plain).to.include({ type: "LoadBalancer" }).and.not.have.any.keys("tls", "loadBalancerClass");
+        expect(plain.annotations).to.include(extra).and.include({ "service.beta.kubernetes.io/aws-load-balancer-type": "external" });
+        const auto = kongGatewayValues(inputs({ loadBalancer: LBS[0][0], eksAutoMode: true })).proxy as Obj;
+        expect(auto).to.deep.include({ loadBalancerClass: "eks.amazonaws.com/nlb", tls: { overrideServiceTargetPort: KONG_PORTS.proxyHttp } });
+        expect(auto.annotations).to.not.have.property("service.beta.kubernetes.io/aws-load-balancer-type");
+    });
+
+    it("one replica: no PodDisruptionBudget, which would block every node drain", () => {
+        const one = kongGatewayValues(inputs({ sizing: computeKongSizing({ loadBalancerType: "nlb", vertical: { cpu: 2, replicas: 1 } }) }));
+        expect(one).to.deep.include({ replicaCount: 1, autoscaling: { enabled: false }, podDisruptionBudget: { enabled: false } });
+        const hpa = kongGatewayValues(inputs({ sizing: computeKongSizing({ loadBalancerType: "alb", horizontal: { minReplicas: 1, maxReplicas: 4 } }) }));
+        expect(hpa).to.not.have.property("replicaCount");
+        expect(hpa.podDisruptionBudget).to.deep.equal({ enabled: false });
+    });
+});

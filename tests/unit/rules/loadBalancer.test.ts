@@ -1,0 +1,150 @@
+// Load balancer wiring: what each input changes in the NLB Service and ALB Ingress annotations, which
+// inputs and annotations are rejected, and the ports, paths and class that must match the pinned
+// charts (../shared/charts kong-3.4.1.tgz, aws-load-balancer-controller-3.5.0.tgz).
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { ALB_HEALTH_CHECK_DEFAULTS, INPUT_DEFAULTS, KONG_PORTS, LBC_ALB_INGRESS_CLASS } from "../../../provider/src/defaults";
+import { BackendProtocolVersion, LoadBalancerScheme, LoadBalancerType, type LoadBalancerArgs } from "../../../provider/src/generated/schema-types";
+import { Problems } from "../../../provider/src/rules/errors";
+import {
+    albIngressAnnotations, albIngressClassName, AUTO_MODE_UNSUPPORTED_ANNOTATIONS, checkLoadBalancer, nlbLoadBalancerClass, nlbServiceAnnotations, nlbTerminatesTls,
+} from "../../../provider/src/rules/loadBalancer";
+import { sharedDir } from "../../../scripts/lib/repo-root";
+import { CERT } from "../../../scripts/lib/scenarios";
+
+const SVC = "service.beta.kubernetes.io/";
+const ALB = "alb.ingress.kubernetes.io/";
+const NLB: LoadBalancerArgs = { type: LoadBalancerType.Nlb };
+const ALB_LB: LoadBalancerArgs = { type: LoadBalancerType.Alb, certificateArn: CERT };
+const chartValues = (tgz: string, file: string) => yaml.load(execFileSync("tar", ["-xzf", path.join(sharedDir(), "charts", tgz), "-O", file], { encoding: "utf8" })) as any;
+const check = (lb: LoadBalancerArgs | undefined, autoMode = false) => {
+    const problems = new Problems();
+    checkLoadBalancer(problems, "loadBalancer", lb, autoMode);
+    return problems.list.map((p) => [p.field, p.problem]);
+};
+
+describe("loadBalancer: NLB Service annotations", () => {
+    const base = nlbServiceAnnotations(NLB, false);
+    it("scheme, cross-zone and TLS policy follow the inputs; the scheme is written even at its default", () => {
+        expect(base[`${SVC}aws-load-balancer-scheme`]).to.equal(INPUT_DEFAULTS.LoadBalancer.scheme);
+        const custom = nlbServiceAnnotations({ ...NLB, scheme: LoadBalancerScheme.Internal, crossZone: false, certificateArn: CERT, sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" }, false);
+        expect(custom).to.include({
+            [`${SVC}aws-load-balancer-scheme`]: "internal",
+            [`${SVC}aws-load-balancer-attributes`]: "load_balancing.cross_zone.enabled=false",
+            [`${SVC}aws-load-balancer-ssl-negotiation-policy`]: "ELBSecurityPolicy-TLS13-1-3-2021-06",
+        });
+    });
+
+    it("a certificate adds TLS on 443 with ALPN HTTP2Preferred (gRPC clients need h2), and Kong then gets cleartext", () => {
+        const tls = nlbServiceAnnotations({ ...NLB, certificateArn: CERT }, false);
+        expect(Object.fromEntries(Object.entries(tls).filter(([k]) => !(k in base)))).to.deep.equal({
+            [`${SVC}aws-load-balancer-ssl-cert`]: CERT,
+            [`${SVC}aws-load-balancer-ssl-ports`]: "443",
+            [`${SVC}aws-load-balancer-ssl-negotiation-policy`]: INPUT_DEFAULTS.LoadBalancer.sslPolicy,
+            [`${SVC}aws-load-balancer-alpn-policy`]: "HTTP2Preferred",
+        });
+        expect(nlbTerminatesTls({ ...NLB, certificateArn: CERT })).to.equal(true);
+        expect(nlbTerminatesTls(NLB)).to.equal(false);
+        expect(nlbTerminatesTls(ALB_LB)).to.equal(false); // the ALB re-encrypts to Kong's TLS port
+    });
+
+    it("Auto Mode: the built-in NLB class instead of the controller's type annotation, nothing else changed", () => {
+        const { [`${SVC}aws-load-balancer-type`]: type, ...rest } = base;
+        expect(type).to.equal("external");
+        expect(nlbServiceAnnotations(NLB, true)).to.deep.equal(rest);
+        expect([nlbLoadBalancerClass(true), nlbLoadBalancerClass(false)]).to.deep.equal(["eks.amazonaws.com/nlb", undefined]);
+    });
+});
+
+describe("loadBalancer: ALB Ingress annotations", () => {
+    it("GRPC (default): a gRPC health call on the traffic port; HTTP2: Kong's status endpoint on its status port", () => {
+        const grpc = albIngressAnnotations(ALB_LB);
+        expect(grpc).to.include({ [`${ALB}backend-protocol-version`]: "GRPC", [`${ALB}healthcheck-protocol`]: "HTTPS", [`${ALB}healthcheck-path`]: ALB_HEALTH_CHECK_DEFAULTS.GRPC.path, [`${ALB}success-codes`]: "0,5,12" });
+        expect(grpc).to.not.have.property(`${ALB}healthcheck-port`);
+        const http2 = albIngressAnnotations({ ...ALB_LB, backendProtocolVersion: BackendProtocolVersion.Http2 });
+        expect(http2).to.include({ [`${ALB}healthcheck-protocol`]: "HTTP", [`${ALB}healthcheck-port`]: "8100", [`${ALB}healthcheck-path`]: "/status/ready", [`${ALB}success-codes`]: "200" });
+    });
+
+    it("an HTTPS listener on 443 only, the given health check, and no certificate annotation without a certificate", () => {
+        const a = albIngressAnnotations({ ...ALB_LB, healthCheckPath: "/pkg.Svc/Health", healthCheckSuccessCodes: "0" });
+        expect(JSON.parse(a[`${ALB}listen-ports`] as string)).to.deep.equal([{ HTTPS: 443 }]);
+        expect(a).to.include({ [`${ALB}healthcheck-path`]: "/pkg.Svc/Health", [`${ALB}success-codes`]: "0", [`${ALB}certificate-arn`]: CERT });
+        expect(albIngressAnnotations({ type: LoadBalancerType.Alb })).to.not.have.property(`${ALB}certificate-arn`);
+    });
+
+    it("IngressClass: the user's, else the controller's `alb`, else under Auto Mode the stack's own", () => {
+        expect(albIngressClassName(ALB_LB, false, "edge-alb")).to.equal(LBC_ALB_INGRESS_CLASS);
+        expect(albIngressClassName(ALB_LB, true, "edge-alb")).to.equal("edge-alb");
+        expect(albIngressClassName({ ...ALB_LB, ingressClassName: "mine" }, true, "edge-alb")).to.equal("mine");
+    });
+});
+
+describe("loadBalancer: checks", () => {
+    it("requires a load balancer, and stops at an unknown type, listing the types", () => {
+        expect(check(undefined)).to.deep.equal([["loadBalancer", "is required"]]);
+        const problems = new Problems();
+        checkLoadBalancer(problems, "loadBalancer", { type: "elb" as LoadBalancerType, scheme: "public" as LoadBalancerScheme }, false);
+        expect(problems.list.map((p) => [p.field, p.fix])).to.deep.equal([["loadBalancer.type", `use ${Object.values(LoadBalancerType).map((t) => `"${t}"`).join(", ")}`]]);
+    });
+
+    it("an ALB needs an ACM certificate; a certificate must be an ARN unless only known at deployment", () => {
+        expect(check({ type: LoadBalancerType.Alb })).to.deep.equal([["loadBalancer.certificateArn", "an ALB forwards gRPC only from an HTTPS listener, which needs an ACM certificate"]]);
+        expect(check({ type: LoadBalancerType.Alb, certificateArn: "" })).to.have.length(1);
+        expect(check({ ...NLB, certificateArn: "acm/123" })).to.deep.equal([["loadBalancer.certificateArn", "is not an ARN"]]);
+        expect(check({ type: LoadBalancerType.Alb, certificateArn: pulumi.output(CERT) })).to.deep.equal([]);
+    });
+
+    it("an NLB rejects each ALB-only field at its path; unknown scheme and protocol version are named", () => {
+        const nlbWithAlbFields = { ...NLB, ingressClassName: "alb", backendProtocolVersion: BackendProtocolVersion.Http2, healthCheckPath: "/x", healthCheckSuccessCodes: "200" };
+        expect(check(nlbWithAlbFields).map((p) => p[0])).to.deep.equal(["ingressClassName", "backendProtocolVersion", "healthCheckPath", "healthCheckSuccessCodes"].map((k) => `loadBalancer.${k}`));
+        expect(check({ ...ALB_LB, scheme: "public" as LoadBalancerScheme })).to.deep.equal([["loadBalancer.scheme", "unknown scheme"]]);
+        expect(check({ ...NLB, backendProtocolVersion: "grpc" as BackendProtocolVersion }).map((p) => p[1])).to.deep.equal(["applies to an ALB only", "unknown protocol version"]);
+    });
+
+    // Pending: on an ALB an unknown version reaches albIngressAnnotations (for the annotation-override check),
+    // whose health-check table has no entry for it, and throws a TypeError. Reported, not changed here.
+    it.skip("an ALB with an unknown backendProtocolVersion gets a problem, not an exception", () => {
+        expect(check({ ...ALB_LB, backendProtocolVersion: "grpc" as BackendProtocolVersion })).to.deep.equal([["loadBalancer.backendProtocolVersion", "unknown protocol version"]]);
+    });
+
+    it("rejects an annotation for every key the rules set, and accepts others", () => {
+        for (const [lb, autoMode, keys] of [
+            [{ ...NLB, certificateArn: CERT }, false, Object.keys(nlbServiceAnnotations({ ...NLB, certificateArn: CERT }, false))],
+            [NLB, true, Object.keys(nlbServiceAnnotations(NLB, true))],
+            [ALB_LB, false, Object.keys(albIngressAnnotations(ALB_LB))],
+        ] as const) {
+            const annotations = Object.fromEntries([...keys, "example.com/team"].map((k) => [k, "x"]));
+            expect(check({ ...lb, annotations }, autoMode)).to.deep.equal(keys.map((k) => [`loadBalancer.annotations["${k}"]`, "is set by meshedge's load balancer rules"]));
+        }
+    });
+
+    it("under Auto Mode rejects each annotation it does not support; outside Auto Mode they are the controller's to read", () => {
+        const annotations = Object.fromEntries(AUTO_MODE_UNSUPPORTED_ANNOTATIONS.map((k) => [k, "x"]));
+        for (const lb of [NLB, ALB_LB]) {
+            expect(check({ ...lb, annotations }, true), lb.type).to.deep.equal(AUTO_MODE_UNSUPPORTED_ANNOTATIONS.map((k) => [`loadBalancer.annotations["${k}"]`, "is not supported by EKS Auto Mode's load balancing"]));
+        }
+        // Outside Auto Mode only the type annotation is refused: the rules set it themselves.
+        expect(check({ ...NLB, annotations }, false).map((p) => p[0])).to.deep.equal([`loadBalancer.annotations["${SVC}aws-load-balancer-type"]`]);
+    });
+});
+
+describe("loadBalancer: against the pinned charts", () => {
+    it("NLB and HTTP2 health checks probe what Kong's chart uses as its readiness probe, on its status port", () => {
+        const kong = chartValues("kong-3.4.1.tgz", "kong/values.yaml");
+        expect(kong.readinessProbe.httpGet).to.include({ path: "/status/ready", port: "status" });
+        expect(kong.status.http).to.include({ enabled: true, containerPort: KONG_PORTS.status });
+        expect(nlbServiceAnnotations(NLB, false)).to.include({ [`${SVC}aws-load-balancer-healthcheck-path`]: kong.readinessProbe.httpGet.path, [`${SVC}aws-load-balancer-healthcheck-port`]: String(kong.status.http.containerPort) });
+        expect(ALB_HEALTH_CHECK_DEFAULTS.HTTP2.path).to.equal(kong.readinessProbe.httpGet.path);
+        expect(nlbServiceAnnotations({ ...NLB, certificateArn: CERT }, false)[`${SVC}aws-load-balancer-ssl-ports`]).to.equal(String(kong.proxy.tls.servicePort));
+    });
+
+    it("the controller's chart: `alb` is its IngressClass, and its default target type is instance, so `ip` is always written", () => {
+        const lbc = chartValues("aws-load-balancer-controller-3.5.0.tgz", "aws-load-balancer-controller/values.yaml");
+        expect(lbc).to.include({ ingressClass: LBC_ALB_INGRESS_CLASS, createIngressClassResource: true, defaultTargetType: "instance" });
+        expect(nlbServiceAnnotations(NLB, false)[`${SVC}aws-load-balancer-nlb-target-type`]).to.equal("ip");
+        expect(albIngressAnnotations(ALB_LB)[`${ALB}target-type`]).to.equal("ip");
+    });
+});

@@ -1,0 +1,116 @@
+// Mesh wiring: the namespace labels each injector selects on (checked against the istiod 1.30.3 and
+// kuma 2.12.3 webhook templates in ../shared/charts), extra labels that would contradict them, Kong's
+// pod annotations and Kuma's `.mesh` addresses.
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as path from "path";
+import { INPUT_DEFAULTS } from "../../../provider/src/defaults";
+import { MeshKind } from "../../../provider/src/generated/schema-types";
+import { Problems } from "../../../provider/src/rules/errors";
+import {
+    checkExtraLabels, checkMesh, injectionLabels, ISTIO_INJECTION_LABEL, ISTIO_REVISION_LABEL, KUMA_INJECTION_LABEL, KUMA_MESH_ADDRESS_PORT, KUMA_MESH_LABEL,
+    kongControllerPodAnnotations, kongGatewayPodAnnotations, kumaMeshAddress, meshKindOf, meshNamespaceLabels,
+} from "../../../provider/src/rules/mesh";
+import { sharedDir } from "../../../scripts/lib/repo-root";
+
+const fromChart = (tgz: string, file: string) => execFileSync("tar", ["-xzf", path.join(sharedDir(), "charts", tgz), "-O", file], { encoding: "utf8" });
+const problemsOf = (f: (p: Problems) => void) => {
+    const problems = new Problems();
+    f(problems);
+    return problems.list.map((p) => [p.field, p.value, p.problem]);
+};
+
+describe("mesh: kind and checks", () => {
+    it("the kind follows which mesh is set", () => {
+        expect([meshKindOf(undefined), meshKindOf({}), meshKindOf({ istio: {} }), meshKindOf({ kuma: {} })]).to.deep.equal([MeshKind.None, MeshKind.None, MeshKind.Istio, MeshKind.Kuma]);
+    });
+
+    it("reports both meshes at once at the mesh, and a revision or mesh name that is not a label at its path", () => {
+        expect(problemsOf((p) => checkMesh(p, "mesh", { istio: {}, kuma: {} }))).to.deep.equal([["mesh", { istio: {}, kuma: {} }, "sets both istio and kuma; two sidecar injectors on one pod conflict"]]);
+        expect(problemsOf((p) => checkMesh(p, "mesh", { istio: { revision: "1.30.3" } })).map((x) => x[0])).to.deep.equal(["mesh.istio.revision"]);
+        expect(problemsOf((p) => checkMesh(p, "mesh", { kuma: { meshName: "Default" } })).map((x) => x[0])).to.deep.equal(["mesh.kuma.meshName"]);
+        expect(problemsOf((p) => checkMesh(p, "mesh", { istio: { revision: "1-30-3" } }))).to.deep.equal([]);
+    });
+});
+
+describe("mesh: injection labels against the injectors' webhooks", () => {
+    let istioWebhook: string;
+    before(() => (istioWebhook = fromChart("istiod-1.30.3.tgz", "istiod/templates/mutatingwebhook.yaml")));
+    /** One webhook of istiod's template, from its Prefix to the next. */
+    const webhook = (prefix: string) => {
+        const start = istioWebhook.indexOf(`(dict "Prefix" "${prefix}")`);
+        expect(start, prefix).to.be.greaterThan(-1);
+        return istioWebhook.slice(start, istioWebhook.indexOf('{{- include "core"', start + 1));
+    };
+
+    it("Istio default: istio-injection=enabled, which istiod's namespace webhook selects", () => {
+        expect(injectionLabels({ istio: {} })).to.deep.equal({ [ISTIO_INJECTION_LABEL]: "enabled" });
+        expect(webhook("namespace.")).to.match(/key: istio-injection\s+operator: In\s+values:\s+- enabled\b/);
+    });
+
+    it("Istio revision: istio.io/rev alone, since the revision webhook requires istio-injection to be absent", () => {
+        expect(injectionLabels({ istio: { revision: "canary" } })).to.deep.equal({ [ISTIO_REVISION_LABEL]: "canary" });
+        const rev = webhook("rev.namespace.");
+        expect(rev).to.match(/key: istio\.io\/rev\s+operator: In/);
+        expect(rev).to.match(/key: istio-injection\s+operator: DoesNotExist/);
+    });
+
+    it("Kuma: sidecar-injection=enabled, a value kuma's namespace injector selects, plus the mesh", () => {
+        expect(injectionLabels({ kuma: {} })).to.deep.equal({ [KUMA_INJECTION_LABEL]: "enabled", [KUMA_MESH_LABEL]: INPUT_DEFAULTS.KumaMesh.meshName });
+        expect(injectionLabels({ kuma: { meshName: "payments" } })[KUMA_MESH_LABEL]).to.equal("payments");
+        const kuma = fromChart("kuma-2.12.3.tgz", "kuma/templates/cp-webhooks-and-secrets.yaml");
+        const injector = kuma.slice(kuma.indexOf("name: namespace-kuma-injector.kuma.io"), kuma.indexOf("clientConfig:", kuma.indexOf("name: namespace-kuma-injector.kuma.io")));
+        expect(injector).to.match(/key: kuma\.io\/sidecar-injection\s+operator: In\s+values:\s+- enabled\b/);
+    });
+
+    it("no mesh: no labels", () => expect(injectionLabels({})).to.deep.equal({}));
+});
+
+describe("mesh: extra namespace labels", () => {
+    const extra = (mesh: Parameters<typeof checkExtraLabels>[2], labels?: Record<string, string>) => problemsOf((p) => checkExtraLabels(p, "labels", mesh, labels));
+
+    it("may add labels or repeat an injection label with its value", () => {
+        expect(extra({ istio: {} }, undefined)).to.deep.equal([]);
+        expect(extra({ istio: {} }, { team: "edge", [ISTIO_INJECTION_LABEL]: "enabled" })).to.deep.equal([]);
+        expect(extra({ kuma: {} }, { [KUMA_MESH_LABEL]: "default" })).to.deep.equal([]);
+    });
+
+    it("may not give an injection label another value", () => {
+        expect(extra({ kuma: {} }, { [KUMA_MESH_LABEL]: "other" })).to.deep.equal([[`labels["${KUMA_MESH_LABEL}"]`, "other", `contradicts the injection label ${KUMA_MESH_LABEL}: default`]]);
+        expect(extra({ istio: {} }, { [ISTIO_INJECTION_LABEL]: "disabled" })[0][0]).to.equal(`labels["${ISTIO_INJECTION_LABEL}"]`);
+    });
+
+    it("may not add the other Istio injection label, with a fix for each direction", () => {
+        const withRev = problemsOf((p) => checkExtraLabels(p, "labels", { istio: { revision: "canary" } }, { [ISTIO_INJECTION_LABEL]: "enabled" }));
+        expect(withRev.map((x) => x[0])).to.deep.equal([`labels["${ISTIO_INJECTION_LABEL}"]`]);
+        const problems = new Problems();
+        checkExtraLabels(problems, "labels", { istio: {} }, { [ISTIO_REVISION_LABEL]: "canary" });
+        expect(problems.list.map((p) => [p.field, p.fix])).to.deep.equal([[`labels["${ISTIO_REVISION_LABEL}"]`, "set istio.revision instead of the istio.io/rev label"]]);
+    });
+
+    it("a namespace gets the extra labels with the injection labels on top", () => {
+        expect(meshNamespaceLabels({ kuma: {}, labels: { team: "edge", [KUMA_MESH_LABEL]: "x" } })).to.deep.equal({ team: "edge", [KUMA_INJECTION_LABEL]: "enabled", [KUMA_MESH_LABEL]: "default" });
+    });
+});
+
+describe("mesh: Kong pods and Kuma addresses", () => {
+    it("per mesh: inbound capture off for the gateway, the admin port 8444 outside the mesh for the controller", () => {
+        expect(Object.values(MeshKind).map((k) => [kongGatewayPodAnnotations(k), kongControllerPodAnnotations(k)])).to.deep.equal([
+            [{}, {}],
+            [{ "traffic.sidecar.istio.io/includeInboundPorts": "" }, { "traffic.sidecar.istio.io/excludeOutboundPorts": "8444" }],
+            [{ "kuma.io/gateway": "enabled" }, { "kuma.io/gateway": "enabled", "traffic.kuma.io/exclude-outbound-ports": "8444" }],
+        ]);
+    });
+
+    it("the Istio annotations are ones istiod's injection template reads", () => {
+        const template = fromChart("istiod-1.30.3.tgz", "istiod/files/injection-template.yaml");
+        for (const key of [...Object.keys(kongGatewayPodAnnotations(MeshKind.Istio)), ...Object.keys(kongControllerPodAnnotations(MeshKind.Istio))]) {
+            expect(template).to.include(`annotation .ObjectMeta \`${key}\``);
+        }
+    });
+
+    it("a Kuma .mesh address is <service>.<namespace>.svc.<port>.mesh, served on port 80", () => {
+        expect(kumaMeshAddress("orders", "apps", 9090)).to.equal("orders.apps.svc.9090.mesh");
+        expect(KUMA_MESH_ADDRESS_PORT).to.equal(80);
+    });
+});
