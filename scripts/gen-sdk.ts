@@ -22,7 +22,7 @@ export function repairNodeTypeImports(nodeSdkDir: string): void {
     for (const file of fs.readdirSync(typesDir).filter((f) => f.endsWith(".ts"))) {
         const full = path.join(typesDir, file);
         const source = fs.readFileSync(full, "utf8");
-        fs.writeFileSync(full, source.replace(/from "\.\/types\//g, 'from "../types').replace(/from "\.\/utilities"/g, 'from "../utilities"'));
+        fs.writeFileSync(full, source.replace(/from "\.\/types\//g, 'from "../types/').replace(/from "\.\/utilities"/g, 'from "../utilities"'));
     }
 }
 

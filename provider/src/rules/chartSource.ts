@@ -32,7 +32,7 @@ export function checkChartSource(problems: Problems, field: string, source: Char
     if (source.path !== undefined && (source.path.trim() === "" || /^[a-z]+:\/\//.test(source.path))) {
         problems.add(joinPath(field, `path`), source.path, "is not a local file path", "point at a packaged .tgz chart or an unpacked chart directory; use repository or oci for remote charts");
     }
-    if (source.version !== undefined && !/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(source.version)) {
+    if (source.version !== undefined && !/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(source.version)) {
         problems.add(joinPath(field, `version`), source.version, "is not a semantic version", 'use an exact chart version such as "0.24.0"');
     }
 }

@@ -4,6 +4,12 @@ import { RouteKind, type GrpcServiceSpecArgs as GrpcServiceSpec, type MeshKind }
 import { checkOneOf, joinPath, Problems } from "./errors";
 import { checkDns1123Label } from "./names";
 
+/** RFC 1123 hostnames, and the Gateway API `Hostname` type's maxLength (v1.6.1 CRDs). */
+const HOSTNAME_MAX = 253;
+
+/** GRPCRoute `spec.hostnames` maxItems and `rules[].matches` maxItems (Gateway API v1.6.1 standard CRDs). */
+const GRPC_ROUTE_LIMITS = { hostnames: 16, matches: 64 } as const;
+
 /** `/<package>.<Service>/` or `/<package>.<Service>/<Method>`: what gRPC puts in the :path header. */
 const GRPC_PATH = /^\/([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\/([A-Za-z_][A-Za-z0-9_]*)?$/;
 
@@ -65,11 +71,21 @@ export function checkGrpcService(problems: Problems, field: string, spec: GrpcSe
         }
     }
     for (const [i, host] of (spec.hosts ?? []).entries()) {
-        if (!/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host)) {
-            problems.add(joinPath(field, `hosts[${i}]`), host, "is not a DNS hostname", 'use a lowercase hostname such as "grpc.example.com" or "*.example.com"');
+        if (host.length > HOSTNAME_MAX || !/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host)) {
+            problems.add(joinPath(field, `hosts[${i}]`), host, `is not a DNS hostname of at most ${HOSTNAME_MAX} characters`, 'use a lowercase hostname such as "grpc.example.com" or "*.example.com"');
         }
     }
     checkOneOf(problems, joinPath(field, `routeKind`), spec.routeKind, RouteKind, "route kind");
+    if (spec.routeKind === "grpcRoute") {
+        const hosts = spec.hosts?.length ?? 0;
+        const paths = spec.paths?.length ?? 0;
+        if (hosts > GRPC_ROUTE_LIMITS.hostnames) {
+            problems.add(joinPath(field, "hosts"), `${hosts} hosts`, `a GRPCRoute holds at most ${GRPC_ROUTE_LIMITS.hostnames} hostnames`, "split the service's hosts over several services, or use a wildcard host");
+        }
+        if (paths > GRPC_ROUTE_LIMITS.matches) {
+            problems.add(joinPath(field, "paths"), `${paths} paths`, `a GRPCRoute rule holds at most ${GRPC_ROUTE_LIMITS.matches} matches (one per path)`, "route a service prefix (/pkg.Service/) instead of single methods");
+        }
+    }
 }
 
 /** Two services may not share a name in a namespace, nor claim the same host + path. */

@@ -59,7 +59,11 @@ export function checkLoadBalancer(problems: Problems, field: string, lb: LoadBal
             }
         }
     }
-    checkOneOf(problems, joinPath(field, `backendProtocolVersion`), lb.backendProtocolVersion, BackendProtocolVersion, "protocol version");
+    if (lb.backendProtocolVersion !== undefined && !Object.values<string>(BackendProtocolVersion).includes(lb.backendProtocolVersion)) {
+        // The annotation checks below need a known version (its health-check defaults).
+        checkOneOf(problems, joinPath(field, `backendProtocolVersion`), lb.backendProtocolVersion, BackendProtocolVersion, "protocol version");
+        return;
+    }
     const ruleKeys = new Set(Object.keys(lb.type === "nlb" ? nlbServiceAnnotations(lb, eksAutoMode) : albIngressAnnotations(lb)));
     for (const key of Object.keys(lb.annotations ?? {})) {
         if (ruleKeys.has(key)) {

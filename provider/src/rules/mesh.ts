@@ -17,12 +17,7 @@ export function meshKindOf(mesh: Mesh | undefined): MeshKind {
 
 export function checkMesh(problems: Problems, field: string, mesh: { istio?: IstioMesh; kuma?: KumaMesh } | undefined): void {
     if (mesh?.istio && mesh?.kuma) {
-        problems.add(
-            field,
-            { istio: mesh.istio, kuma: mesh.kuma },
-            "sets both istio and kuma; two sidecar injectors on one pod conflict",
-            "keep exactly one of istio and kuma",
-        );
+        problems.add(joinPath(field, "kuma"), mesh.kuma, "is set together with istio; two sidecar injectors on one pod conflict", "keep exactly one of istio and kuma");
     }
     if (mesh?.istio?.revision !== undefined && !isDns1123Label(mesh.istio.revision)) {
         problems.add(joinPath(field, `istio.revision`), mesh.istio.revision, "is not a valid Istio revision (a DNS-1123 label)", 'use the revision name istiod was installed with, e.g. "1-30-3"');

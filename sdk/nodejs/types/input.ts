@@ -2,9 +2,9 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
-import * as inputs from "../typesinput";
-import * as outputs from "../typesoutput";
-import * as enums from "../typesenums";
+import * as inputs from "../types/input";
+import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 
 /**
  * Where a Helm chart comes from. Set at most one of `repository`, `oci` and `path`; with none set the upstream repository of the pinned chart is used.

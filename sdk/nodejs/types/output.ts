@@ -2,9 +2,9 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
-import * as inputs from "../typesinput";
-import * as outputs from "../typesoutput";
-import * as enums from "../typesenums";
+import * as inputs from "../types/input";
+import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 
 /**
  * The Kong gateway sizing computed by the rules: what the Helm release is given.

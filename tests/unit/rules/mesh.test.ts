@@ -25,8 +25,8 @@ describe("mesh: kind and checks", () => {
         expect([meshKindOf(undefined), meshKindOf({}), meshKindOf({ istio: {} }), meshKindOf({ kuma: {} })]).to.deep.equal([MeshKind.None, MeshKind.None, MeshKind.Istio, MeshKind.Kuma]);
     });
 
-    it("reports both meshes at once at the mesh, and a revision or mesh name that is not a label at its path", () => {
-        expect(problemsOf((p) => checkMesh(p, "mesh", { istio: {}, kuma: {} }))).to.deep.equal([["mesh", { istio: {}, kuma: {} }, "sets both istio and kuma; two sidecar injectors on one pod conflict"]]);
+    it("reports both meshes at once at the second one, and a revision or mesh name that is not a label at its path", () => {
+        expect(problemsOf((p) => checkMesh(p, "mesh", { istio: {}, kuma: {} }))).to.deep.equal([["mesh.kuma", {}, "is set together with istio; two sidecar injectors on one pod conflict"]]);
         expect(problemsOf((p) => checkMesh(p, "mesh", { istio: { revision: "1.30.3" } })).map((x) => x[0])).to.deep.equal(["mesh.istio.revision"]);
         expect(problemsOf((p) => checkMesh(p, "mesh", { kuma: { meshName: "Default" } })).map((x) => x[0])).to.deep.equal(["mesh.kuma.meshName"]);
         expect(problemsOf((p) => checkMesh(p, "mesh", { istio: { revision: "1-30-3" } }))).to.deep.equal([]);

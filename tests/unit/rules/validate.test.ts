@@ -47,8 +47,8 @@ describe("validate: each component at its own paths", () => {
         ]);
     });
 
-    // Pending: with both meshes set, checkMesh(problems, "", args) reports at "" (an empty property path). Reported, not changed here.
-    it.skip("MeshNamespace: both meshes are reported at a property the user set", () => {
+    // Both meshes: reported at a property path the user set, never the empty path.
+    it("MeshNamespace: both meshes are reported at a property the user set", () => {
         expect(fields(run((p) => checkMeshNamespaceArgs(p, "apps", { name: "apps", istio: {}, kuma: {} })))).to.not.include("");
     });
 
