@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installIstio, installKuma, kumaMeshPolicies } from "../builders/meshControlPlane";
 import * as cloud from "../cloud";
-import { INPUT_DEFAULTS, withDefaults } from "../defaults";
+import { Defaulted, INPUT_DEFAULTS, withDefaults } from "../defaults";
 import { EdgeStackArgs, EdgeStackBase } from "../generated/schema-types";
 import { meshKindOf } from "../rules/mesh";
 import { childName } from "../rules/names";
@@ -11,6 +11,33 @@ import { KongGateway } from "./kongGateway";
 import { LoadBalancerController } from "./loadBalancerController";
 import { MeshNamespace } from "./meshNamespace";
 import { prevalidated, validateOnce } from "./validation";
+
+type ResolvedArgs = Defaulted<EdgeStackArgs, typeof INPUT_DEFAULTS.EdgeStack>;
+
+/** The mesh control planes the stack installs, and the Kuma Mesh (with its allow-all permission) once they are up. */
+function meshFor(name: string, args: ResolvedArgs, opts: pulumi.CustomResourceOptions): { controlPlane: pulumi.Resource[]; policies: pulumi.Resource[] } {
+    const controlPlane: pulumi.Resource[] = [];
+    if (args.mesh?.istio?.install) controlPlane.push(...installIstio(name, args.mesh.istio, args.waitForReady, opts));
+    if (args.mesh?.kuma?.install) controlPlane.push(...installKuma(name, args.mesh.kuma, args.waitForReady, opts));
+    const policies = args.mesh?.kuma ? kumaMeshPolicies(name, args.mesh.kuma, { ...opts, dependsOn: controlPlane }) : [];
+    return { controlPlane, policies };
+}
+
+/**
+ * One Namespace per distinct name, in order: plain without a mesh, else a MeshNamespace. Kong's own
+ * namespace joins the mesh (its outbound calls need the sidecar); STRICT mTLS applies to service namespaces only.
+ */
+function namespacesFor(name: string, args: ResolvedArgs, names: string[], opts: pulumi.CustomResourceOptions): Map<string, pulumi.Resource> {
+    const services = args.services ?? [];
+    const namespace = (ns: string): pulumi.Resource => {
+        const nsName = childName(name, `ns-${ns}`);
+        if (meshKindOf(args.mesh) === "none") return new cloud.Namespace(nsName, { metadata: { name: ns } }, opts);
+        const isServiceNamespace = services.some((s) => s.namespace === ns);
+        const istio = args.mesh?.istio && { ...args.mesh.istio, strictMtls: withDefaults(args.mesh.istio, INPUT_DEFAULTS.IstioMesh).strictMtls && isServiceNamespace };
+        return new MeshNamespace(nsName, prevalidated({ name: ns, istio, kuma: args.mesh?.kuma }), opts);
+    };
+    return new Map([...new Set(names)].map((ns) => [ns, namespace(ns)]));
+}
 
 /**
  * The whole edge. Creation order is what makes it work: the load balancer controller (its webhook
@@ -34,27 +61,12 @@ export class EdgeStack extends EdgeStackBase {
                 ? new LoadBalancerController(childName(name, "lbc"), prevalidated({ ...lbc, clusterName: args.clusterName }), { ...child, dependsOn: opts?.dependsOn })
                 : undefined;
 
-        const meshControlPlane: pulumi.Resource[] = [];
-        if (args.mesh?.istio?.install) meshControlPlane.push(...installIstio(name, args.mesh.istio, args.waitForReady, child));
-        if (args.mesh?.kuma?.install) meshControlPlane.push(...installKuma(name, args.mesh.kuma, args.waitForReady, child));
-        const meshPolicies = args.mesh?.kuma ? kumaMeshPolicies(name, args.mesh.kuma, { ...child, dependsOn: meshControlPlane }) : [];
-
-        // Kong's own namespace joins the mesh (its outbound calls need the sidecar); STRICT applies to service namespaces.
-        const namespaceNames = [kongSettings.namespace, ...services.map((s) => s.namespace)].filter((ns, i, all) => all.indexOf(ns) === i);
-        const namespace = (ns: string): pulumi.Resource => {
-            const nsName = childName(name, `ns-${ns}`);
-            const nsOpts = { ...child, dependsOn: meshControlPlane };
-            if (meshKind === "none") return new cloud.Namespace(nsName, { metadata: { name: ns } }, nsOpts);
-            const isServiceNamespace = services.some((s) => s.namespace === ns);
-            const istio = args.mesh?.istio && { ...args.mesh.istio, strictMtls: withDefaults(args.mesh.istio, INPUT_DEFAULTS.IstioMesh).strictMtls && isServiceNamespace };
-            return new MeshNamespace(nsName, prevalidated({ name: ns, istio, kuma: args.mesh?.kuma }), nsOpts);
-        };
-        const namespaces = new Map(namespaceNames.map((ns) => [ns, namespace(ns)]));
+        const mesh = meshFor(name, args, child);
+        const namespaces = namespacesFor(name, args, [kongSettings.namespace, ...services.map((s) => s.namespace)], { ...child, dependsOn: mesh.controlPlane });
         /** What a release or service in namespace ns waits for: its namespace and the mesh. */
         const inNamespace = (ns: string): pulumi.Resource[] => {
-            const mesh = [...meshControlPlane, ...meshPolicies];
             const nsResource = namespaces.get(ns);
-            return nsResource ? [nsResource, ...mesh] : mesh;
+            return nsResource ? [nsResource, ...mesh.controlPlane, ...mesh.policies] : [...mesh.controlPlane, ...mesh.policies];
         };
 
         const usesGrpcRoute = services.some((s) => s.routeKind === "grpcRoute");
@@ -98,7 +110,7 @@ export class EdgeStack extends EdgeStackBase {
             kongReleaseName: kong.plan.releaseName,
             proxyServiceName: kong.plan.proxyServiceName,
             albIngressName: kong.plan.alb?.ingressName,
-            meshNamespaces: meshKind === "none" ? [] : namespaceNames,
+            meshNamespaces: meshKind === "none" ? [] : [...namespaces.keys()],
             serviceNames: services.map((s) => `${s.namespace}/${s.name}`),
             loadBalancerControllerRoleArn: controller?.roleArn,
         });

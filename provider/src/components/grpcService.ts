@@ -26,6 +26,13 @@ function credentialSecrets(consumer: KongConsumer): [CredentialType, Record<stri
 }
 
 type ResolvedSpec = Defaulted<GrpcServiceSpec, typeof INPUT_DEFAULTS.GrpcServiceSpec>;
+type ResolvedArgs = Defaulted<GrpcServiceArgs, typeof INPUT_DEFAULTS.GrpcService>;
+
+/** Where Kong sends the route's traffic: the Service, or (multi-zone Kuma) its `.mesh` address. */
+interface Backend {
+    readonly name: string;
+    readonly port: number;
+}
 
 function deploymentFor(name: string, spec: ResolvedSpec, image: string, waitForReady: boolean, opts: pulumi.CustomResourceOptions) {
     const port = spec.port;
@@ -59,6 +66,122 @@ function deploymentFor(name: string, spec: ResolvedSpec, image: string, waitForR
     );
 }
 
+/** The ClusterIP Service Kong routes to; the annotations tell Kong it speaks gRPC and, in a mesh, to let the sidecar balance. */
+function serviceFor(name: string, spec: ResolvedSpec, args: ResolvedArgs, opts: pulumi.CustomResourceOptions): cloud.Service {
+    const labels = { [APP_LABEL]: spec.name };
+    return new cloud.Service(
+        childName(name, "service"),
+        {
+            metadata: { name: spec.name, namespace: spec.namespace, labels, annotations: { ...grpcServiceAnnotations(args.meshKind), ...skipAwaitAnnotations(args.waitForReady) } },
+            spec: { selector: labels, ports: [{ name: "grpc", port: spec.port, targetPort: spec.port, protocol: "TCP", appProtocol: "grpc" }] },
+        },
+        opts,
+    );
+}
+
+/** Multi-zone Kuma: an ExternalName Service to the `.mesh` name, which Kong resolves through its sidecar to any zone. */
+function meshAddressFor(name: string, spec: ResolvedSpec, opts: pulumi.CustomResourceOptions): Backend {
+    const meshServiceName = childName(spec.name, "mesh");
+    new cloud.Service(
+        childName(name, "mesh-address"),
+        {
+            metadata: { name: meshServiceName, namespace: spec.namespace, labels: { [APP_LABEL]: spec.name }, annotations: { "konghq.com/protocol": "grpc" } },
+            spec: {
+                type: "ExternalName",
+                externalName: kumaMeshAddress(spec.name, spec.namespace, spec.port),
+                ports: [{ name: "grpc", port: KUMA_MESH_ADDRESS_PORT, protocol: "TCP", appProtocol: "grpc" }],
+            },
+        },
+        opts,
+    );
+    return { name: meshServiceName, port: KUMA_MESH_ADDRESS_PORT };
+}
+
+/** One KongPlugin per enabled plugin, named `<service>-<plugin>`, which the route lists. */
+function pluginsFor(name: string, spec: ResolvedSpec, opts: pulumi.CustomResourceOptions): { names: string[]; resources: pulumi.Resource[] } {
+    const specs = kongPluginSpecs(spec.plugins);
+    const names = specs.map((p) => childName(spec.name, p.suffix));
+    const resources = specs.map(
+        (p, i) =>
+            new cloud.CustomResource(
+                childName(name, p.suffix),
+                { apiVersion: "configuration.konghq.com/v1", kind: "KongPlugin", metadata: { name: names[i], namespace: spec.namespace }, plugin: p.plugin, config: p.config },
+                opts,
+            ),
+    );
+    return { names, resources };
+}
+
+/** Each consumer: a KongConsumer and one credential Secret per credential it carries. */
+function consumersFor(name: string, spec: ResolvedSpec, ingressClassName: string, opts: pulumi.CustomResourceOptions): void {
+    for (const consumer of spec.consumers ?? []) {
+        const consumerName = childName(spec.name, consumer.username);
+        const credentials = credentialSecrets(consumer).map(([type, stringData]) => {
+            const secretName = childName(consumerName, type);
+            new cloud.Secret(
+                childName(name, `${consumer.username}-${type}`),
+                { metadata: { name: secretName, namespace: spec.namespace, labels: { "konghq.com/credential": type } }, stringData },
+                opts,
+            );
+            return secretName;
+        });
+        new cloud.CustomResource(
+            childName(name, `consumer-${consumer.username}`),
+            {
+                apiVersion: "configuration.konghq.com/v1",
+                kind: "KongConsumer",
+                metadata: { name: consumerName, namespace: spec.namespace, annotations: { "kubernetes.io/ingress.class": ingressClassName } },
+                username: consumer.username,
+                credentials,
+            },
+            opts,
+        );
+    }
+}
+
+/** A GRPCRoute on Kong's Gateway, one exact method match per path. */
+function grpcRouteFor(name: string, spec: ResolvedSpec, args: ResolvedArgs, gatewayName: string, backend: Backend, pluginNames: string[], opts: pulumi.CustomResourceOptions): void {
+    new cloud.CustomResource(
+        childName(name, "route"),
+        {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "GRPCRoute",
+            metadata: {
+                name: spec.name,
+                namespace: spec.namespace,
+                annotations: { ...(pluginNames.length ? { "konghq.com/plugins": pluginNames.join(",") } : {}), ...skipAwaitAnnotations(args.waitForReady) },
+            },
+            spec: {
+                parentRefs: [{ name: gatewayName, ...(args.gatewayNamespace ? { namespace: args.gatewayNamespace } : {}) }],
+                ...(spec.hosts?.length ? { hostnames: spec.hosts } : {}),
+                rules: [
+                    {
+                        matches: spec.paths.map((path) => ({ method: { type: "Exact", ...grpcMethodMatch(path) } })),
+                        backendRefs: [{ name: backend.name, port: backend.port }],
+                    },
+                ],
+            },
+        },
+        opts,
+    );
+}
+
+/** An Ingress of Kong's class with every gRPC path, per host (or for any host). */
+function ingressRouteFor(name: string, spec: ResolvedSpec, args: ResolvedArgs, backend: Backend, pluginNames: string[], opts: pulumi.CustomResourceOptions): void {
+    const paths = spec.paths.map((path) => ({ path, pathType: "ImplementationSpecific", backend: { service: { name: backend.name, port: { number: backend.port } } } }));
+    new cloud.Ingress(
+        childName(name, "route"),
+        {
+            metadata: { name: spec.name, namespace: spec.namespace, annotations: { ...grpcRouteAnnotations(pluginNames), ...skipAwaitAnnotations(args.waitForReady) } },
+            spec: {
+                ingressClassName: args.ingressClassName,
+                rules: spec.hosts?.length ? spec.hosts.map((host) => ({ host, http: { paths } })) : [{ http: { paths } }],
+            },
+        },
+        opts,
+    );
+}
+
 /** A gRPC service behind Kong: Deployment (optional), Service, route, plugins and consumers. */
 export class GrpcService extends GrpcServiceBase {
     constructor(name: string, given: GrpcServiceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -66,138 +189,19 @@ export class GrpcService extends GrpcServiceBase {
         super(name, opts);
         const args = withDefaults(given, INPUT_DEFAULTS.GrpcService);
         const spec = withDefaults(args.service, INPUT_DEFAULTS.GrpcServiceSpec);
-        const port = spec.port;
         const ordered = { parent: this, dependsOn: opts?.dependsOn };
-        const labels = { [APP_LABEL]: spec.name };
-        const skipAwait = skipAwaitAnnotations(args.waitForReady);
 
         if (spec.image !== undefined) deploymentFor(name, spec, spec.image, args.waitForReady, ordered);
+        const service = serviceFor(name, spec, args, ordered);
+        const backend = args.kumaMultiZone ? meshAddressFor(name, spec, ordered) : { name: spec.name, port: spec.port };
+        const plugins = pluginsFor(name, spec, ordered);
+        consumersFor(name, spec, args.ingressClassName, ordered);
 
-        const service = new cloud.Service(
-            childName(name, "service"),
-            {
-                metadata: { name: spec.name, namespace: spec.namespace, labels, annotations: { ...grpcServiceAnnotations(args.meshKind), ...skipAwait } },
-                spec: {
-                    selector: labels,
-                    ports: [{ name: "grpc", port, targetPort: port, protocol: "TCP", appProtocol: "grpc" }],
-                },
-            },
-            ordered,
-        );
-
-        // Multi-zone Kuma: Kong resolves the `.mesh` name through its sidecar and reaches any zone.
-        let backend = { name: spec.name, port };
-        if (args.kumaMultiZone) {
-            const meshServiceName = childName(spec.name, "mesh");
-            new cloud.Service(
-                childName(name, "mesh-address"),
-                {
-                    metadata: { name: meshServiceName, namespace: spec.namespace, labels, annotations: { "konghq.com/protocol": "grpc" } },
-                    spec: {
-                        type: "ExternalName",
-                        externalName: kumaMeshAddress(spec.name, spec.namespace, port),
-                        ports: [{ name: "grpc", port: KUMA_MESH_ADDRESS_PORT, protocol: "TCP", appProtocol: "grpc" }],
-                    },
-                },
-                ordered,
-            );
-            backend = { name: meshServiceName, port: KUMA_MESH_ADDRESS_PORT };
-        }
-
-        const pluginNames: string[] = [];
-        const plugins = kongPluginSpecs(spec.plugins).map((p) => {
-            const pluginName = childName(spec.name, p.suffix);
-            pluginNames.push(pluginName);
-            return new cloud.CustomResource(
-                childName(name, p.suffix),
-                {
-                    apiVersion: "configuration.konghq.com/v1",
-                    kind: "KongPlugin",
-                    metadata: { name: pluginName, namespace: spec.namespace },
-                    plugin: p.plugin,
-                    config: p.config,
-                },
-                ordered,
-            );
-        });
-
-        for (const consumer of spec.consumers ?? []) {
-            const consumerName = childName(spec.name, consumer.username);
-            const credentials = credentialSecrets(consumer).map(([type, stringData]) => {
-                const secretName = childName(consumerName, type);
-                new cloud.Secret(
-                    childName(name, `${consumer.username}-${type}`),
-                    {
-                        metadata: { name: secretName, namespace: spec.namespace, labels: { "konghq.com/credential": type } },
-                        stringData,
-                    },
-                    ordered,
-                );
-                return secretName;
-            });
-            new cloud.CustomResource(
-                childName(name, `consumer-${consumer.username}`),
-                {
-                    apiVersion: "configuration.konghq.com/v1",
-                    kind: "KongConsumer",
-                    metadata: {
-                        name: consumerName,
-                        namespace: spec.namespace,
-                        annotations: { "kubernetes.io/ingress.class": args.ingressClassName },
-                    },
-                    username: consumer.username,
-                    credentials,
-                },
-                ordered,
-            );
-        }
-
-        const routeName = spec.name;
-        const routeOpts = { parent: this, dependsOn: [service, ...plugins] };
         // Validation requires gatewayName for a GRPCRoute.
-        if (spec.routeKind === "grpcRoute" && args.gatewayName !== undefined) {
-            new cloud.CustomResource(
-                childName(name, "route"),
-                {
-                    apiVersion: "gateway.networking.k8s.io/v1",
-                    kind: "GRPCRoute",
-                    metadata: {
-                        name: routeName,
-                        namespace: spec.namespace,
-                        annotations: { ...(pluginNames.length ? { "konghq.com/plugins": pluginNames.join(",") } : {}), ...skipAwait },
-                    },
-                    spec: {
-                        parentRefs: [{ name: args.gatewayName, ...(args.gatewayNamespace ? { namespace: args.gatewayNamespace } : {}) }],
-                        ...(spec.hosts?.length ? { hostnames: spec.hosts } : {}),
-                        rules: [
-                            {
-                                matches: spec.paths.map((path) => ({ method: { type: "Exact", ...grpcMethodMatch(path) } })),
-                                backendRefs: [{ name: backend.name, port: backend.port }],
-                            },
-                        ],
-                    },
-                },
-                routeOpts,
-            );
-        } else {
-            const paths = spec.paths.map((path) => ({
-                path,
-                pathType: "ImplementationSpecific",
-                backend: { service: { name: backend.name, port: { number: backend.port } } },
-            }));
-            new cloud.Ingress(
-                childName(name, "route"),
-                {
-                    metadata: { name: routeName, namespace: spec.namespace, annotations: { ...grpcRouteAnnotations(pluginNames), ...skipAwait } },
-                    spec: {
-                        ingressClassName: args.ingressClassName,
-                        rules: spec.hosts?.length ? spec.hosts.map((host) => ({ host, http: { paths } })) : [{ http: { paths } }],
-                    },
-                },
-                routeOpts,
-            );
-        }
+        const routeOpts = { parent: this, dependsOn: [service, ...plugins.resources] };
+        if (spec.routeKind === "grpcRoute" && args.gatewayName !== undefined) grpcRouteFor(name, spec, args, args.gatewayName, backend, plugins.names, routeOpts);
+        else ingressRouteFor(name, spec, args, backend, plugins.names, routeOpts);
 
-        this.setOutputs({ serviceName: spec.name, namespace: spec.namespace, routeName, pluginNames });
+        this.setOutputs({ serviceName: spec.name, namespace: spec.namespace, routeName: spec.name, pluginNames: plugins.names });
     }
 }

@@ -3,7 +3,7 @@ import { helmRelease } from "../builders/helmRelease";
 import { skipAwaitAnnotations } from "../builders/skipAwait";
 import * as cloud from "../cloud";
 import { KONG_PORTS } from "../defaults";
-import { KongGatewayArgs, KongGatewayBase } from "../generated/schema-types";
+import { KongGatewayArgs, KongGatewayBase, LoadBalancerArgs } from "../generated/schema-types";
 import { KongGatewayPlan, planKongGateway } from "../rules/kongGatewayPlan";
 import { albIngressAnnotations, AUTO_MODE_ALB_CONTROLLER } from "../rules/loadBalancer";
 import { childName } from "../rules/names";
@@ -12,6 +12,57 @@ import { validateOnce } from "./validation";
 
 /** Kong's GatewayClass controller for the (unmanaged) Gateways it serves. */
 const KONG_GATEWAY_CONTROLLER = "konghq.com/kic-gateway-controller";
+
+type Alb = NonNullable<KongGatewayPlan["alb"]>;
+
+/** The ALB: an Ingress (and under Auto Mode its IngressClass) in front of Kong's proxy Service, with the gRPC target-group annotations. */
+function albIngressFor(plan: KongGatewayPlan, alb: Alb, loadBalancer: LoadBalancerArgs, opts: pulumi.CustomResourceOptions): void {
+    if (alb.createClass) {
+        new cloud.IngressClass(alb.ingressName, { metadata: { name: alb.className }, spec: { controller: AUTO_MODE_ALB_CONTROLLER } }, { parent: opts.parent });
+    }
+    new cloud.Ingress(
+        alb.ingressName,
+        {
+            metadata: {
+                name: alb.ingressName,
+                namespace: plan.namespace,
+                annotations: { ...(loadBalancer.annotations ?? {}), ...albIngressAnnotations(loadBalancer), ...skipAwaitAnnotations(plan.waitForReady) },
+            },
+            spec: {
+                ingressClassName: alb.className,
+                defaultBackend: { service: { name: plan.proxyServiceName, port: { number: KONG_PORTS.proxyServiceTls } } },
+            },
+        },
+        opts,
+    );
+}
+
+/** For GRPCRoutes: an unmanaged GatewayClass of Kong's controller and a Gateway with one HTTP listener on the proxy. */
+function gatewayFor(name: string, plan: KongGatewayPlan, gatewayName: string, release: pulumi.Resource, parent: pulumi.Resource): void {
+    const gatewayClass = new cloud.CustomResource(
+        childName(name, "gatewayclass"),
+        {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "GatewayClass",
+            metadata: { name: plan.releaseName, annotations: { "konghq.com/gatewayclass-unmanaged": "true" } },
+            spec: { controllerName: KONG_GATEWAY_CONTROLLER },
+        },
+        { parent },
+    );
+    new cloud.CustomResource(
+        childName(name, "gateway"),
+        {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "Gateway",
+            metadata: { name: gatewayName, namespace: plan.namespace, annotations: skipAwaitAnnotations(plan.waitForReady) },
+            spec: {
+                gatewayClassName: plan.releaseName,
+                listeners: [{ name: "grpc", protocol: "HTTP", port: KONG_PORTS.proxyServiceHttp, allowedRoutes: { namespaces: { from: "All" } } }],
+            },
+        },
+        { parent, dependsOn: [gatewayClass, release] },
+    );
+}
 
 /**
  * The Kong Ingress Controller release sized by the rules, plus what fronts it: the proxy Service's
@@ -26,8 +77,6 @@ export class KongGateway extends KongGatewayBase {
         const plan = planKongGateway(name, args);
         super(name, opts);
         this.plan = plan;
-        const child = { parent: this };
-        const skipAwait = skipAwaitAnnotations(plan.waitForReady);
 
         const release = helmRelease(
             name,
@@ -43,52 +92,8 @@ export class KongGateway extends KongGatewayBase {
             { parent: this, dependsOn: opts?.dependsOn },
         );
 
-        if (plan.alb) {
-            if (plan.alb.createClass) {
-                new cloud.IngressClass(plan.alb.ingressName, { metadata: { name: plan.alb.className }, spec: { controller: AUTO_MODE_ALB_CONTROLLER } }, child);
-            }
-            new cloud.Ingress(
-                plan.alb.ingressName,
-                {
-                    metadata: {
-                        name: plan.alb.ingressName,
-                        namespace: plan.namespace,
-                        annotations: { ...(args.loadBalancer.annotations ?? {}), ...albIngressAnnotations(args.loadBalancer), ...skipAwait },
-                    },
-                    spec: {
-                        ingressClassName: plan.alb.className,
-                        defaultBackend: { service: { name: plan.proxyServiceName, port: { number: KONG_PORTS.proxyServiceTls } } },
-                    },
-                },
-                { parent: this, dependsOn: [release] },
-            );
-        }
-
-        if (plan.gatewayName) {
-            const gatewayClass = new cloud.CustomResource(
-                childName(name, "gatewayclass"),
-                {
-                    apiVersion: "gateway.networking.k8s.io/v1",
-                    kind: "GatewayClass",
-                    metadata: { name: plan.releaseName, annotations: { "konghq.com/gatewayclass-unmanaged": "true" } },
-                    spec: { controllerName: KONG_GATEWAY_CONTROLLER },
-                },
-                child,
-            );
-            new cloud.CustomResource(
-                childName(name, "gateway"),
-                {
-                    apiVersion: "gateway.networking.k8s.io/v1",
-                    kind: "Gateway",
-                    metadata: { name: plan.gatewayName, namespace: plan.namespace, annotations: skipAwait },
-                    spec: {
-                        gatewayClassName: plan.releaseName,
-                        listeners: [{ name: "grpc", protocol: "HTTP", port: KONG_PORTS.proxyServiceHttp, allowedRoutes: { namespaces: { from: "All" } } }],
-                    },
-                },
-                { parent: this, dependsOn: [gatewayClass, release] },
-            );
-        }
+        if (plan.alb) albIngressFor(plan, plan.alb, args.loadBalancer, { parent: this, dependsOn: [release] });
+        if (plan.gatewayName) gatewayFor(name, plan, plan.gatewayName, release, this);
 
         this.setOutputs({
             sizing: plan.sizing,
