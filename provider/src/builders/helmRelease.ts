@@ -3,34 +3,18 @@
 // values win over the user's free-form ones (the habit of pulumi-go-helmbase's base.go).
 import * as pulumi from "@pulumi/pulumi";
 import * as cloud from "../cloud";
-import type { ChartSource } from "../generated/schema-types";
-import { PinnedChart, resolveChart } from "../rules/chartSource";
+import { HelmReleaseSpec, resolveChart } from "../rules/chartSource";
 import { deepMerge } from "../rules/deepMerge";
 import { helmReleaseName } from "../rules/names";
 
-export interface HelmReleaseArgs {
-    /** Helm's release name (cut to Helm's 53 characters). */
-    readonly releaseName: string;
-    readonly namespace: string;
-    /** The version-pinned chart (defaults.ts) and the user's override of where it comes from. */
-    readonly chart: PinnedChart;
-    readonly chartSource?: ChartSource;
-    /** What the rules computed; these keys always win. */
-    readonly values: Record<string, unknown>;
-    /** The user's extra values, merged under the typed ones (an Output when they carry secrets or dependencies). */
-    readonly userValues?: pulumi.Input<Record<string, unknown>>;
-    /** false: do not wait for the release's resources to become ready. */
-    readonly waitForReady: boolean;
-}
-
 /** The merged values a release gets: the user's, then the rules' on top; known at preview when the user's are plain. */
-function releaseValues({ values, userValues }: Pick<HelmReleaseArgs, "values" | "userValues">): pulumi.Input<Record<string, unknown>> {
+function releaseValues({ values, userValues }: Pick<HelmReleaseSpec, "values" | "userValues">): pulumi.Input<Record<string, unknown>> {
     if (userValues === undefined) return values;
     if (pulumi.Output.isInstance(userValues) || userValues instanceof Promise) return pulumi.output(userValues).apply((user) => deepMerge(user ?? {}, values));
     return deepMerge(userValues, values);
 }
 
-export function helmRelease(name: string, args: HelmReleaseArgs, opts: pulumi.CustomResourceOptions): cloud.Release {
+export function helmRelease(name: string, args: HelmReleaseSpec, opts: pulumi.CustomResourceOptions): cloud.Release {
     const chart = resolveChart(args.chart, args.chartSource);
     return new cloud.Release(
         name,

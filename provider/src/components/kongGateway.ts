@@ -78,19 +78,7 @@ export class KongGateway extends KongGatewayBase {
         super(name, opts);
         this.plan = plan;
 
-        const release = helmRelease(
-            name,
-            {
-                releaseName: plan.releaseName,
-                namespace: plan.namespace,
-                chart: plan.chart,
-                chartSource: plan.chartSource,
-                values: plan.values,
-                userValues: plan.userValues,
-                waitForReady: plan.waitForReady,
-            },
-            { parent: this, dependsOn: opts?.dependsOn },
-        );
+        const release = helmRelease(name, plan.release, { parent: this, dependsOn: opts?.dependsOn });
 
         if (plan.alb) albIngressFor(plan, plan.alb, args.loadBalancer, { parent: this, dependsOn: [release] });
         if (plan.gatewayName) gatewayFor(name, plan, plan.gatewayName, release, this);

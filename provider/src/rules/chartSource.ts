@@ -1,5 +1,6 @@
 // Where a Helm chart comes from: the pinned upstream repository by default, or a mirror, an OCI
 // registry or a local file for air-gapped installs and tests.
+import type * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../generated/schema-types";
 import { joinPath, Problems } from "./errors";
 
@@ -7,6 +8,22 @@ export interface PinnedChart {
     readonly repository: string;
     readonly chart: string;
     readonly version: string;
+}
+
+/** What a Helm release is made of; builders/helmRelease.ts turns it into a helm.v3.Release. */
+export interface HelmReleaseSpec {
+    /** Helm's release name (cut to Helm's 53 characters). */
+    readonly releaseName: string;
+    readonly namespace: string;
+    /** The version-pinned chart (defaults.ts) and the user's override of where it comes from. */
+    readonly chart: PinnedChart;
+    readonly chartSource?: ChartSource;
+    /** What the rules computed; these keys always win. */
+    readonly values: Record<string, unknown>;
+    /** The user's extra values, merged under the typed ones (an Output when they carry secrets or dependencies). */
+    readonly userValues?: pulumi.Input<Record<string, unknown>>;
+    /** false: do not wait for the release's resources to become ready. */
+    readonly waitForReady: boolean;
 }
 
 /** The shape helm.v3.Release takes: `chart` + `version` + optional `repositoryOpts.repo`. */

@@ -1,9 +1,8 @@
 // Everything the Kong release and what fronts it are given, computed from validated KongGateway
 // inputs by the rules alone (no resources): the sizing, the chart and its typed values, the names.
 import { INPUT_DEFAULTS, pinnedCharts, withDefaults } from "../defaults";
-import type * as pulumi from "@pulumi/pulumi";
-import type { ChartSource, KongGatewayArgs, KongSizing } from "../generated/schema-types";
-import type { PinnedChart } from "./chartSource";
+import type { KongGatewayArgs, KongSizing } from "../generated/schema-types";
+import type { HelmReleaseSpec } from "./chartSource";
 import { kongHelmValues, kongProxyServiceName } from "./kongValues";
 import { albIngressClassName } from "./loadBalancer";
 import { childName } from "./names";
@@ -13,11 +12,8 @@ export interface KongGatewayPlan {
     readonly releaseName: string;
     readonly namespace: string;
     readonly sizing: KongSizing;
-    readonly chart: PinnedChart;
-    readonly chartSource?: ChartSource;
-    /** The rules' values; the release merges the user's `values` under them. */
-    readonly values: Record<string, unknown>;
-    readonly userValues?: pulumi.Input<Record<string, unknown>>;
+    /** The Kong release: the rules' values, with the user's `values` merged under them. */
+    readonly release: HelmReleaseSpec;
     readonly proxyServiceName: string;
     readonly ingressClassName: string;
     readonly waitForReady: boolean;
@@ -35,10 +31,15 @@ export function planKongGateway(name: string, given: KongGatewayArgs): KongGatew
         releaseName: name,
         namespace: args.namespace,
         sizing,
-        chart: args.chart === "ingress" ? pinnedCharts.kongIngress : pinnedCharts.kong,
-        chartSource: args.chartSource,
-        values: kongHelmValues({ ...args, sizing }),
-        userValues: args.values,
+        release: {
+            releaseName: name,
+            namespace: args.namespace,
+            chart: args.chart === "ingress" ? pinnedCharts.kongIngress : pinnedCharts.kong,
+            chartSource: args.chartSource,
+            values: kongHelmValues({ ...args, sizing }),
+            userValues: args.values,
+            waitForReady: args.waitForReady,
+        },
         proxyServiceName: kongProxyServiceName(args.chart, name),
         ingressClassName: args.ingressClassName,
         waitForReady: args.waitForReady,

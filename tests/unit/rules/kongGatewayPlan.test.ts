@@ -15,26 +15,28 @@ describe("kongGatewayPlan", () => {
     it("names the release after the component, in the given namespace, with the defaults applied", () => {
         const plan = planKongGateway("edge-kong", nlb);
         expect(plan).to.include({ releaseName: "edge-kong", namespace: "edge-kong", ingressClassName: INPUT_DEFAULTS.KongGateway.ingressClassName, waitForReady: true });
-        expect(plan.chart).to.deep.equal(pinnedCharts.kongIngress); // chart "ingress" by default
+        expect(plan.release).to.include({ releaseName: "edge-kong", namespace: "edge-kong", waitForReady: true });
+        expect(plan.release.chart).to.deep.equal(pinnedCharts.kongIngress); // chart "ingress" by default
         expect(plan.proxyServiceName).to.equal("edge-kong-gateway-proxy");
-        for (const key of ["alb", "gatewayName", "chartSource", "userValues"] as const) expect(plan[key], key).to.equal(undefined);
+        for (const key of ["alb", "gatewayName"] as const) expect(plan[key], key).to.equal(undefined);
+        for (const key of ["chartSource", "userValues"] as const) expect(plan.release[key], key).to.equal(undefined);
     });
 
     it("chart picks the pinned chart and the Service name the chart renders", () => {
         for (const chart of Object.values(KongChart)) {
             const plan = planKongGateway("k", { ...nlb, chart });
-            expect(plan.chart).to.deep.equal(chart === KongChart.Ingress ? pinnedCharts.kongIngress : pinnedCharts.kong);
+            expect(plan.release.chart).to.deep.equal(chart === KongChart.Ingress ? pinnedCharts.kongIngress : pinnedCharts.kong);
             expect(plan.proxyServiceName).to.equal(kongProxyServiceName(chart, "k"));
-            expect(Object.keys(plan.values).includes("gateway"), chart).to.equal(chart === KongChart.Ingress);
+            expect(Object.keys(plan.release.values).includes("gateway"), chart).to.equal(chart === KongChart.Ingress);
         }
         const source = { oci: "oci://r.example.com/kong/ingress" };
-        expect(planKongGateway("k", { ...nlb, chartSource: source }).chartSource).to.equal(source);
+        expect(planKongGateway("k", { ...nlb, chartSource: source }).release.chartSource).to.equal(source);
     });
 
     it("sizes Kong from the load balancer and scaling inputs, and the values carry that sizing", () => {
         const plan = planKongGateway("k", { ...alb, scalingMode: ScalingMode.Horizontal, horizontal: { minReplicas: 3, maxReplicas: 9 } });
         expect(plan.sizing).to.deep.equal(computeKongSizing({ loadBalancerType: "alb", scalingMode: "horizontal", horizontal: { minReplicas: 3, maxReplicas: 9 } }));
-        expect(plan.values).to.deep.equal(
+        expect(plan.release.values).to.deep.equal(
             kongHelmValues({
                 chart: KongChart.Ingress, sizing: plan.sizing, loadBalancer: alb.loadBalancer, eksAutoMode: false, meshKind: MeshKind.None,
                 controllerResources: INPUT_DEFAULTS.KongSettings.controllerResources, ingressClassName: "kong",
@@ -45,7 +47,7 @@ describe("kongGatewayPlan", () => {
 
     it("passes mesh kind, IngressClass and controller resources to the values", () => {
         const resources = { requests: { cpu: "200m", memory: "128Mi" } };
-        const values = planKongGateway("k", { ...nlb, meshKind: MeshKind.Kuma, ingressClassName: "edge", controllerResources: resources }).values as any;
+        const values = planKongGateway("k", { ...nlb, meshKind: MeshKind.Kuma, ingressClassName: "edge", controllerResources: resources }).release.values as any;
         expect(values.controller.ingressController).to.deep.equal({ ingressClass: "edge", resources });
         expect(values.controller.podAnnotations).to.have.property("kuma.io/gateway", "enabled");
     });
@@ -71,9 +73,9 @@ describe("kongGatewayPlan", () => {
         const user = { gateway: { env: { nginx_worker_processes: "auto", log_level: "debug" } }, extra: true };
         const snapshot = JSON.stringify(user);
         const plan = planKongGateway("k", { ...nlb, values: user });
-        expect(plan.userValues).to.equal(user);
+        expect(plan.release.userValues).to.equal(user);
         expect(JSON.stringify(user)).to.equal(snapshot);
-        expect(plan.values).to.deep.equal(planKongGateway("k", nlb).values);
-        expect((plan.values as any).gateway.env).to.deep.equal({ nginx_worker_processes: "2" });
+        expect(plan.release.values).to.deep.equal(planKongGateway("k", nlb).release.values);
+        expect((plan.release.values as any).gateway.env).to.deep.equal({ nginx_worker_processes: "2" });
     });
 });
