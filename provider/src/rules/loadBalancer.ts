@@ -13,6 +13,14 @@ const ALB = "alb.ingress.kubernetes.io/";
 export const AUTO_MODE_NLB_CLASS = "eks.amazonaws.com/nlb";
 export const AUTO_MODE_ALB_CONTROLLER = "eks.amazonaws.com/alb";
 
+/** The NLB TLS listener's annotations, set from certificateArn and sslPolicy. */
+const NLB_TLS = {
+    certificate: `${SVC}aws-load-balancer-ssl-cert`,
+    ports: `${SVC}aws-load-balancer-ssl-ports`,
+    policy: `${SVC}aws-load-balancer-ssl-negotiation-policy`,
+    alpn: `${SVC}aws-load-balancer-alpn-policy`,
+} as const;
+
 /** Annotations EKS Auto Mode's load balancing does not honour (EKS user guide, auto-networking / migrate-auto). */
 export const AUTO_MODE_UNSUPPORTED_ANNOTATIONS: readonly string[] = [
     `${SVC}load-balancer-source-ranges`,
@@ -64,7 +72,8 @@ export function checkLoadBalancer(problems: Problems, field: string, lb: LoadBal
         checkOneOf(problems, joinPath(field, `backendProtocolVersion`), lb.backendProtocolVersion, BackendProtocolVersion, "protocol version");
         return;
     }
-    const ruleKeys = new Set(Object.keys(lb.type === "nlb" ? nlbServiceAnnotations(lb, eksAutoMode) : albIngressAnnotations(lb)));
+    // The TLS keys belong to the rules even without a certificate: TLS at the NLB needs the proxy's target port switched too.
+    const ruleKeys = new Set(lb.type === "nlb" ? [...Object.keys(nlbServiceAnnotations(lb, eksAutoMode)), ...Object.values(NLB_TLS)] : Object.keys(albIngressAnnotations(lb)));
     for (const key of Object.keys(lb.annotations ?? {})) {
         if (ruleKeys.has(key)) {
             problems.add(joinPath(field, `annotations["${key}"]`), lb.annotations![key], "is set by meshedge's load balancer rules", "use the typed loadBalancer field for it instead of an annotation");
@@ -92,10 +101,10 @@ export function nlbServiceAnnotations(given: LoadBalancer, eksAutoMode: boolean)
     };
     if (!eksAutoMode) annotations[`${SVC}aws-load-balancer-type`] = "external";
     if (lb.certificateArn) {
-        annotations[`${SVC}aws-load-balancer-ssl-cert`] = lb.certificateArn;
-        annotations[`${SVC}aws-load-balancer-ssl-ports`] = String(KONG_PORTS.proxyServiceTls);
-        annotations[`${SVC}aws-load-balancer-ssl-negotiation-policy`] = lb.sslPolicy;
-        annotations[`${SVC}aws-load-balancer-alpn-policy`] = "HTTP2Preferred";
+        annotations[NLB_TLS.certificate] = lb.certificateArn;
+        annotations[NLB_TLS.ports] = String(KONG_PORTS.proxyServiceTls);
+        annotations[NLB_TLS.policy] = lb.sslPolicy;
+        annotations[NLB_TLS.alpn] = "HTTP2Preferred";
     }
     return annotations;
 }

@@ -120,6 +120,11 @@ describe("loadBalancer: checks", () => {
         }
     });
 
+    it("rejects an NLB TLS annotation without certificateArn: TLS at the NLB also needs Kong's cleartext target port", () => {
+        const annotations = { [`${SVC}aws-load-balancer-ssl-cert`]: CERT, [`${SVC}aws-load-balancer-alpn-policy`]: "HTTP2Preferred" };
+        expect(check({ ...NLB, annotations }, false).map((p) => p[0])).to.deep.equal(Object.keys(annotations).map((k) => `loadBalancer.annotations["${k}"]`));
+    });
+
     it("under Auto Mode rejects each annotation it does not support; outside Auto Mode they are the controller's to read", () => {
         const annotations = Object.fromEntries(AUTO_MODE_UNSUPPORTED_ANNOTATIONS.map((k) => [k, "x"]));
         for (const lb of [NLB, ALB_LB]) {
