@@ -27,6 +27,7 @@ import {
     upOnFreshCluster,
 } from "../support/clusterStack";
 import { missingFrom, quantity } from "../support/kube";
+import { EdgeStackToken } from "../../provider/src/generated/schema-types";
 
 const languages = ["typescript", "python", "go"] as const;
 const STACK = "cluster";
@@ -63,7 +64,7 @@ for (const language of languages) {
         it("creates every resource of the stack", async () => {
             const declared = programResources(await stateResources(stack));
             expect(created).to.equal(declared.length);
-            expect(declared.map((r) => r.type)).to.include.members(["pulumi:pulumi:Stack", "pulumi:providers:kubernetes", "meshedge:index:EdgeStack"]);
+            expect(declared.map((r) => r.type)).to.include.members(["pulumi:pulumi:Stack", "pulumi:providers:kubernetes", EdgeStackToken]);
         });
 
         it("every object the component created directly is in the API server as it was sent", async () => {

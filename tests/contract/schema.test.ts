@@ -6,6 +6,7 @@ import * as path from "path";
 import { generate, generatedPath, schemaPath } from "../../scripts/gen-types";
 import { readVersions, repoRoot } from "../../scripts/lib/repo-root";
 import { MeshedgeProvider } from "../../provider/src/provider";
+import { ComputeKongSizingToken } from "../../provider/src/generated/schema-types";
 
 const root = repoRoot();
 const schema = JSON.parse(fs.readFileSync(schemaPath, "utf8"));
@@ -60,7 +61,7 @@ describe("schema contract", () => {
     });
 
     it("the invoke returns the sizing for every language's callers", async () => {
-        const result = await new MeshedgeProvider().invoke("meshedge:index:computeKongSizing", { loadBalancerType: "alb" });
+        const result = await new MeshedgeProvider().invoke(ComputeKongSizingToken, { loadBalancerType: "alb" });
         expect(result.outputs.sizing).to.include({ mode: "horizontal", workersPerPod: 1, minReplicas: 2, maxReplicas: 10 });
     });
 

@@ -6,6 +6,7 @@ import { computeKongSizing } from "../../provider/src/rules/sizing";
 import { repoRoot } from "../../scripts/lib/repo-root";
 import { localChartConfig } from "../../scripts/lib/prepare-examples";
 import { Engine, prepareEngine, PreviewPlan, previewProject } from "../support/engine";
+import { EdgeStackToken, GrpcServiceToken, KongGatewayToken } from "../../provider/src/generated/schema-types";
 
 const root = repoRoot();
 const languages = ["typescript", "python", "go"] as const;
@@ -26,7 +27,7 @@ describe("engine: the same stack from TypeScript, Python and Go", function () {
         it(`previews the ${language} example without errors`, () => {
             expect(plans[language].errors).to.deep.equal([]);
             const types = [...plans[language].resources.values()].map((r) => r.type);
-            expect(types).to.include.members(["meshedge:index:EdgeStack", "meshedge:index:KongGateway", "kubernetes:helm.sh/v3:Release", "meshedge:index:GrpcService"]);
+            expect(types).to.include.members([EdgeStackToken, KongGatewayToken, "kubernetes:helm.sh/v3:Release", GrpcServiceToken]);
         });
     }
 

@@ -2,7 +2,7 @@
 // child resources and every label, annotation and Helm value a rule sets.
 import { expect } from "chai";
 import { EdgeStack } from "../../provider/src/components/edgeStack";
-import type { EdgeStackArgs } from "../../provider/src/generated/schema-types";
+import { EdgeStackToken, GrpcServiceToken, KongGatewayToken, MeshNamespaceToken, type EdgeStackArgs } from "../../provider/src/generated/schema-types";
 import { CERT, greeter, orders } from "../../scripts/lib/scenarios";
 import { one, ofType, Registered, render } from "../../scripts/lib/mock-runtime";
 
@@ -11,10 +11,10 @@ type Mode = "vertical" | "horizontal" | "auto";
 type Mesh = "istio" | "kuma" | "none";
 
 const T = {
-    stack: "meshedge:index:EdgeStack",
-    kong: "meshedge:index:KongGateway",
-    meshNs: "meshedge:index:MeshNamespace",
-    grpc: "meshedge:index:GrpcService",
+    stack: EdgeStackToken,
+    kong: KongGatewayToken,
+    meshNs: MeshNamespaceToken,
+    grpc: GrpcServiceToken,
     release: "kubernetes:helm.sh/v3:Release",
     namespace: "kubernetes:core/v1:Namespace",
     service: "kubernetes:core/v1:Service",
