@@ -13,6 +13,7 @@ import {
     type LoadBalancerControllerSettingsArgs,
     type MeshNamespaceArgs,
 } from "../generated/schema-types";
+import { INPUT_DEFAULTS } from "../defaults";
 import { checkChartSource } from "./chartSource";
 import { checkOneOf, Problems } from "./errors";
 import { checkGrpcService, checkServicesAreDistinct } from "./grpc";
@@ -29,7 +30,7 @@ export function checkComponentName(problems: Problems, name: string): void {
 
 /** Load balancer and sizing: shared by EdgeStack and KongGateway, whose fields sit at the same paths. */
 function checkFrontAndSizing(problems: Problems, args: Omit<SizingInputs, "loadBalancerType"> & Pick<KongGatewayArgs, "loadBalancer" | "eksAutoMode">): void {
-    checkLoadBalancer(problems, "loadBalancer", args.loadBalancer, args.eksAutoMode ?? false);
+    checkLoadBalancer(problems, "loadBalancer", args.loadBalancer, args.eksAutoMode ?? INPUT_DEFAULTS.EdgeStack.eksAutoMode);
     const type = args.loadBalancer?.type;
     if (type === "nlb" || type === "alb") checkSizingInputs(problems, { ...args, loadBalancerType: type });
 }
