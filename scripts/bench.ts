@@ -1,8 +1,11 @@
-// Speed and memory figures: plugin start-up, constructing the README scenarios in process, the
-// sizing rules, and (with the toolchain) a full engine preview of the demo. Run: npm run bench
+// Speed and memory figures: plugin start-up, constructing the README scenarios in process and the
+// sizing rules, each printed beside the baseline in scripts/bench-baseline.json (the figures the
+// README quotes). Run: npm run bench; accept the new figures as the baseline: npm run bench -- --update
 import { spawn, execFileSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { buildPlugin, pluginDir } from "./lib/build-plugin";
+import { repoRoot } from "./lib/repo-root";
 import { EdgeStack } from "../provider/src/components/edgeStack";
 import { computeKongSizing } from "../provider/src/rules/sizing";
 import { albHorizontalKuma, nlbVerticalIstio } from "./lib/scenarios";
@@ -27,13 +30,33 @@ function pluginStartup(): Promise<{ ms: number; rssMiB: number }> {
     });
 }
 
+interface Figure {
+    readonly what: string;
+    readonly value: number;
+    readonly unit: string;
+}
+
+const baselineFile = path.join(repoRoot(), "scripts", "bench-baseline.json");
+
+/** `| what | now | baseline | change |`, the change in percent of the baseline. */
+function table(figures: Figure[], baseline: Record<string, number>): string {
+    const lines = [`| what (${new Date().toISOString().slice(0, 10)}, Node ${process.version}) | now | baseline | change |`, "|---|---|---|---|"];
+    for (const f of figures) {
+        const base = baseline[f.what];
+        const change = base === undefined ? "new" : `${f.value >= base ? "+" : ""}${(((f.value - base) / base) * 100).toFixed(0)}%`;
+        lines.push(`| ${f.what} | ${f.value} ${f.unit} | ${base === undefined ? "-" : `${base} ${f.unit}`} | ${change} |`);
+    }
+    return lines.join("\n");
+}
+
 async function main(): Promise<void> {
-    const rows: [string, string][] = [];
+    const figures: Figure[] = [];
+    const add = (what: string, value: number, digits: number, unit: string) => figures.push({ what, value: Number(value.toFixed(digits)), unit });
     await buildPlugin();
     const starts: { ms: number; rssMiB: number }[] = [];
     for (let i = 0; i < 7; i++) starts.push(await pluginStartup());
-    rows.push(["plugin start-up to serving (median of 7)", `${median(starts.map((s) => s.ms)).toFixed(0)} ms`]);
-    rows.push(["plugin RSS when serving (median of 7)", `${median(starts.map((s) => s.rssMiB)).toFixed(0)} MiB`]);
+    add("plugin start-up to serving (median of 7)", median(starts.map((s) => s.ms)), 0, "ms");
+    add("plugin RSS when serving (median of 7)", median(starts.map((s) => s.rssMiB)), 0, "MiB");
 
     for (const [name, args] of [["NLB + vertical + Istio", nlbVerticalIstio], ["ALB + horizontal + Kuma", albHorizontalKuma]] as const) {
         const times: number[] = [];
@@ -43,17 +66,21 @@ async function main(): Promise<void> {
             count = (await render(() => new EdgeStack("edge", args))).length;
             times.push(Number(process.hrtime.bigint() - t0) / 1e6);
         }
-        rows.push([`EdgeStack ${name}: ${count} resources registered in process (median of 20)`, `${median(times).toFixed(1)} ms`]);
+        add(`EdgeStack ${name}: ${count} resources registered in process (median of 20)`, median(times), 1, "ms");
     }
 
     const n = 100_000;
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) computeKongSizing({ loadBalancerType: i % 2 ? "nlb" : "alb", vertical: i % 2 ? { cpu: 1 + (i % 16) } : undefined });
-    rows.push(["computeKongSizing", `${((Number(process.hrtime.bigint() - t0) / 1e3) / n).toFixed(2)} µs/call`]);
-    rows.push(["benchmark process peak RSS", `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`]);
+    add("computeKongSizing", Number(process.hrtime.bigint() - t0) / 1e3 / n, 2, "µs/call");
+    add("benchmark process peak RSS", process.resourceUsage().maxRSS / 1024, 0, "MiB");
 
-    console.log(`| what (${new Date().toISOString().slice(0, 10)}, Node ${process.version}) | figure |\n|---|---|`);
-    for (const [what, figure] of rows) console.log(`| ${what} | ${figure} |`);
+    const baseline: Record<string, number> = fs.existsSync(baselineFile) ? JSON.parse(fs.readFileSync(baselineFile, "utf8")) : {};
+    console.log(table(figures, baseline));
+    if (process.argv.includes("--update")) {
+        fs.writeFileSync(baselineFile, JSON.stringify(Object.fromEntries(figures.map((f) => [f.what, f.value])), null, 2) + "\n");
+        console.log(`\nwrote ${path.relative(repoRoot(), baselineFile)}`);
+    }
 }
 
 main().catch((err) => {
