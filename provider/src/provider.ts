@@ -15,9 +15,8 @@ import {
     LoadBalancerControllerToken,
     MeshNamespaceToken,
 } from "./generated/schema-types";
-import { Problems } from "./rules/errors";
-import { computeKongSizing, checkSizingInputs } from "./rules/sizing";
-import { MeshedgeInputError } from "./components/validation";
+import { describeProblems, Problems } from "./rules/errors";
+import { checkSizingInputs, computeKongSizing } from "./rules/sizing";
 
 /** One loader per component token (the type fails to compile when one is missing); each loads its module only when constructed. */
 const components: ComponentRegistry = {
@@ -66,7 +65,7 @@ export class MeshedgeProvider implements provider.Provider {
         const args = inputs as ComputeKongSizingArgs;
         const problems = new Problems();
         checkSizingInputs(problems, args);
-        if (problems.list.length > 0) throw new Error(new MeshedgeInputError("computeKongSizing", problems.list).describe());
+        if (problems.list.length > 0) throw new Error(describeProblems("computeKongSizing", problems.list));
         const result: ComputeKongSizingResult = { sizing: computeKongSizing(args) };
         return { outputs: result };
     }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { installIstio, installKuma, kumaMeshPolicies } from "../builders/meshControlPlane";
 import * as cloud from "../cloud";
 import { Defaulted, INPUT_DEFAULTS, withDefaults } from "../defaults";
-import { EdgeStackArgs, EdgeStackBase } from "../generated/schema-types";
+import { EdgeStackArgs, EdgeStackBase, GrpcServiceSpecArgs } from "../generated/schema-types";
 import { meshKindOf } from "../rules/mesh";
 import { childName } from "../rules/names";
 import { checkEdgeStackArgs } from "../rules/validate";
@@ -27,8 +27,7 @@ function meshFor(name: string, args: ResolvedArgs, opts: pulumi.CustomResourceOp
  * One Namespace per distinct name, in order: plain without a mesh, else a MeshNamespace. Kong's own
  * namespace joins the mesh (its outbound calls need the sidecar); STRICT mTLS applies to service namespaces only.
  */
-function namespacesFor(name: string, args: ResolvedArgs, names: string[], opts: pulumi.CustomResourceOptions): Map<string, pulumi.Resource> {
-    const services = args.services ?? [];
+function namespacesFor(name: string, args: ResolvedArgs, services: readonly GrpcServiceSpecArgs[], names: string[], opts: pulumi.CustomResourceOptions): Map<string, pulumi.Resource> {
     const namespace = (ns: string): pulumi.Resource => {
         const nsName = childName(name, `ns-${ns}`);
         if (meshKindOf(args.mesh) === "none") return new cloud.Namespace(nsName, { metadata: { name: ns } }, opts);
@@ -62,11 +61,12 @@ export class EdgeStack extends EdgeStackBase {
                 : undefined;
 
         const mesh = meshFor(name, args, child);
-        const namespaces = namespacesFor(name, args, [kongSettings.namespace, ...services.map((s) => s.namespace)], { ...child, dependsOn: mesh.controlPlane });
+        const namespaces = namespacesFor(name, args, services, [kongSettings.namespace, ...services.map((s) => s.namespace)], { ...child, dependsOn: mesh.controlPlane });
         /** What a release or service in namespace ns waits for: its namespace and the mesh. */
+        const meshReady = [...mesh.controlPlane, ...mesh.policies];
         const inNamespace = (ns: string): pulumi.Resource[] => {
-            const nsResource = namespaces.get(ns);
-            return nsResource ? [nsResource, ...mesh.controlPlane, ...mesh.policies] : [...mesh.controlPlane, ...mesh.policies];
+            const own = namespaces.get(ns);
+            return own ? [own, ...meshReady] : meshReady;
         };
 
         const usesGrpcRoute = services.some((s) => s.routeKind === "grpcRoute");

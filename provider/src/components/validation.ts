@@ -3,7 +3,7 @@
 // in every language. Args a composing component built from inputs it already validated are marked,
 // and the child does not check them again.
 import * as pulumi from "@pulumi/pulumi";
-import { formatProblem, InputProblem, Problems } from "../rules/errors";
+import { describeProblems, InputProblem, Problems, problemsHeader } from "../rules/errors";
 
 /** Invalid inputs: the engine shows each as `property <path> with value '<v>' has a problem: <reason>. Fix: <fix>.` */
 export class MeshedgeInputError extends pulumi.InputPropertiesError {
@@ -12,7 +12,7 @@ export class MeshedgeInputError extends pulumi.InputPropertiesError {
         readonly problems: readonly InputProblem[],
     ) {
         super({
-            message: `invalid ${component} inputs (${problems.length} ${problems.length === 1 ? "problem" : "problems"}, each with its fix)`,
+            message: problemsHeader(component, problems.length),
             errors: problems.map((p) => ({ propertyPath: p.field, reason: `${p.problem}. Fix: ${p.fix}.` })),
         });
         this.name = "MeshedgeInputError";
@@ -20,7 +20,7 @@ export class MeshedgeInputError extends pulumi.InputPropertiesError {
 
     /** The header and one `field = value: problem. Fix: fix.` line per problem (what invoke callers see). */
     describe(): string {
-        return [this.message + ":", ...this.problems.map((p) => `  - ${formatProblem(p)}`)].join("\n");
+        return describeProblems(this.component, this.problems);
     }
 }
 

@@ -47,10 +47,20 @@ export class Problems {
     }
 }
 
-/** A value of a schema enum (the generated constant object), or a problem naming every allowed value. */
-export function checkOneOf(problems: Problems, field: string, value: unknown, allowed: Record<string, string>, what: string): void {
+/** A value of a schema enum (the generated constant object), or a problem naming every allowed value; true when unset or allowed. */
+export function checkOneOf(problems: Problems, field: string, value: unknown, allowed: Record<string, string>, what: string): boolean {
     const values = Object.values(allowed);
-    if (value !== undefined && !values.includes(value as string)) {
-        problems.add(field, value, `unknown ${what}`, `use ${values.map((v) => JSON.stringify(v)).join(", ")}`);
-    }
+    if (value === undefined || values.includes(value as string)) return true;
+    problems.add(field, value, `unknown ${what}`, `use ${values.map((v) => JSON.stringify(v)).join(", ")}`);
+    return false;
+}
+
+/** `invalid <component> inputs (N problems, each with its fix)` */
+export function problemsHeader(component: string, count: number): string {
+    return `invalid ${component} inputs (${count} ${count === 1 ? "problem" : "problems"}, each with its fix)`;
+}
+
+/** The header and one `field = value: problem. Fix: fix.` line per problem. */
+export function describeProblems(component: string, problems: readonly InputProblem[]): string {
+    return [`${problemsHeader(component, problems.length)}:`, ...problems.map((p) => `  - ${formatProblem(p)}`)].join("\n");
 }

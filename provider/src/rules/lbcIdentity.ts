@@ -47,10 +47,7 @@ export function checkControllerIdentity(
     oidcProviderArn: unknown,
 ): void {
     const mode = identity ?? INPUT_DEFAULTS.LoadBalancerController.identity;
-    if (!Object.values<string>(ControllerIdentity).includes(mode)) {
-        checkOneOf(problems, "identity", mode, ControllerIdentity, "identity");
-        return;
-    }
+    if (!checkOneOf(problems, "identity", mode, ControllerIdentity, "identity")) return;
     if (mode === "irsa" && oidcProviderArn === undefined) {
         problems.add("oidcProviderArn", oidcProviderArn, "IRSA needs the cluster's IAM OIDC provider", 'set oidcProviderArn (e.g. from aws.iam.OpenIdConnectProvider or eks.Cluster), or use identity "podIdentity"');
     }

@@ -44,10 +44,7 @@ export function checkLoadBalancer(problems: Problems, field: string, lb: LoadBal
         problems.add(field, lb, "is required", 'set loadBalancer: { type: "nlb" } or { type: "alb", certificateArn: "arn:aws:acm:..." }');
         return;
     }
-    if (!Object.values<string>(LoadBalancerType).includes(lb.type)) {
-        checkOneOf(problems, joinPath(field, `type`), lb.type, LoadBalancerType, "load balancer type");
-        return;
-    }
+    if (lb.type === undefined || !checkOneOf(problems, joinPath(field, `type`), lb.type, LoadBalancerType, "load balancer type")) return;
     checkOneOf(problems, joinPath(field, `scheme`), lb.scheme, LoadBalancerScheme, "scheme");
     if (lb.type === "alb" && (lb.certificateArn === undefined || lb.certificateArn === "")) {
         problems.add(
@@ -67,11 +64,8 @@ export function checkLoadBalancer(problems: Problems, field: string, lb: LoadBal
             }
         }
     }
-    if (lb.backendProtocolVersion !== undefined && !Object.values<string>(BackendProtocolVersion).includes(lb.backendProtocolVersion)) {
-        // The annotation checks below need a known version (its health-check defaults).
-        checkOneOf(problems, joinPath(field, `backendProtocolVersion`), lb.backendProtocolVersion, BackendProtocolVersion, "protocol version");
-        return;
-    }
+    // The annotation checks below need a known version (its health-check defaults).
+    if (!checkOneOf(problems, joinPath(field, `backendProtocolVersion`), lb.backendProtocolVersion, BackendProtocolVersion, "protocol version")) return;
     // The TLS keys belong to the rules even without a certificate: TLS at the NLB needs the proxy's target port switched too.
     const ruleKeys = new Set(lb.type === "nlb" ? [...Object.keys(nlbServiceAnnotations(lb, eksAutoMode)), ...Object.values(NLB_TLS)] : Object.keys(albIngressAnnotations(lb)));
     for (const key of Object.keys(lb.annotations ?? {})) {

@@ -42,10 +42,7 @@ function checkMemoryPerWorker(problems: Problems, field: string, value: number |
 export function checkSizingInputs(problems: Problems, inputs: SizingInputs, prefix = ""): void {
     const field = (name: string) => `${prefix}${name}`;
     const mode = inputs.scalingMode ?? INPUT_DEFAULTS.EdgeStack.scalingMode;
-    if (!Object.values<string>(ScalingMode).includes(mode)) {
-        checkOneOf(problems, field("scalingMode"), mode, ScalingMode, "scaling mode");
-        return;
-    }
+    if (!checkOneOf(problems, field("scalingMode"), mode, ScalingMode, "scaling mode")) return;
     const resolved = resolveScalingMode(inputs.loadBalancerType, mode);
     const how = mode === "auto" ? `scalingMode "auto" resolves to ${resolved} behind an ${inputs.loadBalancerType.toUpperCase()}` : `scalingMode is "${mode}"`;
 
