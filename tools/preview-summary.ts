@@ -1,5 +1,6 @@
 // Turns the JSON printed by `pulumi preview --json` into a short Markdown summary for a pull request:
-// counts by operation, the Kong sizing before and after, and the list of changed resources.
+// counts by operation, the Kong sizing before and after (replicas, workers, CPU, memory and its
+// mem_cache_size part, client connection recycling), and the list of changed resources.
 //
 //   pulumi preview --json --stack dev > preview.json
 //   node dist/tools/preview-summary.js preview.json > summary.md     (or: ... | node dist/tools/preview-summary.js -)
@@ -29,6 +30,8 @@ export const ABSENT = "—";
 export const CHART_DEFAULT = "chart default";
 /** Shown for a value that is unknown during the preview or unreadable. */
 export const UNKNOWN = "?";
+/** The Kong sizing table's header: Memory/pod includes two caches of mem_cache_size (Kong's core and plugin entity caches). */
+export const SIZING_HEADER = "| Release | Op | Replicas | nginx workers/pod | CPU/pod | Memory/pod | mem_cache_size (x2 per pod) | Connection recycling |";
 
 /** Operations that leave the stack as it is: no row in the resource list, and they alone make "No changes.". */
 const UNCHANGING_OPS = new Set(["same", "read", "refresh"]);
@@ -47,6 +50,10 @@ export interface KongSizing {
     readonly cpu: string;
     /** Memory request per pod. */
     readonly memory: string;
+    /** Kong's `mem_cache_size` (`env.mem_cache_size`), the size of each of the two caches the pod's memory includes. */
+    readonly memCacheSize: string;
+    /** When Kong recycles client connections: "1000 requests / 300s" (`env.nginx_http_keepalive_requests` / `_time`). */
+    readonly recycling: string;
 }
 
 export interface KongReleaseChange {
@@ -153,7 +160,7 @@ function gatewayValues(values: Json, chart: unknown): Json {
 export function extractKongSizing(values: unknown, chart?: unknown): KongSizing {
     if (!isObject(values)) {
         const shown = values === "[secret]" ? "[secret]" : UNKNOWN;
-        return { replicas: shown, workers: shown, cpu: shown, memory: shown };
+        return { replicas: shown, workers: shown, cpu: shown, memory: shown, memCacheSize: shown, recycling: shown };
     }
     const g = gatewayValues(values, chart);
     const enabled = at(g, "autoscaling.enabled");
@@ -166,7 +173,15 @@ export function extractKongSizing(values: unknown, chart?: unknown): KongSizing 
         workers: display(at(g, "env.nginx_worker_processes")),
         cpu: display(at(g, "resources.requests.cpu")),
         memory: display(at(g, "resources.requests.memory")),
+        memCacheSize: display(at(g, "env.mem_cache_size")),
+        recycling: recyclingText(at(g, "env.nginx_http_keepalive_requests"), at(g, "env.nginx_http_keepalive_time")),
     };
+}
+
+/** "1000 requests / 300s"; one cell of "chart default" when neither is set, as Kong's own limits then apply. */
+function recyclingText(requests: unknown, time: unknown): string {
+    if ((requests === undefined || requests === null) && (time === undefined || time === null)) return CHART_DEFAULT;
+    return `${display(requests)} requests / ${display(time)}`;
 }
 
 function rangeEnd(v: unknown): string {
@@ -281,7 +296,7 @@ function beforeAfter(before: string | undefined, after: string | undefined): str
 /** One row of the Kong sizing table. */
 export function kongSizingRow(r: KongReleaseChange): string {
     const cell = (k: keyof KongSizing) => beforeAfter(r.before?.[k], r.after?.[k]);
-    return `| ${code(r.name)} | ${r.op} | ${cell("replicas")} | ${cell("workers")} | ${cell("cpu")} | ${cell("memory")} |`;
+    return `| ${code(r.name)} | ${r.op} | ${cell("replicas")} | ${cell("workers")} | ${cell("cpu")} | ${cell("memory")} | ${cell("memCacheSize")} | ${cell("recycling")} |`;
 }
 
 function diagnosticCounts(preview: Json): { errors: string[]; warnings: number } {
@@ -342,7 +357,7 @@ function describe(json: unknown): { markdown: string; ok: boolean } {
     const kong = kongReleaseChanges(json);
     if (kong.length > 0) {
         lines.push("### Kong sizing", "");
-        lines.push("| Release | Op | Replicas | nginx workers/pod | CPU/pod | Memory/pod |", "| --- | --- | --- | --- | --- | --- |");
+        lines.push(SIZING_HEADER, "| --- | --- | --- | --- | --- | --- | --- | --- |");
         for (const r of kong) lines.push(kongSizingRow(r));
         lines.push("");
     }

@@ -14,6 +14,36 @@ const KONG_INGRESS_CLASS = "kong";
 /** Kong recommends about 500 MB per nginx worker; 512 MiB is the default and 500 the floor. */
 export const MEMORY_PER_WORKER_MIB_MIN = 500;
 const MEMORY_PER_WORKER_MIB = 512;
+/** Beyond this per worker or per cache, a size is a typo (64 GiB). */
+export const MEMORY_MIB_MAX = 65536;
+/**
+ * Kong's `mem_cache_size` (kong 3.9.3 kong/templates/kong_defaults.lua: 128m). Kong sizes two shared
+ * memory zones with it, `kong_core_db_cache` and `kong_db_cache` (kong/templates/nginx_kong.lua), so a
+ * pod holds two caches of this size whatever its worker count; kong.conf.default recommends "a few MBs"
+ * at least, hence the floor.
+ */
+const MEM_CACHE_SIZE_MIB = 128;
+export const MEM_CACHE_SIZE_MIB_MIN = 8;
+/** The caches `mem_cache_size` sizes in an HTTP-only Kong (a stream listener would add two more). */
+export const KONG_MEM_CACHES = 2;
+/**
+ * Pod memory beyond the workers and the two caches: Kong 3.9.3's fixed-size shared memory zones
+ * (about 85 MiB: nginx_kong.lua's other lua_shared_dicts and TLS session caches, listed in
+ * tests/fixtures/kong-3.9.3-shared-memory.json) and the nginx master process, which loads Kong and
+ * its configuration like a worker but serves no traffic.
+ */
+export const KONG_MEMORY_HEADROOM_MIB = 256;
+
+/**
+ * Client connection recycling behind an NLB with horizontal scaling (acceptL4Imbalance): the NLB places
+ * a connection once, so load moves to new pods only when clients reconnect. 1000 requests (nginx's own
+ * keepalive_requests default; Kong raises it to 10000) recycles busy connections, which carry the
+ * imbalance, every few seconds to minutes at the cost of one handshake per 1000 calls; 300 s (the HPA's
+ * default scale-down stabilisation window) moves even quiet ones before the HPA may judge a new pod
+ * idle. Kong's own values (INPUT_DEFAULTS.ConnectionRecycling) apply everywhere else.
+ */
+export const L4_HORIZONTAL_RECYCLING = { maxRequests: 1000, maxAgeSeconds: 300 } as const;
+export const RECYCLING_LIMITS = { maxRequests: { min: 100, max: 1_000_000_000 }, maxAgeSeconds: { min: 10, max: 604_800 } } as const;
 
 /** The ingress controller is small and sized separately from the gateway; the HPA needs requests on every container. */
 const CONTROLLER_RESOURCES: ContainerResources = {
@@ -40,8 +70,10 @@ export const INPUT_DEFAULTS = {
     computeKongSizing: { scalingMode: "auto" },
     KongSettings: { namespace: "kong", chart: KONG_CHART, ingressClassName: KONG_INGRESS_CLASS, controllerResources: CONTROLLER_RESOURCES },
     /** `cpu` has no default inside the object: a `vertical` object states the size (see SCALING_MODE_DEFAULTS). */
-    VerticalScaling: { replicas: 2, memoryPerWorkerMiB: MEMORY_PER_WORKER_MIB },
-    HorizontalScaling: { targetCpuUtilizationPercent: 70, memoryPerWorkerMiB: MEMORY_PER_WORKER_MIB },
+    VerticalScaling: { replicas: 2, memoryPerWorkerMiB: MEMORY_PER_WORKER_MIB, memCacheSizeMiB: MEM_CACHE_SIZE_MIB },
+    HorizontalScaling: { targetCpuUtilizationPercent: 70, memoryPerWorkerMiB: MEMORY_PER_WORKER_MIB, memCacheSizeMiB: MEM_CACHE_SIZE_MIB },
+    /** Kong's own: nginx_http_keepalive_requests 10000 (kong_defaults.lua) and nginx's keepalive_time 1h, which Kong does not change. */
+    ConnectionRecycling: { maxRequests: 10000, maxAgeSeconds: 3600 },
     LoadBalancer: {
         /** Always written: the AWS Load Balancer Controller's own default is internal. */
         scheme: "internet-facing",
@@ -86,6 +118,9 @@ export const CPU_PER_POD_MAX = 64;
 /** Where the mesh control planes are installed (the charts' documented namespaces). */
 export const ISTIO_SYSTEM_NAMESPACE = "istio-system";
 export const KUMA_SYSTEM_NAMESPACE = "kuma-system";
+
+/** The Kong gateway's container in the pod (kong chart 3.4.1 and 3.2.0 templates/deployment.yaml `- name: "proxy"`); the HPA measures its CPU alone. */
+export const KONG_PROXY_CONTAINER = "proxy";
 
 /** Kong gateway container ports (chart defaults). */
 export const KONG_PORTS = { proxyHttp: 8000, proxyTls: 8443, status: 8100, proxyServiceHttp: 80, proxyServiceTls: 443 } as const;

@@ -14,6 +14,7 @@ export function computeKongSizing(args: ComputeKongSizingArgs, opts?: pulumi.Inv
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
     return pulumi.runtime.invoke("meshedge:index:computeKongSizing", {
         "acceptL4Imbalance": args.acceptL4Imbalance,
+        "connectionRecycling": args.connectionRecycling,
         "horizontal": args.horizontal,
         "loadBalancerType": args.loadBalancerType,
         "scalingMode": args.scalingMode,
@@ -27,6 +28,10 @@ export interface ComputeKongSizingArgs {
      */
     acceptL4Imbalance?: boolean;
     /**
+     * When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+     */
+    connectionRecycling?: inputs.ConnectionRecycling;
+    /**
      * Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
      */
     horizontal?: inputs.HorizontalScaling;
@@ -39,7 +44,7 @@ export interface ComputeKongSizingArgs {
      */
     scalingMode?: enums.ScalingMode;
     /**
-     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
      */
     vertical?: inputs.VerticalScaling;
 }
@@ -57,6 +62,7 @@ export function computeKongSizingOutput(args: ComputeKongSizingOutputArgs, opts?
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
     return pulumi.runtime.invokeOutput("meshedge:index:computeKongSizing", {
         "acceptL4Imbalance": args.acceptL4Imbalance,
+        "connectionRecycling": args.connectionRecycling,
         "horizontal": args.horizontal,
         "loadBalancerType": args.loadBalancerType,
         "scalingMode": args.scalingMode,
@@ -70,6 +76,10 @@ export interface ComputeKongSizingOutputArgs {
      */
     acceptL4Imbalance?: pulumi.Input<boolean>;
     /**
+     * When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+     */
+    connectionRecycling?: pulumi.Input<inputs.ConnectionRecyclingArgs>;
+    /**
      * Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
      */
     horizontal?: pulumi.Input<inputs.HorizontalScalingArgs>;
@@ -82,7 +92,7 @@ export interface ComputeKongSizingOutputArgs {
      */
     scalingMode?: pulumi.Input<enums.ScalingMode>;
     /**
-     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
      */
     vertical?: pulumi.Input<inputs.VerticalScalingArgs>;
 }

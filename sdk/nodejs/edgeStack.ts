@@ -74,6 +74,7 @@ export class EdgeStack extends pulumi.ComponentResource {
             }
             resourceInputs["acceptL4Imbalance"] = args?.acceptL4Imbalance;
             resourceInputs["clusterName"] = args?.clusterName;
+            resourceInputs["connectionRecycling"] = args?.connectionRecycling;
             resourceInputs["eksAutoMode"] = args?.eksAutoMode;
             resourceInputs["horizontal"] = args?.horizontal;
             resourceInputs["kong"] = args?.kong;
@@ -120,6 +121,10 @@ export interface EdgeStackArgs {
      */
     clusterName?: pulumi.Input<string>;
     /**
+     * When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+     */
+    connectionRecycling?: inputs.ConnectionRecyclingArgs;
+    /**
      * The cluster uses EKS Auto Mode: its built-in load balancing is used (`eks.amazonaws.com/nlb` class, `eks.amazonaws.com/alb` IngressClass) and no controller is installed. Default false.
      */
     eksAutoMode?: boolean;
@@ -152,7 +157,7 @@ export interface EdgeStackArgs {
      */
     services?: pulumi.Input<inputs.GrpcServiceSpecArgs>[];
     /**
-     * Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+     * Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
      */
     vertical?: inputs.VerticalScalingArgs;
     /**

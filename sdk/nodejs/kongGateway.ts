@@ -74,6 +74,7 @@ export class KongGateway extends pulumi.ComponentResource {
             resourceInputs["acceptL4Imbalance"] = args?.acceptL4Imbalance;
             resourceInputs["chart"] = args?.chart;
             resourceInputs["chartSource"] = args?.chartSource;
+            resourceInputs["connectionRecycling"] = args?.connectionRecycling;
             resourceInputs["controllerResources"] = args?.controllerResources;
             resourceInputs["eksAutoMode"] = args?.eksAutoMode;
             resourceInputs["gatewayApi"] = args?.gatewayApi;
@@ -122,6 +123,10 @@ export interface KongGatewayArgs {
      */
     chartSource?: inputs.ChartSourceArgs;
     /**
+     * When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+     */
+    connectionRecycling?: inputs.ConnectionRecyclingArgs;
+    /**
      * Resources of the ingress controller container. Default requests 100m CPU / 256Mi, limits 500m / 256Mi (the HPA needs requests on every container).
      */
     controllerResources?: inputs.ContainerResourcesArgs;
@@ -162,7 +167,7 @@ export interface KongGatewayArgs {
      */
     values?: pulumi.Input<{[key: string]: any}>;
     /**
-     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
      */
     vertical?: inputs.VerticalScalingArgs;
     /**

@@ -2,7 +2,15 @@
 // equals the "Default ..." phrase of its property's description, and every literal default the
 // schema documents has an entry (or is one of the conditional defaults checked below).
 import { expect } from "chai";
-import { ALB_HEALTH_CHECK_DEFAULTS, INPUT_DEFAULTS, LBC_ALB_INGRESS_CLASS, SCALING_MODE_DEFAULTS } from "../../provider/src/defaults";
+import {
+    ALB_HEALTH_CHECK_DEFAULTS,
+    INPUT_DEFAULTS,
+    KONG_MEM_CACHES,
+    KONG_MEMORY_HEADROOM_MIB,
+    L4_HORIZONTAL_RECYCLING,
+    LBC_ALB_INGRESS_CLASS,
+    SCALING_MODE_DEFAULTS,
+} from "../../provider/src/defaults";
 import schema from "../../provider/schema.json";
 
 interface PropertySpec {
@@ -89,11 +97,30 @@ describe("defaults: the code's defaults are the schema's", () => {
     it("a mode without its object: the sizes EdgeStack, KongGateway and computeKongSizing document", () => {
         const v = SCALING_MODE_DEFAULTS.vertical;
         const h = SCALING_MODE_DEFAULTS.horizontal;
-        const memory = v.cpu * INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB;
+        const memory = v.cpu * INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB + KONG_MEM_CACHES * INPUT_DEFAULTS.VerticalScaling.memCacheSizeMiB + KONG_MEMORY_HEADROOM_MIB;
         for (const owner of ["EdgeStack", "KongGateway", "computeKongSizing"]) {
             expect(description(owner, "vertical")).to.include(`${v.replicas} replicas x ${v.cpu} CPU (${v.cpu} nginx workers, ${memory}Mi)`);
             expect(description(owner, "horizontal")).to.include(`HPA of ${h.minReplicas} to ${h.maxReplicasFloor} one-worker pods at ${h.targetCpuUtilizationPercent}% CPU`);
         }
         expect(description("HorizontalScaling", "maxReplicas")).to.include(`the larger of minReplicas and ${h.maxReplicasFloor}`);
+    });
+
+    it("the memory formula's cache count and headroom are the ones the scaling types document", () => {
+        for (const owner of ["VerticalScaling", "HorizontalScaling"]) {
+            expect(description(owner, "memoryPerWorkerMiB")).to.include(`${KONG_MEM_CACHES} x memCacheSizeMiB`).and.include(`${KONG_MEMORY_HEADROOM_MIB} MiB headroom`);
+            expect(description(owner, "memCacheSizeMiB")).to.include(`${KONG_MEM_CACHES} x this`);
+        }
+    });
+
+    it("conditional: connection recycling behind an NLB with horizontal scaling, where EdgeStack, KongGateway and computeKongSizing document it", () => {
+        const general = INPUT_DEFAULTS.ConnectionRecycling;
+        const l4 = L4_HORIZONTAL_RECYCLING;
+        expect(description("ConnectionRecycling", "maxRequests")).to.include(`${l4.maxRequests} for horizontal scaling behind an NLB`);
+        expect(description("ConnectionRecycling", "maxAgeSeconds")).to.include(`${l4.maxAgeSeconds} for horizontal scaling behind an NLB`);
+        for (const owner of ["EdgeStack", "KongGateway", "computeKongSizing"]) {
+            const text = description(owner, "connectionRecycling");
+            expect(text).to.include(`Kong's ${general.maxRequests} requests or ${general.maxAgeSeconds / 3600} hour`);
+            expect(text).to.include(`${l4.maxRequests} requests or ${l4.maxAgeSeconds} s for horizontal scaling behind an NLB`);
+        }
     });
 });

@@ -1,7 +1,9 @@
 // The PR summary of `pulumi preview --json`: counts, the Kong sizing before and after, the changed resources,
 // "No changes." for quiet previews and a clear message for input that is not a preview.
 // Fixtures under tests/fixtures/previews/ follow Pulumi's PreviewDigest (sdk/go/common/display/json.go), with the
-// Release values rendered by EdgeStack: first-preview (NLB, vertical 2 x 4 CPU), vertical-to-horizontal (HPA 2-10).
+// Release values rendered by EdgeStack: first-preview (NLB, vertical 2 x 4 CPU), vertical-to-horizontal (an NLB stack
+// moving to an HPA of 2-10 with acceptL4Imbalance; its old state is what meshedge rendered before mem_cache_size and
+// connection recycling were set). The sizing parts of each new state are checked against the rules below.
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -13,11 +15,15 @@ import {
     kongReleaseChanges,
     kongSizingRow,
     NO_CHANGES,
+    SIZING_HEADER,
     summarizePreview,
     summarizePreviewText,
     UNKNOWN_VALUE,
 } from "../../tools/preview-summary";
 import { repoRoot } from "../../scripts/lib/repo-root";
+import { KongChart, MeshKind, type KongSizing } from "../../provider/src/generated/schema-types";
+import { kongGatewayValues, kongSizingEnv } from "../../provider/src/rules/kongValues";
+import { computeKongSizing } from "../../provider/src/rules/sizing";
 
 const fixtureDir = path.join(repoRoot(), "tests", "fixtures", "previews");
 const fixture = (name: string): any => JSON.parse(fs.readFileSync(path.join(fixtureDir, name), "utf8"));
@@ -26,7 +32,7 @@ const lines = (markdown: string): string[] => markdown.split("\n");
 const STACK = "urn:pulumi:dev::edge-demo::";
 const KONG_RELEASE_URN = `${STACK}meshedge:index:EdgeStack$meshedge:index:KongGateway$kubernetes:helm.sh/v3:Release::edge-kong`;
 const RELEASE = "kubernetes:helm.sh/v3:Release";
-const SIZING_HEADER = "| Release | Op | Replicas | nginx workers/pod | CPU/pod | Memory/pod |";
+const SIZING_RULE = "| --- | --- | --- | --- | --- | --- | --- | --- |";
 
 function gateway(sizing: Record<string, unknown>): Record<string, unknown> {
     return { controller: { ingressController: { ingressClass: "kong" } }, gateway: sizing };
@@ -45,6 +51,23 @@ const releaseState = (urn: string, values: unknown, chart: unknown = "ingress") 
 });
 
 describe("preview summary", () => {
+    describe("fixtures: each new Kong state carries the sizing values the rules give its stack", () => {
+        const cases: [string, KongSizing][] = [
+            ["first-preview.json", computeKongSizing({ loadBalancerType: "nlb", vertical: { cpu: 4, replicas: 2 } })],
+            ["vertical-to-horizontal.json", computeKongSizing({ loadBalancerType: "nlb", scalingMode: "horizontal", acceptL4Imbalance: true })],
+        ];
+        for (const [name, sizing] of cases) {
+            it(name, () => {
+                const step = fixture(name).steps.find((s: any) => s.newState?.type === RELEASE);
+                const gatewayValues = step.newState.inputs.values.gateway;
+                const loadBalancer = { type: "nlb" as const, annotations: {} };
+                const rules = kongGatewayValues({ chart: KongChart.Ingress, sizing, loadBalancer, eksAutoMode: false, meshKind: MeshKind.None, controllerResources: {}, ingressClassName: "kong" });
+                for (const key of ["autoscaling", "replicaCount", "resources", "podDisruptionBudget"]) expect(gatewayValues[key], key).to.deep.equal(rules[key]);
+                expect(gatewayValues.env).to.include(kongSizingEnv(sizing));
+            });
+        }
+    });
+
     describe("first preview of a stack (everything created, vertical 2 x 4 workers)", () => {
         const preview = fixture("first-preview.json");
         const markdown = summarizePreview(preview);
@@ -73,8 +96,8 @@ describe("preview summary", () => {
             expect(start).to.be.greaterThan(0);
             expect(out.slice(start + 2, start + 5)).to.deep.equal([
                 SIZING_HEADER,
-                "| --- | --- | --- | --- | --- | --- |",
-                "| `edge-kong` | create | — → 2 | — → 4 | — → 4 | — → 2048Mi |",
+                SIZING_RULE,
+                "| `edge-kong` | create | — → 2 | — → 4 | — → 4 | — → 2560Mi | — → 128m | — → 10000 requests / 3600s |",
             ]);
         });
 
@@ -98,15 +121,15 @@ describe("preview summary", () => {
             expect(out.slice(start, start + 5)).to.deep.equal(["| create | 0 |", "| update | 1 |", "| replace | 0 |", "| delete | 0 |", "| same | 6 |"]);
         });
 
-        it("shows replicas becoming an HPA range and the smaller pods", () => {
-            expect(lines(markdown)).to.include("| `edge-kong` | update | 2 → HPA 2-10 | 4 → 1 | 4 → 1 | 2048Mi → 512Mi |");
+        it("shows replicas becoming an HPA range, the smaller pods, the explicit cache and the NLB's connection recycling", () => {
+            expect(lines(markdown)).to.include("| `edge-kong` | update | 2 → HPA 2-10 | 4 → 1 | 4 → 1 | 2048Mi → 1024Mi | chart default → 128m | chart default → 1000 requests / 300s |");
         });
 
         it("extracts the sizing from oldState and newState", () => {
             const [release] = kongReleaseChanges(preview);
             expect(release.name).to.equal("edge-kong");
-            expect(release.before).to.deep.equal({ replicas: "2", workers: "4", cpu: "4", memory: "2048Mi" });
-            expect(release.after).to.deep.equal({ replicas: "HPA 2-10", workers: "1", cpu: "1", memory: "512Mi" });
+            expect(release.before).to.deep.equal({ replicas: "2", workers: "4", cpu: "4", memory: "2048Mi", memCacheSize: "chart default", recycling: "chart default" });
+            expect(release.after).to.deep.equal({ replicas: "HPA 2-10", workers: "1", cpu: "1", memory: "1024Mi", memCacheSize: "128m", recycling: "1000 requests / 300s" });
         });
 
         it("lists only the changed resource, with its diff reasons, and leaves out same", () => {
@@ -191,7 +214,7 @@ describe("preview summary", () => {
             const out = lines(markdown);
             expect(out).to.include("| update | 1 |");
             expect(out).to.include("| create | 0 |");
-            expect(out).to.include("| `edge-kong` | update | ? → [secret] | ? → [secret] | ? → [secret] | ? → [secret] |");
+            expect(out).to.include("| `edge-kong` | update | ? → [secret] | ? → [secret] | ? → [secret] | ? → [secret] | ? → [secret] | ? → [secret] |");
             expect(out).to.include("| create | `unknown` | `(step 3 without a URN)` |  |");
             expect(out).to.include("| unknown | `kubernetes:core/v1:Namespace` | `edge-ns-kong` |  |");
             expect(out).to.include("| delete | `unknown` | `not-a-urn` |  |");
@@ -224,13 +247,15 @@ describe("preview summary", () => {
 
     describe("Kong sizing extraction", () => {
         it("reads the gateway values of the kong/ingress chart", () => {
-            expect(extractKongSizing(gateway(verticalGateway), "ingress")).to.deep.equal({ replicas: "2", workers: "4", cpu: "4", memory: "2048Mi" });
+            expect(extractKongSizing(gateway(verticalGateway), "ingress")).to.deep.equal({ replicas: "2", workers: "4", cpu: "4", memory: "2048Mi", memCacheSize: "chart default", recycling: "chart default" });
         });
 
         it("reads the top-level values of the kong/kong chart", () => {
-            const values = { autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 12 }, env: { nginx_worker_processes: "1" }, resources: { requests: { cpu: "1", memory: "512Mi" } } };
-            expect(extractKongSizing(values, "kong")).to.deep.equal({ replicas: "HPA 3-12", workers: "1", cpu: "1", memory: "512Mi" });
-            expect(extractKongSizing(values)).to.deep.equal({ replicas: "HPA 3-12", workers: "1", cpu: "1", memory: "512Mi" });
+            const env = { nginx_worker_processes: "1", mem_cache_size: "64m", nginx_http_keepalive_requests: "1000", nginx_http_keepalive_time: "300s" };
+            const values = { autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 12 }, env, resources: { requests: { cpu: "1", memory: "896Mi" } } };
+            const sizing = { replicas: "HPA 3-12", workers: "1", cpu: "1", memory: "896Mi", memCacheSize: "64m", recycling: "1000 requests / 300s" };
+            expect(extractKongSizing(values, "kong")).to.deep.equal(sizing);
+            expect(extractKongSizing(values)).to.deep.equal(sizing);
         });
 
         it("knows the chart from repository, OCI and file references", () => {
@@ -242,11 +267,15 @@ describe("preview summary", () => {
         });
 
         it("says chart default for keys the values leave out, and ? for unknown values", () => {
-            expect(extractKongSizing({ gateway: {} }, "ingress")).to.deep.equal({ replicas: "chart default", workers: "chart default", cpu: "chart default", memory: "chart default" });
+            const defaults = { replicas: "chart default", workers: "chart default", cpu: "chart default", memory: "chart default", memCacheSize: "chart default", recycling: "chart default" };
+            expect(extractKongSizing({ gateway: {} }, "ingress")).to.deep.equal(defaults);
+            expect(extractKongSizing({ gateway: { env: { nginx_http_keepalive_time: "300s" } } }, "ingress").recycling).to.equal("chart default requests / 300s");
+            expect(extractKongSizing({ gateway: { env: { mem_cache_size: UNKNOWN_VALUE, nginx_http_keepalive_requests: UNKNOWN_VALUE } } }, "ingress")).to.include({ memCacheSize: "?", recycling: "? requests / chart default" });
             expect(extractKongSizing({ gateway: { autoscaling: { enabled: true, maxReplicas: 10 }, resources: { requests: { cpu: UNKNOWN_VALUE } } } }).replicas).to.equal("HPA ?-10");
             expect(extractKongSizing({ gateway: { resources: { requests: { cpu: UNKNOWN_VALUE } } } }).cpu).to.equal("?");
-            expect(extractKongSizing(UNKNOWN_VALUE)).to.deep.equal({ replicas: "?", workers: "?", cpu: "?", memory: "?" });
-            expect(extractKongSizing(undefined)).to.deep.equal({ replicas: "?", workers: "?", cpu: "?", memory: "?" });
+            const unknown = { replicas: "?", workers: "?", cpu: "?", memory: "?", memCacheSize: "?", recycling: "?" };
+            expect(extractKongSizing(UNKNOWN_VALUE)).to.deep.equal(unknown);
+            expect(extractKongSizing(undefined)).to.deep.equal(unknown);
         });
 
         it("finds Kong releases by the KongGateway parent or by the worker setting, and skips other releases", () => {
@@ -262,8 +291,8 @@ describe("preview summary", () => {
             const releases = kongReleaseChanges(preview);
             expect(releases.map((r) => r.name)).to.deep.equal(["edge-kong", "my-kong"]);
             expect(releases.map(kongSizingRow)).to.deep.equal([
-                "| `edge-kong` | create | — → chart default | — → chart default | — → chart default | — → chart default |",
-                "| `my-kong` | delete | 2 → — | 2 → — | chart default → — | chart default → — |",
+                "| `edge-kong` | create | — → chart default | — → chart default | — → chart default | — → chart default | — → chart default | — → chart default |",
+                "| `my-kong` | delete | 2 → — | 2 → — | chart default → — | chart default → — | chart default → — | chart default → — |",
             ]);
         });
 
@@ -277,7 +306,7 @@ describe("preview summary", () => {
                     { op: "delete-replaced", urn: KONG_RELEASE_URN, oldState },
                 ],
             };
-            expect(kongReleaseChanges(preview).map(kongSizingRow)).to.deep.equal(["| `edge-kong` | replace | 2 → 3 | 4 → 4 | 4 → 4 | 2048Mi → 2048Mi |"]);
+            expect(kongReleaseChanges(preview).map(kongSizingRow)).to.deep.equal(["| `edge-kong` | replace | 2 → 3 | 4 → 4 | 4 → 4 | 2048Mi → 2048Mi | chart default → chart default | chart default → chart default |"]);
         });
 
         it("leaves the Kong section out when no Kong release is in the preview", () => {

@@ -80,6 +80,7 @@ export class EdgeStack extends EdgeStackBase {
                 vertical: args.vertical,
                 horizontal: args.horizontal,
                 acceptL4Imbalance: args.acceptL4Imbalance,
+                connectionRecycling: args.connectionRecycling,
                 meshKind,
                 gatewayApi: usesGrpcRoute,
                 waitForReady: args.waitForReady,

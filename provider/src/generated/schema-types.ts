@@ -192,7 +192,7 @@ export interface ContainerResources {
 }
 
 /**
- * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
+ * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
  */
 export interface VerticalScalingArgs {
     /**
@@ -204,13 +204,17 @@ export interface VerticalScalingArgs {
      */
     readonly replicas?: number;
     /**
-     * Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+     * Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
      */
     readonly memoryPerWorkerMiB?: number;
+    /**
+     * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+     */
+    readonly memCacheSizeMiB?: number;
 }
 
 /**
- * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
+ * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
  */
 export interface VerticalScaling {
     /**
@@ -222,13 +226,17 @@ export interface VerticalScaling {
      */
     readonly replicas?: number;
     /**
-     * Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+     * Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
      */
     readonly memoryPerWorkerMiB?: number;
+    /**
+     * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+     */
+    readonly memCacheSizeMiB?: number;
 }
 
 /**
- * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on CPU.
+ * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
  */
 export interface HorizontalScalingArgs {
     /**
@@ -240,17 +248,21 @@ export interface HorizontalScalingArgs {
      */
     readonly maxReplicas?: number;
     /**
-     * Average CPU utilisation the HPA aims for, 1-100. Default 70.
+     * Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
      */
     readonly targetCpuUtilizationPercent?: number;
     /**
-     * Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
+     * Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
      */
     readonly memoryPerWorkerMiB?: number;
+    /**
+     * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+     */
+    readonly memCacheSizeMiB?: number;
 }
 
 /**
- * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on CPU.
+ * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
  */
 export interface HorizontalScaling {
     /**
@@ -262,13 +274,45 @@ export interface HorizontalScaling {
      */
     readonly maxReplicas?: number;
     /**
-     * Average CPU utilisation the HPA aims for, 1-100. Default 70.
+     * Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
      */
     readonly targetCpuUtilizationPercent?: number;
     /**
-     * Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
+     * Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
      */
     readonly memoryPerWorkerMiB?: number;
+    /**
+     * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+     */
+    readonly memCacheSizeMiB?: number;
+}
+
+/**
+ * When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+ */
+export interface ConnectionRecyclingArgs {
+    /**
+     * Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+     */
+    readonly maxRequests?: number;
+    /**
+     * Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+     */
+    readonly maxAgeSeconds?: number;
+}
+
+/**
+ * When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+ */
+export interface ConnectionRecycling {
+    /**
+     * Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+     */
+    readonly maxRequests?: number;
+    /**
+     * Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+     */
+    readonly maxAgeSeconds?: number;
 }
 
 /**
@@ -292,7 +336,7 @@ export interface KongSizingArgs {
      */
     readonly maxReplicas?: pulumi.Input<number>;
     /**
-     * HPA CPU target (horizontal mode).
+     * HPA target for the CPU of Kong's `proxy` container (horizontal mode).
      */
     readonly targetCpuUtilizationPercent?: pulumi.Input<number>;
     /**
@@ -304,9 +348,25 @@ export interface KongSizingArgs {
      */
     readonly cpuPerPod: pulumi.Input<number>;
     /**
-     * Memory requested and limited per pod in MiB (= workersPerPod x memoryPerWorkerMiB).
+     * Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
      */
     readonly memoryPerPodMiB: pulumi.Input<number>;
+    /**
+     * Memory per nginx worker in MiB.
+     */
+    readonly memoryPerWorkerMiB: pulumi.Input<number>;
+    /**
+     * Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
+     */
+    readonly memCacheSizeMiB: pulumi.Input<number>;
+    /**
+     * Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
+     */
+    readonly memoryHeadroomMiB: pulumi.Input<number>;
+    /**
+     * When Kong recycles client connections (both limits resolved).
+     */
+    readonly connectionRecycling: pulumi.Input<ConnectionRecyclingArgs>;
     /**
      * Whether an HPA is created.
      */
@@ -342,7 +402,7 @@ export interface KongSizing {
      */
     readonly maxReplicas?: number;
     /**
-     * HPA CPU target (horizontal mode).
+     * HPA target for the CPU of Kong's `proxy` container (horizontal mode).
      */
     readonly targetCpuUtilizationPercent?: number;
     /**
@@ -354,9 +414,25 @@ export interface KongSizing {
      */
     readonly cpuPerPod: number;
     /**
-     * Memory requested and limited per pod in MiB (= workersPerPod x memoryPerWorkerMiB).
+     * Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
      */
     readonly memoryPerPodMiB: number;
+    /**
+     * Memory per nginx worker in MiB.
+     */
+    readonly memoryPerWorkerMiB: number;
+    /**
+     * Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
+     */
+    readonly memCacheSizeMiB: number;
+    /**
+     * Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
+     */
+    readonly memoryHeadroomMiB: number;
+    /**
+     * When Kong recycles client connections (both limits resolved).
+     */
+    readonly connectionRecycling: ConnectionRecycling;
     /**
      * Whether an HPA is created.
      */
@@ -1131,7 +1207,7 @@ export interface EdgeStackArgs {
      */
     readonly scalingMode?: ScalingMode;
     /**
-     * Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+     * Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
      */
     readonly vertical?: VerticalScalingArgs;
     /**
@@ -1142,6 +1218,10 @@ export interface EdgeStackArgs {
      * Allow horizontal scaling behind an NLB, accepting that long-lived HTTP/2 connections pin to single pods. Default false.
      */
     readonly acceptL4Imbalance?: boolean;
+    /**
+     * When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+     */
+    readonly connectionRecycling?: ConnectionRecyclingArgs;
     /**
      * Kong release settings.
      */
@@ -1283,7 +1363,7 @@ export interface KongGatewayArgs {
      */
     readonly scalingMode?: ScalingMode;
     /**
-     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
      */
     readonly vertical?: VerticalScalingArgs;
     /**
@@ -1294,6 +1374,10 @@ export interface KongGatewayArgs {
      * Allow horizontal scaling behind an NLB. Default false.
      */
     readonly acceptL4Imbalance?: boolean;
+    /**
+     * When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+     */
+    readonly connectionRecycling?: ConnectionRecyclingArgs;
     /**
      * Mesh of the gateway pods, for their annotations. Default `none`.
      */
@@ -1712,7 +1796,7 @@ export interface ComputeKongSizingArgs {
      */
     readonly scalingMode?: ScalingMode;
     /**
-     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+     * Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
      */
     readonly vertical?: VerticalScaling;
     /**
@@ -1723,6 +1807,10 @@ export interface ComputeKongSizingArgs {
      * Allow horizontal scaling behind an NLB.
      */
     readonly acceptL4Imbalance?: boolean;
+    /**
+     * When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+     */
+    readonly connectionRecycling?: ConnectionRecycling;
 }
 
 export interface ComputeKongSizingResult {

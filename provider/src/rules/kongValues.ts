@@ -3,7 +3,7 @@
 // the pinned charts' values.yaml: kong/ingress 0.24.0 (`controller.ingressController`, `gateway.*`)
 // and kong/kong 3.4.1 (top level).
 import type * as pulumi from "@pulumi/pulumi";
-import { KONG_PORTS, ResolvedKongGateway } from "../defaults";
+import { KONG_PORTS, KONG_PROXY_CONTAINER, ResolvedKongGateway } from "../defaults";
 import type { ContainerResources, KongChart, KongSizing, LoadBalancerArgs as LoadBalancer } from "../generated/schema-types";
 import { nlbLoadBalancerClass, nlbServiceAnnotations, nlbTerminatesTls } from "./loadBalancer";
 import { kongControllerPodAnnotations, kongGatewayPodAnnotations } from "./mesh";
@@ -24,15 +24,30 @@ function scalingValues(sizing: KongSizing): Record<string, unknown> {
     if (!sizing.horizontalPodAutoscaler) {
         return { replicaCount: sizing.replicas, autoscaling: { enabled: false }, podDisruptionBudget: pdb };
     }
+    // The charts render `metrics` under autoscaling/v2 and ignore targetCPUUtilizationPercentage there (kong chart 3.4.1
+    // and 3.2.0 templates/hpa.yaml), so only `metrics` is set. A ContainerResource metric on Kong's container: a
+    // `Resource` metric would average the mesh sidecar's CPU in and the HPA would scale late.
+    const cpu = { name: "cpu", container: KONG_PROXY_CONTAINER, target: { type: "Utilization", averageUtilization: sizing.targetCpuUtilizationPercent } };
     return {
-        autoscaling: {
-            enabled: true,
-            minReplicas: sizing.minReplicas,
-            maxReplicas: sizing.maxReplicas,
-            targetCPUUtilizationPercentage: sizing.targetCpuUtilizationPercent,
-            metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: sizing.targetCpuUtilizationPercent } } }],
-        },
+        autoscaling: { enabled: true, minReplicas: sizing.minReplicas, maxReplicas: sizing.maxReplicas, metrics: [{ type: "ContainerResource", containerResource: cpu }] },
         podDisruptionBudget: pdb,
+    };
+}
+
+/**
+ * Kong settings (chart `env.*`, KONG_* variables) the sizing decides. nginx_http_* entries are injected as
+ * directives into nginx's http block, which the proxy server inherits (developer.konghq.com/gateway/nginx-directives;
+ * kong 3.9.3 kong/templates/nginx_kong.lua "injected nginx_http_* directives"); for HTTP/2 nginx 1.25 sends GOAWAY once
+ * a connection reaches keepalive_requests or keepalive_time (src/http/v2/ngx_http_v2.c).
+ */
+export function kongSizingEnv(sizing: KongSizing): Record<string, string> {
+    const recycling = sizing.connectionRecycling;
+    return {
+        // Never "auto": inside a container nginx counts the node's cores, not the CPU limit.
+        nginx_worker_processes: String(sizing.workersPerPod),
+        mem_cache_size: `${sizing.memCacheSizeMiB}m`,
+        nginx_http_keepalive_requests: String(recycling.maxRequests),
+        nginx_http_keepalive_time: `${recycling.maxAgeSeconds}s`,
     };
 }
 
@@ -56,8 +71,7 @@ export function kongGatewayValues(i: KongValuesInputs): Record<string, unknown> 
     return {
         ...scalingValues(i.sizing),
         resources: gatewayResources(i.sizing),
-        // Never "auto": inside a container nginx counts the node's cores, not the CPU limit.
-        env: { nginx_worker_processes: String(i.sizing.workersPerPod) },
+        env: kongSizingEnv(i.sizing),
         podAnnotations: kongGatewayPodAnnotations(i.meshKind),
         proxy: proxyValues(i.loadBalancer, i.eksAutoMode),
     };

@@ -1,8 +1,20 @@
-// The Kong sizing rules: one nginx worker per CPU, ~500 MB per worker (Kong's sizing guidance,
-// docs.konghq.com "Resource sizing guidelines"), NLB (per-connection) -> vertical, ALB (per-request)
-// -> horizontal. Why each: README "The sizing rules and why".
-import { CPU_PER_POD_MAX, INPUT_DEFAULTS, MEMORY_PER_WORKER_MIB_MIN, SCALING_MODE_DEFAULTS } from "../defaults";
-import { ScalingMode, type HorizontalScaling, type KongSizing, type LoadBalancerType, type VerticalScaling } from "../generated/schema-types";
+// The Kong sizing rules: one nginx worker per CPU, ~500 MB per worker plus Kong's two entity caches
+// (Kong's sizing guidance, developer.konghq.com/gateway/resource-sizing-guidelines; the caches: kong
+// 3.9.3 kong/templates/nginx_kong.lua), NLB (per-connection) -> vertical, ALB (per-request) ->
+// horizontal, and when Kong recycles client connections. Why each: docs/decisions.md "Sizing defaults".
+import {
+    CPU_PER_POD_MAX,
+    INPUT_DEFAULTS,
+    KONG_MEM_CACHES,
+    KONG_MEMORY_HEADROOM_MIB,
+    L4_HORIZONTAL_RECYCLING,
+    MEM_CACHE_SIZE_MIB_MIN,
+    MEMORY_MIB_MAX,
+    MEMORY_PER_WORKER_MIB_MIN,
+    RECYCLING_LIMITS,
+    SCALING_MODE_DEFAULTS,
+} from "../defaults";
+import { ScalingMode, type ConnectionRecycling, type HorizontalScaling, type KongSizing, type LoadBalancerType, type VerticalScaling } from "../generated/schema-types";
 import { checkOneOf, Problems } from "./errors";
 
 export interface SizingInputs {
@@ -11,6 +23,21 @@ export interface SizingInputs {
     readonly vertical?: VerticalScaling;
     readonly horizontal?: HorizontalScaling;
     readonly acceptL4Imbalance?: boolean;
+    readonly connectionRecycling?: ConnectionRecycling;
+}
+
+/** The parts of a pod's memory: each worker's own, Kong's two `mem_cache_size` caches (shared by the workers), and the headroom. */
+export function podMemoryMiB(workers: number, memoryPerWorkerMiB: number, memCacheSizeMiB: number): number {
+    return workers * memoryPerWorkerMiB + KONG_MEM_CACHES * memCacheSizeMiB + KONG_MEMORY_HEADROOM_MIB;
+}
+
+/**
+ * Each unset limit takes Kong's default, except horizontal scaling behind an NLB, where connections
+ * only reach new pods when clients reconnect (L4_HORIZONTAL_RECYCLING in defaults.ts says why those numbers).
+ */
+export function resolveConnectionRecycling(lb: LoadBalancerType, mode: "vertical" | "horizontal", given: ConnectionRecycling = {}): Required<ConnectionRecycling> {
+    const defaults = lb === "nlb" && mode === "horizontal" ? L4_HORIZONTAL_RECYCLING : INPUT_DEFAULTS.ConnectionRecycling;
+    return { maxRequests: given.maxRequests ?? defaults.maxRequests, maxAgeSeconds: given.maxAgeSeconds ?? defaults.maxAgeSeconds };
 }
 
 /** `auto` follows the load balancer: L4 pins connections, so grow pods; L7 spreads requests, so add pods. */
@@ -35,7 +62,21 @@ function checkMemoryPerWorker(problems: Problems, field: string, value: number |
             `each nginx worker needs about 500 MB (Kong's sizing guideline); below ${MEMORY_PER_WORKER_MIB_MIN} MiB workers get OOM-killed`,
             `set it to ${INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB} (the default) or more, or leave it unset`,
         );
+    } else if (value > MEMORY_MIB_MAX) {
+        problems.add(field, value, `is more than ${MEMORY_MIB_MAX} MiB for one worker; Kong's caches are sized by memCacheSizeMiB, not per worker`, `use about ${INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB} MiB per worker and raise memCacheSizeMiB for a bigger cache`);
     }
+}
+
+/** Size of each of Kong's two caches (`mem_cache_size`): 0 makes nginx refuse the zone, kong.conf.default recommends a few MBs at least. */
+function checkMemCacheSize(problems: Problems, field: string, value: number | undefined): void {
+    checkWholeNumber(problems, field, value, MEM_CACHE_SIZE_MIB_MIN, MEMORY_MIB_MAX, `use ${INPUT_DEFAULTS.VerticalScaling.memCacheSizeMiB} (Kong's default) or another size in MiB; the pod holds two caches of it`);
+}
+
+function checkConnectionRecycling(problems: Problems, field: (name: string) => string, value: ConnectionRecycling | undefined): void {
+    if (value === undefined) return;
+    const { maxRequests, maxAgeSeconds } = RECYCLING_LIMITS;
+    checkWholeNumber(problems, field("connectionRecycling.maxRequests"), value.maxRequests, maxRequests.min, maxRequests.max, "each recycle costs the client a new connection and handshake: use a count such as 1000 or 10000");
+    checkWholeNumber(problems, field("connectionRecycling.maxAgeSeconds"), value.maxAgeSeconds, maxAgeSeconds.min, maxAgeSeconds.max, "use seconds such as 300 (5 minutes) or 3600 (Kong's hour)");
 }
 
 /** Adds every sizing problem to `problems`; `prefix` is where the sizing fields sit in the caller's args. */
@@ -69,6 +110,7 @@ export function checkSizingInputs(problems: Problems, inputs: SizingInputs, pref
         checkWholeNumber(problems, field("vertical.cpu"), v.cpu, 1, CPU_PER_POD_MAX, "nginx runs one worker per whole CPU: use an integer such as 2, 4 or 8");
         checkWholeNumber(problems, field("vertical.replicas"), v.replicas, 1, 1000, "use at least 1 replica (2 or more for availability)");
         checkMemoryPerWorker(problems, field("vertical.memoryPerWorkerMiB"), v.memoryPerWorkerMiB);
+        checkMemCacheSize(problems, field("vertical.memCacheSizeMiB"), v.memCacheSizeMiB);
     }
     const h = inputs.horizontal;
     if (h) {
@@ -87,7 +129,13 @@ export function checkSizingInputs(problems: Problems, inputs: SizingInputs, pref
             );
         }
         checkMemoryPerWorker(problems, field("horizontal.memoryPerWorkerMiB"), h.memoryPerWorkerMiB);
+        checkMemCacheSize(problems, field("horizontal.memCacheSizeMiB"), h.memCacheSizeMiB);
     }
+    checkConnectionRecycling(problems, field, inputs.connectionRecycling);
+}
+
+function memoryFormula(workers: number, memoryPerWorker: number, memCache: number): string {
+    return `memory ${workers} x ${memoryPerWorker} + ${KONG_MEM_CACHES} x ${memCache} (mem_cache_size) + ${KONG_MEMORY_HEADROOM_MIB} = ${podMemoryMiB(workers, memoryPerWorker, memCache)}Mi`;
 }
 
 /** The sizing for inputs checkSizingInputs accepted. */
@@ -100,6 +148,7 @@ export function computeKongSizing(inputs: SizingInputs): KongSizing {
         const cpu = inputs.vertical?.cpu ?? SCALING_MODE_DEFAULTS.vertical.cpu;
         const replicas = inputs.vertical?.replicas ?? SCALING_MODE_DEFAULTS.vertical.replicas;
         const memoryPerWorker = inputs.vertical?.memoryPerWorkerMiB ?? INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB;
+        const memCache = inputs.vertical?.memCacheSizeMiB ?? INPUT_DEFAULTS.VerticalScaling.memCacheSizeMiB;
         const why = inputs.loadBalancerType === "nlb"
             ? "the NLB pins each long-lived HTTP/2 connection to one pod, so capacity grows inside the pod"
             : "fixed capacity requested; the ALB still spreads requests across the replicas";
@@ -108,10 +157,14 @@ export function computeKongSizing(inputs: SizingInputs): KongSizing {
             replicas,
             workersPerPod: cpu,
             cpuPerPod: cpu,
-            memoryPerPodMiB: cpu * memoryPerWorker,
+            memoryPerPodMiB: podMemoryMiB(cpu, memoryPerWorker, memCache),
+            memoryPerWorkerMiB: memoryPerWorker,
+            memCacheSizeMiB: memCache,
+            memoryHeadroomMiB: KONG_MEMORY_HEADROOM_MIB,
+            connectionRecycling: resolveConnectionRecycling(inputs.loadBalancerType, mode, inputs.connectionRecycling),
             horizontalPodAutoscaler: false,
             podDisruptionBudget: replicas > 1,
-            reason: `vertical (${chosenBy}): ${replicas} replica(s) x ${cpu} worker(s), one per CPU; ${why}`,
+            reason: `vertical (${chosenBy}): ${replicas} replica(s) x ${cpu} worker(s), one per CPU, ${memoryFormula(cpu, memoryPerWorker, memCache)}; ${why}`,
         };
     }
 
@@ -119,9 +172,11 @@ export function computeKongSizing(inputs: SizingInputs): KongSizing {
     const maxReplicas = inputs.horizontal?.maxReplicas ?? Math.max(minReplicas, SCALING_MODE_DEFAULTS.horizontal.maxReplicasFloor);
     const target = inputs.horizontal?.targetCpuUtilizationPercent ?? SCALING_MODE_DEFAULTS.horizontal.targetCpuUtilizationPercent;
     const memoryPerWorker = inputs.horizontal?.memoryPerWorkerMiB ?? INPUT_DEFAULTS.HorizontalScaling.memoryPerWorkerMiB;
+    const memCache = inputs.horizontal?.memCacheSizeMiB ?? INPUT_DEFAULTS.HorizontalScaling.memCacheSizeMiB;
+    const recycling = resolveConnectionRecycling(inputs.loadBalancerType, mode, inputs.connectionRecycling);
     const why = inputs.loadBalancerType === "alb"
         ? "the ALB balances every request, so many small pods share load evenly"
-        : "accepted L4 imbalance: the NLB balances connections, not requests";
+        : `accepted L4 imbalance: the NLB balances connections, not requests, so Kong recycles each client connection after ${recycling.maxRequests} requests or ${recycling.maxAgeSeconds} s`;
     return {
         mode,
         minReplicas,
@@ -129,9 +184,13 @@ export function computeKongSizing(inputs: SizingInputs): KongSizing {
         targetCpuUtilizationPercent: target,
         workersPerPod: 1,
         cpuPerPod: 1,
-        memoryPerPodMiB: memoryPerWorker,
+        memoryPerPodMiB: podMemoryMiB(1, memoryPerWorker, memCache),
+        memoryPerWorkerMiB: memoryPerWorker,
+        memCacheSizeMiB: memCache,
+        memoryHeadroomMiB: KONG_MEMORY_HEADROOM_MIB,
+        connectionRecycling: recycling,
         horizontalPodAutoscaler: true,
         podDisruptionBudget: minReplicas > 1,
-        reason: `horizontal (${chosenBy}): ${minReplicas}-${maxReplicas} replicas x 1 worker / 1 CPU, HPA at ${target}% CPU; ${why}`,
+        reason: `horizontal (${chosenBy}): ${minReplicas}-${maxReplicas} replicas x 1 worker / 1 CPU, ${memoryFormula(1, memoryPerWorker, memCache)}, HPA at ${target}% of the proxy container's CPU; ${why}`,
     };
 }

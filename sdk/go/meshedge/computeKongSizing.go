@@ -25,13 +25,15 @@ func ComputeKongSizing(ctx *pulumi.Context, args *ComputeKongSizingArgs, opts ..
 type ComputeKongSizingArgs struct {
 	// Allow horizontal scaling behind an NLB.
 	AcceptL4Imbalance *bool `pulumi:"acceptL4Imbalance"`
+	// When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+	ConnectionRecycling *ConnectionRecycling `pulumi:"connectionRecycling"`
 	// Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
 	Horizontal *HorizontalScaling `pulumi:"horizontal"`
 	// `nlb` or `alb`.
 	LoadBalancerType LoadBalancerType `pulumi:"loadBalancerType"`
 	// Default `auto`.
 	ScalingMode *ScalingMode `pulumi:"scalingMode"`
-	// Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+	// Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
 	Vertical *VerticalScaling `pulumi:"vertical"`
 }
 
@@ -52,13 +54,15 @@ func ComputeKongSizingOutput(ctx *pulumi.Context, args ComputeKongSizingOutputAr
 type ComputeKongSizingOutputArgs struct {
 	// Allow horizontal scaling behind an NLB.
 	AcceptL4Imbalance pulumi.BoolPtrInput `pulumi:"acceptL4Imbalance"`
+	// When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+	ConnectionRecycling ConnectionRecyclingPtrInput `pulumi:"connectionRecycling"`
 	// Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
 	Horizontal HorizontalScalingPtrInput `pulumi:"horizontal"`
 	// `nlb` or `alb`.
 	LoadBalancerType LoadBalancerTypeInput `pulumi:"loadBalancerType"`
 	// Default `auto`.
 	ScalingMode ScalingModePtrInput `pulumi:"scalingMode"`
-	// Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+	// Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
 	Vertical VerticalScalingPtrInput `pulumi:"vertical"`
 }
 

@@ -55,6 +55,8 @@ type edgeStackArgs struct {
 	AcceptL4Imbalance *bool `pulumi:"acceptL4Imbalance"`
 	// EKS cluster name (needed to install the AWS Load Balancer Controller).
 	ClusterName *string `pulumi:"clusterName"`
+	// When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+	ConnectionRecycling *ConnectionRecycling `pulumi:"connectionRecycling"`
 	// The cluster uses EKS Auto Mode: its built-in load balancing is used (`eks.amazonaws.com/nlb` class, `eks.amazonaws.com/alb` IngressClass) and no controller is installed. Default false.
 	EksAutoMode *bool `pulumi:"eksAutoMode"`
 	// Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
@@ -71,7 +73,7 @@ type edgeStackArgs struct {
 	ScalingMode *ScalingMode `pulumi:"scalingMode"`
 	// The gRPC services behind Kong.
 	Services []GrpcServiceSpec `pulumi:"services"`
-	// Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+	// Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
 	Vertical *VerticalScaling `pulumi:"vertical"`
 	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool `pulumi:"waitForReady"`
@@ -83,6 +85,8 @@ type EdgeStackArgs struct {
 	AcceptL4Imbalance *bool
 	// EKS cluster name (needed to install the AWS Load Balancer Controller).
 	ClusterName pulumi.StringPtrInput
+	// When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+	ConnectionRecycling *ConnectionRecyclingArgs
 	// The cluster uses EKS Auto Mode: its built-in load balancing is used (`eks.amazonaws.com/nlb` class, `eks.amazonaws.com/alb` IngressClass) and no controller is installed. Default false.
 	EksAutoMode *bool
 	// Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
@@ -99,7 +103,7 @@ type EdgeStackArgs struct {
 	ScalingMode *ScalingMode
 	// The gRPC services behind Kong.
 	Services []GrpcServiceSpecInput
-	// Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+	// Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
 	Vertical *VerticalScalingArgs
 	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool

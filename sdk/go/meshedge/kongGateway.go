@@ -55,6 +55,8 @@ type kongGatewayArgs struct {
 	Chart *KongChart `pulumi:"chart"`
 	// Where the chart comes from.
 	ChartSource *ChartSource `pulumi:"chartSource"`
+	// When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+	ConnectionRecycling *ConnectionRecycling `pulumi:"connectionRecycling"`
 	// Resources of the ingress controller container. Default requests 100m CPU / 256Mi, limits 500m / 256Mi (the HPA needs requests on every container).
 	ControllerResources *ContainerResources `pulumi:"controllerResources"`
 	// Use EKS Auto Mode's load balancing. Default false.
@@ -75,7 +77,7 @@ type kongGatewayArgs struct {
 	ScalingMode *ScalingMode `pulumi:"scalingMode"`
 	// Helm values deep-merged under the typed fields.
 	Values map[string]interface{} `pulumi:"values"`
-	// Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+	// Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
 	Vertical *VerticalScaling `pulumi:"vertical"`
 	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool `pulumi:"waitForReady"`
@@ -89,6 +91,8 @@ type KongGatewayArgs struct {
 	Chart *KongChart
 	// Where the chart comes from.
 	ChartSource *ChartSourceArgs
+	// When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+	ConnectionRecycling *ConnectionRecyclingArgs
 	// Resources of the ingress controller container. Default requests 100m CPU / 256Mi, limits 500m / 256Mi (the HPA needs requests on every container).
 	ControllerResources *ContainerResourcesArgs
 	// Use EKS Auto Mode's load balancing. Default false.
@@ -109,7 +113,7 @@ type KongGatewayArgs struct {
 	ScalingMode *ScalingMode
 	// Helm values deep-merged under the typed fields.
 	Values pulumi.MapInput
-	// Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+	// Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
 	Vertical *VerticalScalingArgs
 	// Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
 	WaitForReady *bool

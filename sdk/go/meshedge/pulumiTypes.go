@@ -210,6 +210,165 @@ func (o ChartSourcePtrOutput) Version() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+type ConnectionRecycling struct {
+	// Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+	MaxAgeSeconds *int `pulumi:"maxAgeSeconds"`
+	// Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+	MaxRequests *int `pulumi:"maxRequests"`
+}
+
+// ConnectionRecyclingInput is an input type that accepts ConnectionRecyclingArgs and ConnectionRecyclingOutput values.
+// You can construct a concrete instance of `ConnectionRecyclingInput` via:
+//
+//	ConnectionRecyclingArgs{...}
+type ConnectionRecyclingInput interface {
+	pulumi.Input
+
+	ToConnectionRecyclingOutput() ConnectionRecyclingOutput
+	ToConnectionRecyclingOutputWithContext(context.Context) ConnectionRecyclingOutput
+}
+
+// When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+type ConnectionRecyclingArgs struct {
+	// Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+	MaxAgeSeconds *int `pulumi:"maxAgeSeconds"`
+	// Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+	MaxRequests *int `pulumi:"maxRequests"`
+}
+
+func (ConnectionRecyclingArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ConnectionRecycling)(nil)).Elem()
+}
+
+func (i ConnectionRecyclingArgs) ToConnectionRecyclingOutput() ConnectionRecyclingOutput {
+	return i.ToConnectionRecyclingOutputWithContext(context.Background())
+}
+
+func (i ConnectionRecyclingArgs) ToConnectionRecyclingOutputWithContext(ctx context.Context) ConnectionRecyclingOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ConnectionRecyclingOutput)
+}
+
+func (i ConnectionRecyclingArgs) ToConnectionRecyclingPtrOutput() ConnectionRecyclingPtrOutput {
+	return i.ToConnectionRecyclingPtrOutputWithContext(context.Background())
+}
+
+func (i ConnectionRecyclingArgs) ToConnectionRecyclingPtrOutputWithContext(ctx context.Context) ConnectionRecyclingPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ConnectionRecyclingOutput).ToConnectionRecyclingPtrOutputWithContext(ctx)
+}
+
+// ConnectionRecyclingPtrInput is an input type that accepts ConnectionRecyclingArgs, ConnectionRecyclingPtr and ConnectionRecyclingPtrOutput values.
+// You can construct a concrete instance of `ConnectionRecyclingPtrInput` via:
+//
+//	        ConnectionRecyclingArgs{...}
+//
+//	or:
+//
+//	        nil
+type ConnectionRecyclingPtrInput interface {
+	pulumi.Input
+
+	ToConnectionRecyclingPtrOutput() ConnectionRecyclingPtrOutput
+	ToConnectionRecyclingPtrOutputWithContext(context.Context) ConnectionRecyclingPtrOutput
+}
+
+type connectionRecyclingPtrType ConnectionRecyclingArgs
+
+func ConnectionRecyclingPtr(v *ConnectionRecyclingArgs) ConnectionRecyclingPtrInput {
+	return (*connectionRecyclingPtrType)(v)
+}
+
+func (*connectionRecyclingPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ConnectionRecycling)(nil)).Elem()
+}
+
+func (i *connectionRecyclingPtrType) ToConnectionRecyclingPtrOutput() ConnectionRecyclingPtrOutput {
+	return i.ToConnectionRecyclingPtrOutputWithContext(context.Background())
+}
+
+func (i *connectionRecyclingPtrType) ToConnectionRecyclingPtrOutputWithContext(ctx context.Context) ConnectionRecyclingPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ConnectionRecyclingPtrOutput)
+}
+
+// When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+type ConnectionRecyclingOutput struct{ *pulumi.OutputState }
+
+func (ConnectionRecyclingOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ConnectionRecycling)(nil)).Elem()
+}
+
+func (o ConnectionRecyclingOutput) ToConnectionRecyclingOutput() ConnectionRecyclingOutput {
+	return o
+}
+
+func (o ConnectionRecyclingOutput) ToConnectionRecyclingOutputWithContext(ctx context.Context) ConnectionRecyclingOutput {
+	return o
+}
+
+func (o ConnectionRecyclingOutput) ToConnectionRecyclingPtrOutput() ConnectionRecyclingPtrOutput {
+	return o.ToConnectionRecyclingPtrOutputWithContext(context.Background())
+}
+
+func (o ConnectionRecyclingOutput) ToConnectionRecyclingPtrOutputWithContext(ctx context.Context) ConnectionRecyclingPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ConnectionRecycling) *ConnectionRecycling {
+		return &v
+	}).(ConnectionRecyclingPtrOutput)
+}
+
+// Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+func (o ConnectionRecyclingOutput) MaxAgeSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ConnectionRecycling) *int { return v.MaxAgeSeconds }).(pulumi.IntPtrOutput)
+}
+
+// Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+func (o ConnectionRecyclingOutput) MaxRequests() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ConnectionRecycling) *int { return v.MaxRequests }).(pulumi.IntPtrOutput)
+}
+
+type ConnectionRecyclingPtrOutput struct{ *pulumi.OutputState }
+
+func (ConnectionRecyclingPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ConnectionRecycling)(nil)).Elem()
+}
+
+func (o ConnectionRecyclingPtrOutput) ToConnectionRecyclingPtrOutput() ConnectionRecyclingPtrOutput {
+	return o
+}
+
+func (o ConnectionRecyclingPtrOutput) ToConnectionRecyclingPtrOutputWithContext(ctx context.Context) ConnectionRecyclingPtrOutput {
+	return o
+}
+
+func (o ConnectionRecyclingPtrOutput) Elem() ConnectionRecyclingOutput {
+	return o.ApplyT(func(v *ConnectionRecycling) ConnectionRecycling {
+		if v != nil {
+			return *v
+		}
+		var ret ConnectionRecycling
+		return ret
+	}).(ConnectionRecyclingOutput)
+}
+
+// Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+func (o ConnectionRecyclingPtrOutput) MaxAgeSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ConnectionRecycling) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MaxAgeSeconds
+	}).(pulumi.IntPtrOutput)
+}
+
+// Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+func (o ConnectionRecyclingPtrOutput) MaxRequests() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ConnectionRecycling) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MaxRequests
+	}).(pulumi.IntPtrOutput)
+}
+
 // Kubernetes container resource requests and limits, as quantities (e.g. `cpu: "500m"`, `memory: "256Mi"`).
 type ContainerResources struct {
 	// Resource limits (`cpu`, `memory`).
@@ -915,15 +1074,17 @@ func (o HmacAuthPluginPtrOutput) EnforceHeaders() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
-// Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on CPU.
+// Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
 type HorizontalScaling struct {
 	// Maximum gateway replicas (HPA `maxReplicas`), >= minReplicas. Default: the larger of minReplicas and 10.
 	MaxReplicas *int `pulumi:"maxReplicas"`
-	// Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
+	// Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+	MemCacheSizeMiB *int `pulumi:"memCacheSizeMiB"`
+	// Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
 	MemoryPerWorkerMiB *int `pulumi:"memoryPerWorkerMiB"`
 	// Minimum gateway replicas (HPA `minReplicas`), >= 1.
 	MinReplicas int `pulumi:"minReplicas"`
-	// Average CPU utilisation the HPA aims for, 1-100. Default 70.
+	// Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
 	TargetCpuUtilizationPercent *int `pulumi:"targetCpuUtilizationPercent"`
 }
 
@@ -938,15 +1099,17 @@ type HorizontalScalingInput interface {
 	ToHorizontalScalingOutputWithContext(context.Context) HorizontalScalingOutput
 }
 
-// Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on CPU.
+// Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
 type HorizontalScalingArgs struct {
 	// Maximum gateway replicas (HPA `maxReplicas`), >= minReplicas. Default: the larger of minReplicas and 10.
 	MaxReplicas *int `pulumi:"maxReplicas"`
-	// Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
+	// Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+	MemCacheSizeMiB *int `pulumi:"memCacheSizeMiB"`
+	// Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
 	MemoryPerWorkerMiB *int `pulumi:"memoryPerWorkerMiB"`
 	// Minimum gateway replicas (HPA `minReplicas`), >= 1.
 	MinReplicas int `pulumi:"minReplicas"`
-	// Average CPU utilisation the HPA aims for, 1-100. Default 70.
+	// Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
 	TargetCpuUtilizationPercent *int `pulumi:"targetCpuUtilizationPercent"`
 }
 
@@ -1003,7 +1166,7 @@ func (i *horizontalScalingPtrType) ToHorizontalScalingPtrOutputWithContext(ctx c
 	return pulumi.ToOutputWithContext(ctx, i).(HorizontalScalingPtrOutput)
 }
 
-// Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on CPU.
+// Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
 type HorizontalScalingOutput struct{ *pulumi.OutputState }
 
 func (HorizontalScalingOutput) ElementType() reflect.Type {
@@ -1033,7 +1196,12 @@ func (o HorizontalScalingOutput) MaxReplicas() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v HorizontalScaling) *int { return v.MaxReplicas }).(pulumi.IntPtrOutput)
 }
 
-// Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
+// Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+func (o HorizontalScalingOutput) MemCacheSizeMiB() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v HorizontalScaling) *int { return v.MemCacheSizeMiB }).(pulumi.IntPtrOutput)
+}
+
+// Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
 func (o HorizontalScalingOutput) MemoryPerWorkerMiB() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v HorizontalScaling) *int { return v.MemoryPerWorkerMiB }).(pulumi.IntPtrOutput)
 }
@@ -1043,7 +1211,7 @@ func (o HorizontalScalingOutput) MinReplicas() pulumi.IntOutput {
 	return o.ApplyT(func(v HorizontalScaling) int { return v.MinReplicas }).(pulumi.IntOutput)
 }
 
-// Average CPU utilisation the HPA aims for, 1-100. Default 70.
+// Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
 func (o HorizontalScalingOutput) TargetCpuUtilizationPercent() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v HorizontalScaling) *int { return v.TargetCpuUtilizationPercent }).(pulumi.IntPtrOutput)
 }
@@ -1082,7 +1250,17 @@ func (o HorizontalScalingPtrOutput) MaxReplicas() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
+// Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+func (o HorizontalScalingPtrOutput) MemCacheSizeMiB() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *HorizontalScaling) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MemCacheSizeMiB
+	}).(pulumi.IntPtrOutput)
+}
+
+// Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
 func (o HorizontalScalingPtrOutput) MemoryPerWorkerMiB() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *HorizontalScaling) *int {
 		if v == nil {
@@ -1102,7 +1280,7 @@ func (o HorizontalScalingPtrOutput) MinReplicas() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Average CPU utilisation the HPA aims for, 1-100. Default 70.
+// Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
 func (o HorizontalScalingPtrOutput) TargetCpuUtilizationPercent() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *HorizontalScaling) *int {
 		if v == nil {
@@ -2235,14 +2413,22 @@ func (o KongSettingsPtrOutput) Values() pulumi.MapOutput {
 
 // The Kong gateway sizing computed by the rules: what the Helm release is given.
 type KongSizing struct {
+	// When Kong recycles client connections (both limits resolved).
+	ConnectionRecycling ConnectionRecycling `pulumi:"connectionRecycling"`
 	// CPU cores requested and limited per pod (= workersPerPod).
 	CpuPerPod int `pulumi:"cpuPerPod"`
 	// Whether an HPA is created.
 	HorizontalPodAutoscaler bool `pulumi:"horizontalPodAutoscaler"`
 	// HPA maximum replicas (horizontal mode).
 	MaxReplicas *int `pulumi:"maxReplicas"`
-	// Memory requested and limited per pod in MiB (= workersPerPod x memoryPerWorkerMiB).
+	// Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
+	MemCacheSizeMiB int `pulumi:"memCacheSizeMiB"`
+	// Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
+	MemoryHeadroomMiB int `pulumi:"memoryHeadroomMiB"`
+	// Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
 	MemoryPerPodMiB int `pulumi:"memoryPerPodMiB"`
+	// Memory per nginx worker in MiB.
+	MemoryPerWorkerMiB int `pulumi:"memoryPerWorkerMiB"`
 	// HPA minimum replicas (horizontal mode).
 	MinReplicas *int `pulumi:"minReplicas"`
 	// The resolved mode: `vertical` or `horizontal` (never `auto`).
@@ -2253,7 +2439,7 @@ type KongSizing struct {
 	Reason string `pulumi:"reason"`
 	// Fixed replicas (vertical mode).
 	Replicas *int `pulumi:"replicas"`
-	// HPA CPU target (horizontal mode).
+	// HPA target for the CPU of Kong's `proxy` container (horizontal mode).
 	TargetCpuUtilizationPercent *int `pulumi:"targetCpuUtilizationPercent"`
 	// nginx worker processes per pod (`KONG_NGINX_WORKER_PROCESSES`).
 	WorkersPerPod int `pulumi:"workersPerPod"`
@@ -2274,6 +2460,11 @@ func (o KongSizingOutput) ToKongSizingOutputWithContext(ctx context.Context) Kon
 	return o
 }
 
+// When Kong recycles client connections (both limits resolved).
+func (o KongSizingOutput) ConnectionRecycling() ConnectionRecyclingOutput {
+	return o.ApplyT(func(v KongSizing) ConnectionRecycling { return v.ConnectionRecycling }).(ConnectionRecyclingOutput)
+}
+
 // CPU cores requested and limited per pod (= workersPerPod).
 func (o KongSizingOutput) CpuPerPod() pulumi.IntOutput {
 	return o.ApplyT(func(v KongSizing) int { return v.CpuPerPod }).(pulumi.IntOutput)
@@ -2289,9 +2480,24 @@ func (o KongSizingOutput) MaxReplicas() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v KongSizing) *int { return v.MaxReplicas }).(pulumi.IntPtrOutput)
 }
 
-// Memory requested and limited per pod in MiB (= workersPerPod x memoryPerWorkerMiB).
+// Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
+func (o KongSizingOutput) MemCacheSizeMiB() pulumi.IntOutput {
+	return o.ApplyT(func(v KongSizing) int { return v.MemCacheSizeMiB }).(pulumi.IntOutput)
+}
+
+// Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
+func (o KongSizingOutput) MemoryHeadroomMiB() pulumi.IntOutput {
+	return o.ApplyT(func(v KongSizing) int { return v.MemoryHeadroomMiB }).(pulumi.IntOutput)
+}
+
+// Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
 func (o KongSizingOutput) MemoryPerPodMiB() pulumi.IntOutput {
 	return o.ApplyT(func(v KongSizing) int { return v.MemoryPerPodMiB }).(pulumi.IntOutput)
+}
+
+// Memory per nginx worker in MiB.
+func (o KongSizingOutput) MemoryPerWorkerMiB() pulumi.IntOutput {
+	return o.ApplyT(func(v KongSizing) int { return v.MemoryPerWorkerMiB }).(pulumi.IntOutput)
 }
 
 // HPA minimum replicas (horizontal mode).
@@ -2319,7 +2525,7 @@ func (o KongSizingOutput) Replicas() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v KongSizing) *int { return v.Replicas }).(pulumi.IntPtrOutput)
 }
 
-// HPA CPU target (horizontal mode).
+// HPA target for the CPU of Kong's `proxy` container (horizontal mode).
 func (o KongSizingOutput) TargetCpuUtilizationPercent() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v KongSizing) *int { return v.TargetCpuUtilizationPercent }).(pulumi.IntPtrOutput)
 }
@@ -3310,11 +3516,13 @@ func (o RateLimitingPluginPtrOutput) Second() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
+// Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
 type VerticalScaling struct {
 	// CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
 	Cpu int `pulumi:"cpu"`
-	// Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+	// Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+	MemCacheSizeMiB *int `pulumi:"memCacheSizeMiB"`
+	// Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
 	MemoryPerWorkerMiB *int `pulumi:"memoryPerWorkerMiB"`
 	// Gateway replicas. Default 2 (one per availability zone for redundancy; more replicas behind an NLB spread connections, not requests).
 	Replicas *int `pulumi:"replicas"`
@@ -3331,11 +3539,13 @@ type VerticalScalingInput interface {
 	ToVerticalScalingOutputWithContext(context.Context) VerticalScalingOutput
 }
 
-// Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
+// Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
 type VerticalScalingArgs struct {
 	// CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
 	Cpu int `pulumi:"cpu"`
-	// Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+	// Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+	MemCacheSizeMiB *int `pulumi:"memCacheSizeMiB"`
+	// Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
 	MemoryPerWorkerMiB *int `pulumi:"memoryPerWorkerMiB"`
 	// Gateway replicas. Default 2 (one per availability zone for redundancy; more replicas behind an NLB spread connections, not requests).
 	Replicas *int `pulumi:"replicas"`
@@ -3394,7 +3604,7 @@ func (i *verticalScalingPtrType) ToVerticalScalingPtrOutputWithContext(ctx conte
 	return pulumi.ToOutputWithContext(ctx, i).(VerticalScalingPtrOutput)
 }
 
-// Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
+// Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
 type VerticalScalingOutput struct{ *pulumi.OutputState }
 
 func (VerticalScalingOutput) ElementType() reflect.Type {
@@ -3424,7 +3634,12 @@ func (o VerticalScalingOutput) Cpu() pulumi.IntOutput {
 	return o.ApplyT(func(v VerticalScaling) int { return v.Cpu }).(pulumi.IntOutput)
 }
 
-// Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+// Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+func (o VerticalScalingOutput) MemCacheSizeMiB() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VerticalScaling) *int { return v.MemCacheSizeMiB }).(pulumi.IntPtrOutput)
+}
+
+// Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
 func (o VerticalScalingOutput) MemoryPerWorkerMiB() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v VerticalScaling) *int { return v.MemoryPerWorkerMiB }).(pulumi.IntPtrOutput)
 }
@@ -3468,7 +3683,17 @@ func (o VerticalScalingPtrOutput) Cpu() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+// Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+func (o VerticalScalingPtrOutput) MemCacheSizeMiB() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *VerticalScaling) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MemCacheSizeMiB
+	}).(pulumi.IntPtrOutput)
+}
+
+// Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
 func (o VerticalScalingPtrOutput) MemoryPerWorkerMiB() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *VerticalScaling) *int {
 		if v == nil {
@@ -3491,6 +3716,8 @@ func (o VerticalScalingPtrOutput) Replicas() pulumi.IntPtrOutput {
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ChartSourceInput)(nil)).Elem(), ChartSourceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ChartSourcePtrInput)(nil)).Elem(), ChartSourceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ConnectionRecyclingInput)(nil)).Elem(), ConnectionRecyclingArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ConnectionRecyclingPtrInput)(nil)).Elem(), ConnectionRecyclingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ContainerResourcesInput)(nil)).Elem(), ContainerResourcesArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ContainerResourcesPtrInput)(nil)).Elem(), ContainerResourcesArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CorsPluginInput)(nil)).Elem(), CorsPluginArgs{})
@@ -3526,6 +3753,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*VerticalScalingPtrInput)(nil)).Elem(), VerticalScalingArgs{})
 	pulumi.RegisterOutputType(ChartSourceOutput{})
 	pulumi.RegisterOutputType(ChartSourcePtrOutput{})
+	pulumi.RegisterOutputType(ConnectionRecyclingOutput{})
+	pulumi.RegisterOutputType(ConnectionRecyclingPtrOutput{})
 	pulumi.RegisterOutputType(ContainerResourcesOutput{})
 	pulumi.RegisterOutputType(ContainerResourcesPtrOutput{})
 	pulumi.RegisterOutputType(CorsPluginOutput{})

@@ -29,6 +29,34 @@ export interface ChartSourceArgs {
 }
 
 /**
+ * When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+ */
+export interface ConnectionRecycling {
+    /**
+     * Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+     */
+    maxAgeSeconds?: number;
+    /**
+     * Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+     */
+    maxRequests?: number;
+}
+
+/**
+ * When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+ */
+export interface ConnectionRecyclingArgs {
+    /**
+     * Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+     */
+    maxAgeSeconds?: number;
+    /**
+     * Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+     */
+    maxRequests?: number;
+}
+
+/**
  * Kubernetes container resource requests and limits, as quantities (e.g. `cpu: "500m"`, `memory: "256Mi"`).
  */
 export interface ContainerResourcesArgs {
@@ -129,7 +157,7 @@ export interface HmacAuthPluginArgs {
 }
 
 /**
- * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on CPU.
+ * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
  */
 export interface HorizontalScaling {
     /**
@@ -137,7 +165,11 @@ export interface HorizontalScaling {
      */
     maxReplicas?: number;
     /**
-     * Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
+     * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+     */
+    memCacheSizeMiB?: number;
+    /**
+     * Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
      */
     memoryPerWorkerMiB?: number;
     /**
@@ -145,13 +177,13 @@ export interface HorizontalScaling {
      */
     minReplicas: number;
     /**
-     * Average CPU utilisation the HPA aims for, 1-100. Default 70.
+     * Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
      */
     targetCpuUtilizationPercent?: number;
 }
 
 /**
- * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on CPU.
+ * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
  */
 export interface HorizontalScalingArgs {
     /**
@@ -159,7 +191,11 @@ export interface HorizontalScalingArgs {
      */
     maxReplicas?: number;
     /**
-     * Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
+     * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+     */
+    memCacheSizeMiB?: number;
+    /**
+     * Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
      */
     memoryPerWorkerMiB?: number;
     /**
@@ -167,7 +203,7 @@ export interface HorizontalScalingArgs {
      */
     minReplicas: number;
     /**
-     * Average CPU utilisation the HPA aims for, 1-100. Default 70.
+     * Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
      */
     targetCpuUtilizationPercent?: number;
 }
@@ -455,7 +491,7 @@ export interface RateLimitingPluginArgs {
 }
 
 /**
- * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
+ * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
  */
 export interface VerticalScaling {
     /**
@@ -463,7 +499,11 @@ export interface VerticalScaling {
      */
     cpu: number;
     /**
-     * Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+     * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+     */
+    memCacheSizeMiB?: number;
+    /**
+     * Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
      */
     memoryPerWorkerMiB?: number;
     /**
@@ -473,7 +513,7 @@ export interface VerticalScaling {
 }
 
 /**
- * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
+ * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
  */
 export interface VerticalScalingArgs {
     /**
@@ -481,7 +521,11 @@ export interface VerticalScalingArgs {
      */
     cpu: number;
     /**
-     * Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+     * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+     */
+    memCacheSizeMiB?: number;
+    /**
+     * Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
      */
     memoryPerWorkerMiB?: number;
     /**

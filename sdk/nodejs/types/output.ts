@@ -7,9 +7,27 @@ import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
 /**
+ * When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+ */
+export interface ConnectionRecycling {
+    /**
+     * Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+     */
+    maxAgeSeconds?: number;
+    /**
+     * Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+     */
+    maxRequests?: number;
+}
+
+/**
  * The Kong gateway sizing computed by the rules: what the Helm release is given.
  */
 export interface KongSizing {
+    /**
+     * When Kong recycles client connections (both limits resolved).
+     */
+    connectionRecycling: outputs.ConnectionRecycling;
     /**
      * CPU cores requested and limited per pod (= workersPerPod).
      */
@@ -23,9 +41,21 @@ export interface KongSizing {
      */
     maxReplicas?: number;
     /**
-     * Memory requested and limited per pod in MiB (= workersPerPod x memoryPerWorkerMiB).
+     * Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
+     */
+    memCacheSizeMiB: number;
+    /**
+     * Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
+     */
+    memoryHeadroomMiB: number;
+    /**
+     * Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
      */
     memoryPerPodMiB: number;
+    /**
+     * Memory per nginx worker in MiB.
+     */
+    memoryPerWorkerMiB: number;
     /**
      * HPA minimum replicas (horizontal mode).
      */
@@ -47,7 +77,7 @@ export interface KongSizing {
      */
     replicas?: number;
     /**
-     * HPA CPU target (horizontal mode).
+     * HPA target for the CPU of Kong's `proxy` container (horizontal mode).
      */
     targetCpuUtilizationPercent?: number;
     /**

@@ -18,6 +18,10 @@ from ._enums import *
 __all__ = [
     'ChartSourceArgs',
     'ChartSourceArgsDict',
+    'ConnectionRecycling',
+    'ConnectionRecyclingDict',
+    'ConnectionRecyclingArgs',
+    'ConnectionRecyclingArgsDict',
     'ContainerResourcesArgs',
     'ContainerResourcesArgsDict',
     'CorsPluginArgs',
@@ -154,6 +158,118 @@ class ChartSourceArgs:
     @version.setter
     def version(self, value: Optional[_builtins.str]):
         pulumi.set(self, "version", value)
+
+
+if not MYPY:
+    class ConnectionRecyclingDict(TypedDict):
+        """
+        When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+        """
+        max_age_seconds: NotRequired[_builtins.int]
+        """
+        Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+        """
+        max_requests: NotRequired[_builtins.int]
+        """
+        Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+        """
+elif False:
+    ConnectionRecyclingDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class ConnectionRecycling:
+    def __init__(__self__, *,
+                 max_age_seconds: Optional[_builtins.int] = None,
+                 max_requests: Optional[_builtins.int] = None):
+        """
+        When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+        :param _builtins.int max_age_seconds: Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+        :param _builtins.int max_requests: Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+        """
+        if max_age_seconds is not None:
+            pulumi.set(__self__, "max_age_seconds", max_age_seconds)
+        if max_requests is not None:
+            pulumi.set(__self__, "max_requests", max_requests)
+
+    @_builtins.property
+    @pulumi.getter(name="maxAgeSeconds")
+    def max_age_seconds(self) -> Optional[_builtins.int]:
+        """
+        Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+        """
+        return pulumi.get(self, "max_age_seconds")
+
+    @max_age_seconds.setter
+    def max_age_seconds(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "max_age_seconds", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxRequests")
+    def max_requests(self) -> Optional[_builtins.int]:
+        """
+        Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+        """
+        return pulumi.get(self, "max_requests")
+
+    @max_requests.setter
+    def max_requests(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "max_requests", value)
+
+
+if not MYPY:
+    class ConnectionRecyclingArgsDict(TypedDict):
+        """
+        When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+        """
+        max_age_seconds: NotRequired[_builtins.int]
+        """
+        Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+        """
+        max_requests: NotRequired[_builtins.int]
+        """
+        Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+        """
+elif False:
+    ConnectionRecyclingArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class ConnectionRecyclingArgs:
+    def __init__(__self__, *,
+                 max_age_seconds: Optional[_builtins.int] = None,
+                 max_requests: Optional[_builtins.int] = None):
+        """
+        When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+        :param _builtins.int max_age_seconds: Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+        :param _builtins.int max_requests: Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+        """
+        if max_age_seconds is not None:
+            pulumi.set(__self__, "max_age_seconds", max_age_seconds)
+        if max_requests is not None:
+            pulumi.set(__self__, "max_requests", max_requests)
+
+    @_builtins.property
+    @pulumi.getter(name="maxAgeSeconds")
+    def max_age_seconds(self) -> Optional[_builtins.int]:
+        """
+        Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+        """
+        return pulumi.get(self, "max_age_seconds")
+
+    @max_age_seconds.setter
+    def max_age_seconds(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "max_age_seconds", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxRequests")
+    def max_requests(self) -> Optional[_builtins.int]:
+        """
+        Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+        """
+        return pulumi.get(self, "max_requests")
+
+    @max_requests.setter
+    def max_requests(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "max_requests", value)
 
 
 if not MYPY:
@@ -599,7 +715,7 @@ class HmacAuthPluginArgs:
 if not MYPY:
     class HorizontalScalingDict(TypedDict):
         """
-        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on CPU.
+        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
         """
         min_replicas: _builtins.int
         """
@@ -609,13 +725,17 @@ if not MYPY:
         """
         Maximum gateway replicas (HPA `maxReplicas`), >= minReplicas. Default: the larger of minReplicas and 10.
         """
+        mem_cache_size_mi_b: NotRequired[_builtins.int]
+        """
+        Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        """
         memory_per_worker_mi_b: NotRequired[_builtins.int]
         """
-        Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
+        Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
         """
         target_cpu_utilization_percent: NotRequired[_builtins.int]
         """
-        Average CPU utilisation the HPA aims for, 1-100. Default 70.
+        Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
         """
 elif False:
     HorizontalScalingDict: TypeAlias = Mapping[str, Any]
@@ -625,18 +745,22 @@ class HorizontalScaling:
     def __init__(__self__, *,
                  min_replicas: _builtins.int,
                  max_replicas: Optional[_builtins.int] = None,
+                 mem_cache_size_mi_b: Optional[_builtins.int] = None,
                  memory_per_worker_mi_b: Optional[_builtins.int] = None,
                  target_cpu_utilization_percent: Optional[_builtins.int] = None):
         """
-        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on CPU.
+        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
         :param _builtins.int min_replicas: Minimum gateway replicas (HPA `minReplicas`), >= 1.
         :param _builtins.int max_replicas: Maximum gateway replicas (HPA `maxReplicas`), >= minReplicas. Default: the larger of minReplicas and 10.
-        :param _builtins.int memory_per_worker_mi_b: Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
-        :param _builtins.int target_cpu_utilization_percent: Average CPU utilisation the HPA aims for, 1-100. Default 70.
+        :param _builtins.int mem_cache_size_mi_b: Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        :param _builtins.int memory_per_worker_mi_b: Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+        :param _builtins.int target_cpu_utilization_percent: Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
         """
         pulumi.set(__self__, "min_replicas", min_replicas)
         if max_replicas is not None:
             pulumi.set(__self__, "max_replicas", max_replicas)
+        if mem_cache_size_mi_b is not None:
+            pulumi.set(__self__, "mem_cache_size_mi_b", mem_cache_size_mi_b)
         if memory_per_worker_mi_b is not None:
             pulumi.set(__self__, "memory_per_worker_mi_b", memory_per_worker_mi_b)
         if target_cpu_utilization_percent is not None:
@@ -667,10 +791,22 @@ class HorizontalScaling:
         pulumi.set(self, "max_replicas", value)
 
     @_builtins.property
+    @pulumi.getter(name="memCacheSizeMiB")
+    def mem_cache_size_mi_b(self) -> Optional[_builtins.int]:
+        """
+        Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        """
+        return pulumi.get(self, "mem_cache_size_mi_b")
+
+    @mem_cache_size_mi_b.setter
+    def mem_cache_size_mi_b(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "mem_cache_size_mi_b", value)
+
+    @_builtins.property
     @pulumi.getter(name="memoryPerWorkerMiB")
     def memory_per_worker_mi_b(self) -> Optional[_builtins.int]:
         """
-        Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
+        Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
         """
         return pulumi.get(self, "memory_per_worker_mi_b")
 
@@ -682,7 +818,7 @@ class HorizontalScaling:
     @pulumi.getter(name="targetCpuUtilizationPercent")
     def target_cpu_utilization_percent(self) -> Optional[_builtins.int]:
         """
-        Average CPU utilisation the HPA aims for, 1-100. Default 70.
+        Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
         """
         return pulumi.get(self, "target_cpu_utilization_percent")
 
@@ -694,7 +830,7 @@ class HorizontalScaling:
 if not MYPY:
     class HorizontalScalingArgsDict(TypedDict):
         """
-        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on CPU.
+        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
         """
         min_replicas: _builtins.int
         """
@@ -704,13 +840,17 @@ if not MYPY:
         """
         Maximum gateway replicas (HPA `maxReplicas`), >= minReplicas. Default: the larger of minReplicas and 10.
         """
+        mem_cache_size_mi_b: NotRequired[_builtins.int]
+        """
+        Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        """
         memory_per_worker_mi_b: NotRequired[_builtins.int]
         """
-        Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
+        Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
         """
         target_cpu_utilization_percent: NotRequired[_builtins.int]
         """
-        Average CPU utilisation the HPA aims for, 1-100. Default 70.
+        Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
         """
 elif False:
     HorizontalScalingArgsDict: TypeAlias = Mapping[str, Any]
@@ -720,18 +860,22 @@ class HorizontalScalingArgs:
     def __init__(__self__, *,
                  min_replicas: _builtins.int,
                  max_replicas: Optional[_builtins.int] = None,
+                 mem_cache_size_mi_b: Optional[_builtins.int] = None,
                  memory_per_worker_mi_b: Optional[_builtins.int] = None,
                  target_cpu_utilization_percent: Optional[_builtins.int] = None):
         """
-        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on CPU.
+        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
         :param _builtins.int min_replicas: Minimum gateway replicas (HPA `minReplicas`), >= 1.
         :param _builtins.int max_replicas: Maximum gateway replicas (HPA `maxReplicas`), >= minReplicas. Default: the larger of minReplicas and 10.
-        :param _builtins.int memory_per_worker_mi_b: Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
-        :param _builtins.int target_cpu_utilization_percent: Average CPU utilisation the HPA aims for, 1-100. Default 70.
+        :param _builtins.int mem_cache_size_mi_b: Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        :param _builtins.int memory_per_worker_mi_b: Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+        :param _builtins.int target_cpu_utilization_percent: Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
         """
         pulumi.set(__self__, "min_replicas", min_replicas)
         if max_replicas is not None:
             pulumi.set(__self__, "max_replicas", max_replicas)
+        if mem_cache_size_mi_b is not None:
+            pulumi.set(__self__, "mem_cache_size_mi_b", mem_cache_size_mi_b)
         if memory_per_worker_mi_b is not None:
             pulumi.set(__self__, "memory_per_worker_mi_b", memory_per_worker_mi_b)
         if target_cpu_utilization_percent is not None:
@@ -762,10 +906,22 @@ class HorizontalScalingArgs:
         pulumi.set(self, "max_replicas", value)
 
     @_builtins.property
+    @pulumi.getter(name="memCacheSizeMiB")
+    def mem_cache_size_mi_b(self) -> Optional[_builtins.int]:
+        """
+        Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        """
+        return pulumi.get(self, "mem_cache_size_mi_b")
+
+    @mem_cache_size_mi_b.setter
+    def mem_cache_size_mi_b(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "mem_cache_size_mi_b", value)
+
+    @_builtins.property
     @pulumi.getter(name="memoryPerWorkerMiB")
     def memory_per_worker_mi_b(self) -> Optional[_builtins.int]:
         """
-        Memory per pod (one worker) in MiB. Default 512; below 500 is rejected.
+        Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
         """
         return pulumi.get(self, "memory_per_worker_mi_b")
 
@@ -777,7 +933,7 @@ class HorizontalScalingArgs:
     @pulumi.getter(name="targetCpuUtilizationPercent")
     def target_cpu_utilization_percent(self) -> Optional[_builtins.int]:
         """
-        Average CPU utilisation the HPA aims for, 1-100. Default 70.
+        Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
         """
         return pulumi.get(self, "target_cpu_utilization_percent")
 
@@ -2043,15 +2199,19 @@ class RateLimitingPluginArgs:
 if not MYPY:
     class VerticalScalingDict(TypedDict):
         """
-        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
+        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
         """
         cpu: _builtins.int
         """
         CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
         """
+        mem_cache_size_mi_b: NotRequired[_builtins.int]
+        """
+        Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        """
         memory_per_worker_mi_b: NotRequired[_builtins.int]
         """
-        Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+        Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
         """
         replicas: NotRequired[_builtins.int]
         """
@@ -2064,15 +2224,19 @@ elif False:
 class VerticalScaling:
     def __init__(__self__, *,
                  cpu: _builtins.int,
+                 mem_cache_size_mi_b: Optional[_builtins.int] = None,
                  memory_per_worker_mi_b: Optional[_builtins.int] = None,
                  replicas: Optional[_builtins.int] = None):
         """
-        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
+        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
         :param _builtins.int cpu: CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
-        :param _builtins.int memory_per_worker_mi_b: Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+        :param _builtins.int mem_cache_size_mi_b: Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        :param _builtins.int memory_per_worker_mi_b: Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
         :param _builtins.int replicas: Gateway replicas. Default 2 (one per availability zone for redundancy; more replicas behind an NLB spread connections, not requests).
         """
         pulumi.set(__self__, "cpu", cpu)
+        if mem_cache_size_mi_b is not None:
+            pulumi.set(__self__, "mem_cache_size_mi_b", mem_cache_size_mi_b)
         if memory_per_worker_mi_b is not None:
             pulumi.set(__self__, "memory_per_worker_mi_b", memory_per_worker_mi_b)
         if replicas is not None:
@@ -2091,10 +2255,22 @@ class VerticalScaling:
         pulumi.set(self, "cpu", value)
 
     @_builtins.property
+    @pulumi.getter(name="memCacheSizeMiB")
+    def mem_cache_size_mi_b(self) -> Optional[_builtins.int]:
+        """
+        Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        """
+        return pulumi.get(self, "mem_cache_size_mi_b")
+
+    @mem_cache_size_mi_b.setter
+    def mem_cache_size_mi_b(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "mem_cache_size_mi_b", value)
+
+    @_builtins.property
     @pulumi.getter(name="memoryPerWorkerMiB")
     def memory_per_worker_mi_b(self) -> Optional[_builtins.int]:
         """
-        Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+        Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
         """
         return pulumi.get(self, "memory_per_worker_mi_b")
 
@@ -2118,15 +2294,19 @@ class VerticalScaling:
 if not MYPY:
     class VerticalScalingArgsDict(TypedDict):
         """
-        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
+        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
         """
         cpu: _builtins.int
         """
         CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
         """
+        mem_cache_size_mi_b: NotRequired[_builtins.int]
+        """
+        Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        """
         memory_per_worker_mi_b: NotRequired[_builtins.int]
         """
-        Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+        Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
         """
         replicas: NotRequired[_builtins.int]
         """
@@ -2139,15 +2319,19 @@ elif False:
 class VerticalScalingArgs:
     def __init__(__self__, *,
                  cpu: _builtins.int,
+                 mem_cache_size_mi_b: Optional[_builtins.int] = None,
                  memory_per_worker_mi_b: Optional[_builtins.int] = None,
                  replicas: Optional[_builtins.int] = None):
         """
-        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
+        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
         :param _builtins.int cpu: CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
-        :param _builtins.int memory_per_worker_mi_b: Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+        :param _builtins.int mem_cache_size_mi_b: Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        :param _builtins.int memory_per_worker_mi_b: Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
         :param _builtins.int replicas: Gateway replicas. Default 2 (one per availability zone for redundancy; more replicas behind an NLB spread connections, not requests).
         """
         pulumi.set(__self__, "cpu", cpu)
+        if mem_cache_size_mi_b is not None:
+            pulumi.set(__self__, "mem_cache_size_mi_b", mem_cache_size_mi_b)
         if memory_per_worker_mi_b is not None:
             pulumi.set(__self__, "memory_per_worker_mi_b", memory_per_worker_mi_b)
         if replicas is not None:
@@ -2166,10 +2350,22 @@ class VerticalScalingArgs:
         pulumi.set(self, "cpu", value)
 
     @_builtins.property
+    @pulumi.getter(name="memCacheSizeMiB")
+    def mem_cache_size_mi_b(self) -> Optional[_builtins.int]:
+        """
+        Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        """
+        return pulumi.get(self, "mem_cache_size_mi_b")
+
+    @mem_cache_size_mi_b.setter
+    def mem_cache_size_mi_b(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "mem_cache_size_mi_b", value)
+
+    @_builtins.property
     @pulumi.getter(name="memoryPerWorkerMiB")
     def memory_per_worker_mi_b(self) -> Optional[_builtins.int]:
         """
-        Memory per nginx worker in MiB; the pod's memory request and limit are workers x this. Default 512; below 500 is rejected (Kong recommends about 500 MB per worker).
+        Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
         """
         return pulumi.get(self, "memory_per_worker_mi_b")
 

@@ -50,6 +50,7 @@ class AwaitableComputeKongSizingResult(ComputeKongSizingResult):
 
 
 def compute_kong_sizing(accept_l4_imbalance: Optional[_builtins.bool] = None,
+                        connection_recycling: Optional[Union['ConnectionRecycling', 'ConnectionRecyclingDict']] = None,
                         horizontal: Optional[Union['HorizontalScaling', 'HorizontalScalingDict']] = None,
                         load_balancer_type: Optional['LoadBalancerType'] = None,
                         scaling_mode: Optional['ScalingMode'] = None,
@@ -60,13 +61,15 @@ def compute_kong_sizing(accept_l4_imbalance: Optional[_builtins.bool] = None,
 
 
     :param _builtins.bool accept_l4_imbalance: Allow horizontal scaling behind an NLB.
+    :param Union['ConnectionRecycling', 'ConnectionRecyclingDict'] connection_recycling: When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
     :param Union['HorizontalScaling', 'HorizontalScalingDict'] horizontal: Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
     :param 'LoadBalancerType' load_balancer_type: `nlb` or `alb`.
     :param 'ScalingMode' scaling_mode: Default `auto`.
-    :param Union['VerticalScaling', 'VerticalScalingDict'] vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+    :param Union['VerticalScaling', 'VerticalScalingDict'] vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
     """
     __args__ = dict()
     __args__['acceptL4Imbalance'] = accept_l4_imbalance
+    __args__['connectionRecycling'] = connection_recycling
     __args__['horizontal'] = horizontal
     __args__['loadBalancerType'] = load_balancer_type
     __args__['scalingMode'] = scaling_mode
@@ -77,6 +80,7 @@ def compute_kong_sizing(accept_l4_imbalance: Optional[_builtins.bool] = None,
     return AwaitableComputeKongSizingResult(
         sizing=pulumi.get(__ret__, 'sizing'))
 def compute_kong_sizing_output(accept_l4_imbalance: Optional[pulumi.Input[Optional[_builtins.bool]]] = None,
+                               connection_recycling: Optional[pulumi.Input[Optional[Union['ConnectionRecycling', 'ConnectionRecyclingDict']]]] = None,
                                horizontal: Optional[pulumi.Input[Optional[Union['HorizontalScaling', 'HorizontalScalingDict']]]] = None,
                                load_balancer_type: Optional[pulumi.Input['LoadBalancerType']] = None,
                                scaling_mode: Optional[pulumi.Input[Optional['ScalingMode']]] = None,
@@ -87,13 +91,15 @@ def compute_kong_sizing_output(accept_l4_imbalance: Optional[pulumi.Input[Option
 
 
     :param _builtins.bool accept_l4_imbalance: Allow horizontal scaling behind an NLB.
+    :param Union['ConnectionRecycling', 'ConnectionRecyclingDict'] connection_recycling: When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
     :param Union['HorizontalScaling', 'HorizontalScalingDict'] horizontal: Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
     :param 'LoadBalancerType' load_balancer_type: `nlb` or `alb`.
     :param 'ScalingMode' scaling_mode: Default `auto`.
-    :param Union['VerticalScaling', 'VerticalScalingDict'] vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+    :param Union['VerticalScaling', 'VerticalScalingDict'] vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
     """
     __args__ = dict()
     __args__['acceptL4Imbalance'] = accept_l4_imbalance
+    __args__['connectionRecycling'] = connection_recycling
     __args__['horizontal'] = horizontal
     __args__['loadBalancerType'] = load_balancer_type
     __args__['scalingMode'] = scaling_mode

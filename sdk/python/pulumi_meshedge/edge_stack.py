@@ -25,6 +25,7 @@ class EdgeStackArgs:
                  load_balancer: 'LoadBalancerArgs',
                  accept_l4_imbalance: Optional[_builtins.bool] = None,
                  cluster_name: Optional[pulumi.Input[_builtins.str]] = None,
+                 connection_recycling: Optional['ConnectionRecyclingArgs'] = None,
                  eks_auto_mode: Optional[_builtins.bool] = None,
                  horizontal: Optional['HorizontalScalingArgs'] = None,
                  kong: Optional['KongSettingsArgs'] = None,
@@ -39,6 +40,7 @@ class EdgeStackArgs:
         :param 'LoadBalancerArgs' load_balancer: The load balancer in front of Kong.
         :param _builtins.bool accept_l4_imbalance: Allow horizontal scaling behind an NLB, accepting that long-lived HTTP/2 connections pin to single pods. Default false.
         :param pulumi.Input[_builtins.str] cluster_name: EKS cluster name (needed to install the AWS Load Balancer Controller).
+        :param 'ConnectionRecyclingArgs' connection_recycling: When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
         :param _builtins.bool eks_auto_mode: The cluster uses EKS Auto Mode: its built-in load balancing is used (`eks.amazonaws.com/nlb` class, `eks.amazonaws.com/alb` IngressClass) and no controller is installed. Default false.
         :param 'HorizontalScalingArgs' horizontal: Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
         :param 'KongSettingsArgs' kong: Kong release settings.
@@ -46,7 +48,7 @@ class EdgeStackArgs:
         :param 'MeshArgs' mesh: Istio or Kuma; unset for none.
         :param 'ScalingMode' scaling_mode: Default `auto`: vertical behind an NLB, horizontal behind an ALB.
         :param Sequence[pulumi.Input['GrpcServiceSpecArgs']] services: The gRPC services behind Kong.
-        :param 'VerticalScalingArgs' vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+        :param 'VerticalScalingArgs' vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
         :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         pulumi.set(__self__, "load_balancer", load_balancer)
@@ -54,6 +56,8 @@ class EdgeStackArgs:
             pulumi.set(__self__, "accept_l4_imbalance", accept_l4_imbalance)
         if cluster_name is not None:
             pulumi.set(__self__, "cluster_name", cluster_name)
+        if connection_recycling is not None:
+            pulumi.set(__self__, "connection_recycling", connection_recycling)
         if eks_auto_mode is not None:
             pulumi.set(__self__, "eks_auto_mode", eks_auto_mode)
         if horizontal is not None:
@@ -108,6 +112,18 @@ class EdgeStackArgs:
     @cluster_name.setter
     def cluster_name(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "cluster_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="connectionRecycling")
+    def connection_recycling(self) -> Optional['ConnectionRecyclingArgs']:
+        """
+        When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+        """
+        return pulumi.get(self, "connection_recycling")
+
+    @connection_recycling.setter
+    def connection_recycling(self, value: Optional['ConnectionRecyclingArgs']):
+        pulumi.set(self, "connection_recycling", value)
 
     @_builtins.property
     @pulumi.getter(name="eksAutoMode")
@@ -197,7 +213,7 @@ class EdgeStackArgs:
     @pulumi.getter
     def vertical(self) -> Optional['VerticalScalingArgs']:
         """
-        Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+        Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
         """
         return pulumi.get(self, "vertical")
 
@@ -226,6 +242,7 @@ class EdgeStack(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  accept_l4_imbalance: Optional[_builtins.bool] = None,
                  cluster_name: Optional[pulumi.Input[_builtins.str]] = None,
+                 connection_recycling: Optional[Union['ConnectionRecyclingArgs', 'ConnectionRecyclingArgsDict']] = None,
                  eks_auto_mode: Optional[_builtins.bool] = None,
                  horizontal: Optional[Union['HorizontalScalingArgs', 'HorizontalScalingArgsDict']] = None,
                  kong: Optional[Union['KongSettingsArgs', 'KongSettingsArgsDict']] = None,
@@ -244,6 +261,7 @@ class EdgeStack(pulumi.ComponentResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param _builtins.bool accept_l4_imbalance: Allow horizontal scaling behind an NLB, accepting that long-lived HTTP/2 connections pin to single pods. Default false.
         :param pulumi.Input[_builtins.str] cluster_name: EKS cluster name (needed to install the AWS Load Balancer Controller).
+        :param Union['ConnectionRecyclingArgs', 'ConnectionRecyclingArgsDict'] connection_recycling: When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
         :param _builtins.bool eks_auto_mode: The cluster uses EKS Auto Mode: its built-in load balancing is used (`eks.amazonaws.com/nlb` class, `eks.amazonaws.com/alb` IngressClass) and no controller is installed. Default false.
         :param Union['HorizontalScalingArgs', 'HorizontalScalingArgsDict'] horizontal: Horizontal sizing; only with scalingMode `horizontal` or `auto` resolving to horizontal. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
         :param Union['KongSettingsArgs', 'KongSettingsArgsDict'] kong: Kong release settings.
@@ -252,7 +270,7 @@ class EdgeStack(pulumi.ComponentResource):
         :param Union['MeshArgs', 'MeshArgsDict'] mesh: Istio or Kuma; unset for none.
         :param 'ScalingMode' scaling_mode: Default `auto`: vertical behind an NLB, horizontal behind an ALB.
         :param Sequence[pulumi.Input[Union['GrpcServiceSpecArgs', 'GrpcServiceSpecArgsDict']]] services: The gRPC services behind Kong.
-        :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+        :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
         :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         ...
@@ -281,6 +299,7 @@ class EdgeStack(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  accept_l4_imbalance: Optional[_builtins.bool] = None,
                  cluster_name: Optional[pulumi.Input[_builtins.str]] = None,
+                 connection_recycling: Optional[Union['ConnectionRecyclingArgs', 'ConnectionRecyclingArgsDict']] = None,
                  eks_auto_mode: Optional[_builtins.bool] = None,
                  horizontal: Optional[Union['HorizontalScalingArgs', 'HorizontalScalingArgsDict']] = None,
                  kong: Optional[Union['KongSettingsArgs', 'KongSettingsArgsDict']] = None,
@@ -304,6 +323,7 @@ class EdgeStack(pulumi.ComponentResource):
 
             __props__.__dict__["accept_l4_imbalance"] = accept_l4_imbalance
             __props__.__dict__["cluster_name"] = cluster_name
+            __props__.__dict__["connection_recycling"] = connection_recycling
             __props__.__dict__["eks_auto_mode"] = eks_auto_mode
             __props__.__dict__["horizontal"] = horizontal
             __props__.__dict__["kong"] = kong

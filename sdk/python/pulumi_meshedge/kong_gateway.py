@@ -27,6 +27,7 @@ class KongGatewayArgs:
                  accept_l4_imbalance: Optional[_builtins.bool] = None,
                  chart: Optional['KongChart'] = None,
                  chart_source: Optional['ChartSourceArgs'] = None,
+                 connection_recycling: Optional['ConnectionRecyclingArgs'] = None,
                  controller_resources: Optional['ContainerResourcesArgs'] = None,
                  eks_auto_mode: Optional[_builtins.bool] = None,
                  gateway_api: Optional[_builtins.bool] = None,
@@ -44,6 +45,7 @@ class KongGatewayArgs:
         :param _builtins.bool accept_l4_imbalance: Allow horizontal scaling behind an NLB. Default false.
         :param 'KongChart' chart: Default `ingress`.
         :param 'ChartSourceArgs' chart_source: Where the chart comes from.
+        :param 'ConnectionRecyclingArgs' connection_recycling: When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
         :param 'ContainerResourcesArgs' controller_resources: Resources of the ingress controller container. Default requests 100m CPU / 256Mi, limits 500m / 256Mi (the HPA needs requests on every container).
         :param _builtins.bool eks_auto_mode: Use EKS Auto Mode's load balancing. Default false.
         :param _builtins.bool gateway_api: Create a GatewayClass and Gateway for GRPCRoutes (Gateway API CRDs must be installed). Default false.
@@ -52,7 +54,7 @@ class KongGatewayArgs:
         :param 'MeshKind' mesh_kind: Mesh of the gateway pods, for their annotations. Default `none`.
         :param 'ScalingMode' scaling_mode: Default `auto`.
         :param pulumi.Input[Mapping[str, Any]] values: Helm values deep-merged under the typed fields.
-        :param 'VerticalScalingArgs' vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+        :param 'VerticalScalingArgs' vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
         :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         pulumi.set(__self__, "load_balancer", load_balancer)
@@ -63,6 +65,8 @@ class KongGatewayArgs:
             pulumi.set(__self__, "chart", chart)
         if chart_source is not None:
             pulumi.set(__self__, "chart_source", chart_source)
+        if connection_recycling is not None:
+            pulumi.set(__self__, "connection_recycling", connection_recycling)
         if controller_resources is not None:
             pulumi.set(__self__, "controller_resources", controller_resources)
         if eks_auto_mode is not None:
@@ -143,6 +147,18 @@ class KongGatewayArgs:
     @chart_source.setter
     def chart_source(self, value: Optional['ChartSourceArgs']):
         pulumi.set(self, "chart_source", value)
+
+    @_builtins.property
+    @pulumi.getter(name="connectionRecycling")
+    def connection_recycling(self) -> Optional['ConnectionRecyclingArgs']:
+        """
+        When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
+        """
+        return pulumi.get(self, "connection_recycling")
+
+    @connection_recycling.setter
+    def connection_recycling(self, value: Optional['ConnectionRecyclingArgs']):
+        pulumi.set(self, "connection_recycling", value)
 
     @_builtins.property
     @pulumi.getter(name="controllerResources")
@@ -244,7 +260,7 @@ class KongGatewayArgs:
     @pulumi.getter
     def vertical(self) -> Optional['VerticalScalingArgs']:
         """
-        Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+        Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
         """
         return pulumi.get(self, "vertical")
 
@@ -274,6 +290,7 @@ class KongGateway(pulumi.ComponentResource):
                  accept_l4_imbalance: Optional[_builtins.bool] = None,
                  chart: Optional['KongChart'] = None,
                  chart_source: Optional[Union['ChartSourceArgs', 'ChartSourceArgsDict']] = None,
+                 connection_recycling: Optional[Union['ConnectionRecyclingArgs', 'ConnectionRecyclingArgsDict']] = None,
                  controller_resources: Optional[Union['ContainerResourcesArgs', 'ContainerResourcesArgsDict']] = None,
                  eks_auto_mode: Optional[_builtins.bool] = None,
                  gateway_api: Optional[_builtins.bool] = None,
@@ -295,6 +312,7 @@ class KongGateway(pulumi.ComponentResource):
         :param _builtins.bool accept_l4_imbalance: Allow horizontal scaling behind an NLB. Default false.
         :param 'KongChart' chart: Default `ingress`.
         :param Union['ChartSourceArgs', 'ChartSourceArgsDict'] chart_source: Where the chart comes from.
+        :param Union['ConnectionRecyclingArgs', 'ConnectionRecyclingArgsDict'] connection_recycling: When Kong recycles client connections (HTTP/2 GOAWAY) so long-lived gRPC connections move between pods. Without one: Kong's 10000 requests or 1 hour, and 1000 requests or 300 s for horizontal scaling behind an NLB (acceptL4Imbalance), so connections reach new pods within minutes of a scale-out.
         :param Union['ContainerResourcesArgs', 'ContainerResourcesArgsDict'] controller_resources: Resources of the ingress controller container. Default requests 100m CPU / 256Mi, limits 500m / 256Mi (the HPA needs requests on every container).
         :param _builtins.bool eks_auto_mode: Use EKS Auto Mode's load balancing. Default false.
         :param _builtins.bool gateway_api: Create a GatewayClass and Gateway for GRPCRoutes (Gateway API CRDs must be installed). Default false.
@@ -305,7 +323,7 @@ class KongGateway(pulumi.ComponentResource):
         :param _builtins.str namespace: Namespace to install into (must exist).
         :param 'ScalingMode' scaling_mode: Default `auto`.
         :param pulumi.Input[Mapping[str, Any]] values: Helm values deep-merged under the typed fields.
-        :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1024Mi) per pod.
+        :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
         :param _builtins.bool wait_for_ready: Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
         """
         ...
@@ -335,6 +353,7 @@ class KongGateway(pulumi.ComponentResource):
                  accept_l4_imbalance: Optional[_builtins.bool] = None,
                  chart: Optional['KongChart'] = None,
                  chart_source: Optional[Union['ChartSourceArgs', 'ChartSourceArgsDict']] = None,
+                 connection_recycling: Optional[Union['ConnectionRecyclingArgs', 'ConnectionRecyclingArgsDict']] = None,
                  controller_resources: Optional[Union['ContainerResourcesArgs', 'ContainerResourcesArgsDict']] = None,
                  eks_auto_mode: Optional[_builtins.bool] = None,
                  gateway_api: Optional[_builtins.bool] = None,
@@ -361,6 +380,7 @@ class KongGateway(pulumi.ComponentResource):
             __props__.__dict__["accept_l4_imbalance"] = accept_l4_imbalance
             __props__.__dict__["chart"] = chart
             __props__.__dict__["chart_source"] = chart_source
+            __props__.__dict__["connection_recycling"] = connection_recycling
             __props__.__dict__["controller_resources"] = controller_resources
             __props__.__dict__["eks_auto_mode"] = eks_auto_mode
             __props__.__dict__["gateway_api"] = gateway_api

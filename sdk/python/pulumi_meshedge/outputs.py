@@ -13,11 +13,67 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from . import outputs
 from ._enums import *
 
 __all__ = [
+    'ConnectionRecycling',
     'KongSizing',
 ]
+
+@pulumi.output_type
+class ConnectionRecycling(dict):
+    """
+    When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "maxAgeSeconds":
+            suggest = "max_age_seconds"
+        elif key == "maxRequests":
+            suggest = "max_requests"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in ConnectionRecycling. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        ConnectionRecycling.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        ConnectionRecycling.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 max_age_seconds: Optional[_builtins.int] = None,
+                 max_requests: Optional[_builtins.int] = None):
+        """
+        When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
+        :param _builtins.int max_age_seconds: Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+        :param _builtins.int max_requests: Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+        """
+        if max_age_seconds is not None:
+            pulumi.set(__self__, "max_age_seconds", max_age_seconds)
+        if max_requests is not None:
+            pulumi.set(__self__, "max_requests", max_requests)
+
+    @_builtins.property
+    @pulumi.getter(name="maxAgeSeconds")
+    def max_age_seconds(self) -> Optional[_builtins.int]:
+        """
+        Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
+        """
+        return pulumi.get(self, "max_age_seconds")
+
+    @_builtins.property
+    @pulumi.getter(name="maxRequests")
+    def max_requests(self) -> Optional[_builtins.int]:
+        """
+        Requests (for gRPC: calls) one client connection serves before Kong recycles it: Kong's `nginx_http_keepalive_requests` (nginx `keepalive_requests`), set as `env.nginx_http_keepalive_requests`. Default 10000 (Kong's own); 1000 for horizontal scaling behind an NLB (acceptL4Imbalance). From 100 to 1000000000.
+        """
+        return pulumi.get(self, "max_requests")
+
 
 @pulumi.output_type
 class KongSizing(dict):
@@ -27,12 +83,20 @@ class KongSizing(dict):
     @staticmethod
     def __key_warning(key: str):
         suggest = None
-        if key == "cpuPerPod":
+        if key == "connectionRecycling":
+            suggest = "connection_recycling"
+        elif key == "cpuPerPod":
             suggest = "cpu_per_pod"
         elif key == "horizontalPodAutoscaler":
             suggest = "horizontal_pod_autoscaler"
+        elif key == "memCacheSizeMiB":
+            suggest = "mem_cache_size_mi_b"
+        elif key == "memoryHeadroomMiB":
+            suggest = "memory_headroom_mi_b"
         elif key == "memoryPerPodMiB":
             suggest = "memory_per_pod_mi_b"
+        elif key == "memoryPerWorkerMiB":
+            suggest = "memory_per_worker_mi_b"
         elif key == "podDisruptionBudget":
             suggest = "pod_disruption_budget"
         elif key == "workersPerPod":
@@ -56,9 +120,13 @@ class KongSizing(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
+                 connection_recycling: 'outputs.ConnectionRecycling',
                  cpu_per_pod: _builtins.int,
                  horizontal_pod_autoscaler: _builtins.bool,
+                 mem_cache_size_mi_b: _builtins.int,
+                 memory_headroom_mi_b: _builtins.int,
                  memory_per_pod_mi_b: _builtins.int,
+                 memory_per_worker_mi_b: _builtins.int,
                  mode: 'ScalingMode',
                  pod_disruption_budget: _builtins.bool,
                  reason: _builtins.str,
@@ -69,9 +137,13 @@ class KongSizing(dict):
                  target_cpu_utilization_percent: Optional[_builtins.int] = None):
         """
         The Kong gateway sizing computed by the rules: what the Helm release is given.
+        :param 'ConnectionRecycling' connection_recycling: When Kong recycles client connections (both limits resolved).
         :param _builtins.int cpu_per_pod: CPU cores requested and limited per pod (= workersPerPod).
         :param _builtins.bool horizontal_pod_autoscaler: Whether an HPA is created.
-        :param _builtins.int memory_per_pod_mi_b: Memory requested and limited per pod in MiB (= workersPerPod x memoryPerWorkerMiB).
+        :param _builtins.int mem_cache_size_mi_b: Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
+        :param _builtins.int memory_headroom_mi_b: Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
+        :param _builtins.int memory_per_pod_mi_b: Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
+        :param _builtins.int memory_per_worker_mi_b: Memory per nginx worker in MiB.
         :param 'ScalingMode' mode: The resolved mode: `vertical` or `horizontal` (never `auto`).
         :param _builtins.bool pod_disruption_budget: Whether a PodDisruptionBudget (maxUnavailable 1) is created: whenever more than one replica runs.
         :param _builtins.str reason: Why this sizing was chosen, in one sentence.
@@ -79,11 +151,15 @@ class KongSizing(dict):
         :param _builtins.int max_replicas: HPA maximum replicas (horizontal mode).
         :param _builtins.int min_replicas: HPA minimum replicas (horizontal mode).
         :param _builtins.int replicas: Fixed replicas (vertical mode).
-        :param _builtins.int target_cpu_utilization_percent: HPA CPU target (horizontal mode).
+        :param _builtins.int target_cpu_utilization_percent: HPA target for the CPU of Kong's `proxy` container (horizontal mode).
         """
+        pulumi.set(__self__, "connection_recycling", connection_recycling)
         pulumi.set(__self__, "cpu_per_pod", cpu_per_pod)
         pulumi.set(__self__, "horizontal_pod_autoscaler", horizontal_pod_autoscaler)
+        pulumi.set(__self__, "mem_cache_size_mi_b", mem_cache_size_mi_b)
+        pulumi.set(__self__, "memory_headroom_mi_b", memory_headroom_mi_b)
         pulumi.set(__self__, "memory_per_pod_mi_b", memory_per_pod_mi_b)
+        pulumi.set(__self__, "memory_per_worker_mi_b", memory_per_worker_mi_b)
         pulumi.set(__self__, "mode", mode)
         pulumi.set(__self__, "pod_disruption_budget", pod_disruption_budget)
         pulumi.set(__self__, "reason", reason)
@@ -96,6 +172,14 @@ class KongSizing(dict):
             pulumi.set(__self__, "replicas", replicas)
         if target_cpu_utilization_percent is not None:
             pulumi.set(__self__, "target_cpu_utilization_percent", target_cpu_utilization_percent)
+
+    @_builtins.property
+    @pulumi.getter(name="connectionRecycling")
+    def connection_recycling(self) -> 'outputs.ConnectionRecycling':
+        """
+        When Kong recycles client connections (both limits resolved).
+        """
+        return pulumi.get(self, "connection_recycling")
 
     @_builtins.property
     @pulumi.getter(name="cpuPerPod")
@@ -114,12 +198,36 @@ class KongSizing(dict):
         return pulumi.get(self, "horizontal_pod_autoscaler")
 
     @_builtins.property
+    @pulumi.getter(name="memCacheSizeMiB")
+    def mem_cache_size_mi_b(self) -> _builtins.int:
+        """
+        Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
+        """
+        return pulumi.get(self, "mem_cache_size_mi_b")
+
+    @_builtins.property
+    @pulumi.getter(name="memoryHeadroomMiB")
+    def memory_headroom_mi_b(self) -> _builtins.int:
+        """
+        Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
+        """
+        return pulumi.get(self, "memory_headroom_mi_b")
+
+    @_builtins.property
     @pulumi.getter(name="memoryPerPodMiB")
     def memory_per_pod_mi_b(self) -> _builtins.int:
         """
-        Memory requested and limited per pod in MiB (= workersPerPod x memoryPerWorkerMiB).
+        Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
         """
         return pulumi.get(self, "memory_per_pod_mi_b")
+
+    @_builtins.property
+    @pulumi.getter(name="memoryPerWorkerMiB")
+    def memory_per_worker_mi_b(self) -> _builtins.int:
+        """
+        Memory per nginx worker in MiB.
+        """
+        return pulumi.get(self, "memory_per_worker_mi_b")
 
     @_builtins.property
     @pulumi.getter
@@ -181,7 +289,7 @@ class KongSizing(dict):
     @pulumi.getter(name="targetCpuUtilizationPercent")
     def target_cpu_utilization_percent(self) -> Optional[_builtins.int]:
         """
-        HPA CPU target (horizontal mode).
+        HPA target for the CPU of Kong's `proxy` container (horizontal mode).
         """
         return pulumi.get(self, "target_cpu_utilization_percent")
 
