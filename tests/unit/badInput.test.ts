@@ -60,6 +60,16 @@ const cases: Case[] = [
         message: ["vertical.memoryPerWorkerMiB = 256", "about 500 MB", "set it to 512 (the default) or more"],
     },
     {
+        title: "memCacheSizeMiB of 0 (nginx refuses a zero-size shared zone)",
+        build: edge({ ...base, scalingMode: "vertical", vertical: { cpu: 2, memCacheSizeMiB: 0 } }),
+        message: ["vertical.memCacheSizeMiB = 0", "must be a whole number from 8 to 65536", "the pod holds two caches of it"],
+    },
+    {
+        title: "connection recycling every few seconds",
+        build: edge({ ...base, connectionRecycling: { maxAgeSeconds: 5 } }),
+        message: ["connectionRecycling.maxAgeSeconds = 5", "must be a whole number from 10 to 604800", "use seconds such as 300"],
+    },
+    {
         title: "minReplicas above maxReplicas",
         build: edge({ ...base, loadBalancer: { type: "alb", certificateArn: CERT }, horizontal: { minReplicas: 6, maxReplicas: 3 } }),
         message: ["horizontal.maxReplicas = 3", "is below minReplicas (6)", "raise maxReplicas to 6 or more"],

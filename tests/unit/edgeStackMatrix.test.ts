@@ -32,7 +32,7 @@ function argsFor(lb: Lb, mode: Mode, mesh: Mesh): EdgeStackArgs {
     return {
         loadBalancer: lb === "alb" ? { type: "alb", certificateArn: CERT } : { type: "nlb" },
         scalingMode: mode,
-        ...(mode === "vertical" ? { vertical: { cpu: 3, replicas: 2, memoryPerWorkerMiB: 600 } } : {}),
+        ...(mode === "vertical" ? { vertical: { cpu: 3, replicas: 2, memoryPerWorkerMiB: 600, memCacheSizeMiB: 64 } } : {}),
         ...(mode === "horizontal" ? { horizontal: { minReplicas: 2, maxReplicas: 8, targetCpuUtilizationPercent: 60 } } : {}),
         acceptL4Imbalance: lb === "nlb" && mode === "horizontal" ? true : undefined,
         mesh: mesh === "istio" ? { istio: { strictMtls: true } } : mesh === "kuma" ? { kuma: {} } : undefined,
@@ -89,8 +89,10 @@ for (const lb of ["alb", "nlb"] as const) {
                     const gw = releasedGatewayValues(one(resources, T.release));
                     if (resolved === "vertical") {
                         const cpu = mode === "vertical" ? 3 : 2;
-                        const memory = mode === "vertical" ? 3 * 600 : 2 * 512;
-                        expect(gw.env.nginx_worker_processes).to.equal(String(cpu));
+                        // workers x memoryPerWorker + Kong's two mem_cache_size caches + 256 MiB headroom
+                        const memory = mode === "vertical" ? 3 * 600 + 2 * 64 + 256 : 2 * 512 + 2 * 128 + 256;
+                        expect(gw.env).to.include({ nginx_worker_processes: String(cpu), mem_cache_size: mode === "vertical" ? "64m" : "128m" });
+                        expect(gw.env).to.include({ nginx_http_keepalive_requests: "10000", nginx_http_keepalive_time: "3600s" });
                         expect(gw.resources).to.deep.equal({
                             requests: { cpu: String(cpu), memory: `${memory}Mi` },
                             limits: { cpu: String(cpu), memory: `${memory}Mi` },
@@ -98,13 +100,16 @@ for (const lb of ["alb", "nlb"] as const) {
                         expect(gw.replicaCount).to.equal(2);
                         expect(gw.autoscaling).to.deep.equal({ enabled: false });
                     } else {
-                        expect(gw.env.nginx_worker_processes).to.equal("1");
-                        expect(gw.resources.requests).to.deep.equal({ cpu: "1", memory: "512Mi" });
-                        expect(gw.resources.limits).to.deep.equal({ cpu: "1", memory: "512Mi" });
+                        expect(gw.env).to.include({ nginx_worker_processes: "1", mem_cache_size: "128m" });
+                        // Behind an NLB only the client's reconnects move load, so Kong recycles connections sooner.
+                        const [requests, time] = lb === "nlb" ? ["1000", "300s"] : ["10000", "3600s"];
+                        expect(gw.env).to.include({ nginx_http_keepalive_requests: requests, nginx_http_keepalive_time: time });
+                        expect(gw.resources.requests).to.deep.equal({ cpu: "1", memory: "1024Mi" });
+                        expect(gw.resources.limits).to.deep.equal({ cpu: "1", memory: "1024Mi" });
                         expect(gw).not.to.have.property("replicaCount");
                         const [min, max, target] = mode === "horizontal" ? [2, 8, 60] : [2, 10, 70];
-                        expect(gw.autoscaling).to.deep.include({ enabled: true, minReplicas: min, maxReplicas: max, targetCPUUtilizationPercentage: target });
-                        expect(gw.autoscaling.metrics[0].resource.target.averageUtilization).to.equal(target);
+                        const proxyCpu = { name: "cpu", container: "proxy", target: { type: "Utilization", averageUtilization: target } };
+                        expect(gw.autoscaling).to.deep.equal({ enabled: true, minReplicas: min, maxReplicas: max, metrics: [{ type: "ContainerResource", containerResource: proxyCpu }] });
                     }
                     expect(gw.podDisruptionBudget).to.deep.equal({ enabled: true, maxUnavailable: 1 });
                     const controller = one(resources, T.release).inputs.values.controller.ingressController;

@@ -76,6 +76,11 @@ describe("kongGatewayPlan", () => {
         expect(plan.release.userValues).to.equal(user);
         expect(JSON.stringify(user)).to.equal(snapshot);
         expect(plan.release.values).to.deep.equal(planKongGateway("k", nlb).release.values);
-        expect((plan.release.values as any).gateway.env).to.deep.equal({ nginx_worker_processes: "2" });
+        expect((plan.release.values as any).gateway.env).to.deep.equal({
+            nginx_worker_processes: "2",
+            mem_cache_size: "128m",
+            nginx_http_keepalive_requests: "10000",
+            nginx_http_keepalive_time: "3600s",
+        });
     });
 });

@@ -1,17 +1,19 @@
 // Kong's Helm values: every key the rules set is one the pinned chart reads, the proxy Service name
 // is the one the chart renders, and the values' shape per chart, load balancer and sizing. Upstream
 // data: ../shared/charts ingress-0.24.0.tgz (with its bundled kong-3.2.0.tgz, aliased `gateway`
-// and `controller`) and kong-3.4.1.tgz.
+// and `controller`) and kong-3.4.1.tgz; the `env` keys against Kong 3.9.3's configuration
+// (tests/fixtures/kong/kong-3.9.3-memory-and-keepalive.json, which names its sources).
 import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as yaml from "js-yaml";
+import * as fs from "fs";
 import * as path from "path";
-import { INPUT_DEFAULTS, KONG_PORTS, SCALING_MODE_DEFAULTS } from "../../../provider/src/defaults";
+import { INPUT_DEFAULTS, KONG_PORTS, KONG_PROXY_CONTAINER, SCALING_MODE_DEFAULTS } from "../../../provider/src/defaults";
 import { KongChart, LoadBalancerType, MeshKind, type LoadBalancerArgs } from "../../../provider/src/generated/schema-types";
 import { gatewayResources, kongGatewayValues, kongHelmValues, kongProxyServiceName, KongValuesInputs } from "../../../provider/src/rules/kongValues";
 import { HELM_RELEASE_NAME_MAX } from "../../../provider/src/rules/names";
 import { computeKongSizing } from "../../../provider/src/rules/sizing";
-import { sharedDir } from "../../../scripts/lib/repo-root";
+import { repoRoot, sharedDir } from "../../../scripts/lib/repo-root";
 import { CERT } from "../../../scripts/lib/scenarios";
 
 type Obj = Record<string, any>;
@@ -41,13 +43,16 @@ function commentedKeys(text: string): Set<string> {
     return found;
 }
 
-/** Keys in `values` that `upstream` lacks; maps of free keys (annotations, resources, `{}` defaults) are not descended. */
+/**
+ * Keys in `values` that `upstream` lacks; maps of free keys (annotations, resources, `{}` defaults, and `env`,
+ * whose every key the chart turns into a KONG_ variable: checked against Kong's settings below) are not descended.
+ */
 function keysNotIn(values: Obj, upstream: Obj, prefix = ""): string[] {
     return Object.entries(values).flatMap(([k, v]) => {
         const p = prefix ? `${prefix}.${k}` : k;
         if (!(k in upstream)) return [p];
         const up = upstream[k];
-        const free = /annotations$/i.test(k) || !isObj(up) || Object.keys(up).length === 0;
+        const free = /annotations$/i.test(k) || k === "env" || !isObj(up) || Object.keys(up).length === 0;
         return isObj(v) && !free ? keysNotIn(v, up, p) : [];
     });
 }
@@ -120,6 +125,33 @@ describe("kongValues: against the pinned charts", () => {
         expect(String(gateway320.values.admin.tls.containerPort)).to.equal("8444");
     });
 
+    it("env: the chart makes every key a KONG_ variable, and each is a Kong 3.9.3 setting or an nginx_http_ directive", () => {
+        // kong.env (templates/_helpers.tpl) ranges over .Values.env and upper-cases each key behind KONG_.
+        for (const chart of [kong341, gateway320]) expect(chart.templates).to.match(/range \$key, \$val := \.Values\.env[^]*?printf "KONG_%s" \$upper/);
+        const kong = JSON.parse(fs.readFileSync(path.join(repoRoot(), "tests", "fixtures", "kong", "kong-3.9.3-memory-and-keepalive.json"), "utf8"));
+        const known = (key: string) =>
+            key in gateway320.values.env || key in kong.kongDefaults || (key.startsWith("nginx_http_") && key.slice("nginx_http_".length) in kong.nginxDefaults);
+        for (const i of [...everyInput(KongChart.Kong), ...everyInput(KongChart.Ingress)]) {
+            const env = kongGatewayValues(i).env as Obj;
+            for (const key of Object.keys(env)) expect(known(key), `env.${key}`).to.equal(true);
+            expect(env).to.include({ mem_cache_size: `${i.sizing.memCacheSizeMiB}m`, nginx_http_keepalive_time: `${i.sizing.connectionRecycling.maxAgeSeconds}s` });
+        }
+    });
+
+    it("HPA: only `metrics` (what the charts render under autoscaling/v2), a ContainerResource on the chart's proxy container", () => {
+        for (const chart of [kong341, gateway320]) {
+            // templates/hpa.yaml: metrics under autoscaling/v2 (or v2beta2), targetCPUUtilizationPercentage only in the v1 branch.
+            expect(chart.templates).to.match(/contains "autoscaling\/v2" \(include "kong.autoscalingVersion" \. \) \}\}\s*metrics:\s*\{\{- toYaml \.Values\.autoscaling\.metrics[^]*?\{\{- else \}\}\s*targetCPUUtilizationPercentage:/);
+            // templates/deployment.yaml: the Kong container, beside the optional controller container and any mesh sidecar.
+            expect(chart.templates).to.include(`      - name: "${KONG_PROXY_CONTAINER}"\n        image: {{ include "kong.getRepoTag" .Values.image }}`);
+        }
+        const hpa = kongGatewayValues(inputs({ sizing: SIZINGS[1] })).autoscaling as Obj;
+        expect(hpa).to.not.have.property("targetCPUUtilizationPercentage");
+        expect(hpa.metrics).to.deep.equal([
+            { type: "ContainerResource", containerResource: { name: "cpu", container: "proxy", target: { type: "Utilization", averageUtilization: SIZINGS[1].targetCpuUtilizationPercent } } },
+        ]);
+    });
+
     it("ports, worker count and IngressClass agree with the chart defaults", () => {
         for (const c of [kong341, gateway320]) {
             expect(c.values.proxy.http.containerPort).to.equal(KONG_PORTS.proxyHttp); // NLB TLS termination forwards here
@@ -141,7 +173,7 @@ describe("kongValues: shape", () => {
     });
 
     it("Guaranteed QoS: requests equal limits, CPU in whole cores and memory in Mi", () => {
-        expect(gatewayResources(SIZINGS[0])).to.deep.equal({ requests: { cpu: "4", memory: "2048Mi" }, limits: { cpu: "4", memory: "2048Mi" } });
+        expect(gatewayResources(SIZINGS[0])).to.deep.equal({ requests: { cpu: "4", memory: "2560Mi" }, limits: { cpu: "4", memory: "2560Mi" } });
     });
 
     it("ALB: a ClusterIP proxy speaking HTTP/2 on its cleartext port, nothing for a load balancer", () => {
