@@ -13,7 +13,8 @@ const chart = (key: string) => {
 const cluster = new k8s.Provider("cluster", { kubeconfig: config.get("kubeconfig") });
 
 // `pulumi config set scaling horizontal` switches the gateway to an HPA of one-CPU pods; behind an
-// NLB that needs acceptL4Imbalance (HTTP/2 connections stay on the pod they first reached).
+// NLB that needs acceptL4Imbalance (HTTP/2 connections stay on the pod they first reached; Kong then
+// recycles each client connection after 1000 calls or 5 minutes, so connections reach new pods).
 const horizontal = config.get("scaling") === "horizontal";
 const scaling = horizontal
     ? { scalingMode: meshedge.ScalingMode.Horizontal, horizontal: { minReplicas: 3, maxReplicas: 12 }, acceptL4Imbalance: true }

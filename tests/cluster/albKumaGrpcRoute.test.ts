@@ -77,11 +77,13 @@ describe("cluster: ALB + auto scaling + Kuma + GRPCRoute on the kong/kong chart"
         const proxy = container(deployment, "proxy");
         expect(envValue(proxy, "KONG_NGINX_WORKER_PROCESSES")).to.equal("1").and.to.equal(values.env.nginx_worker_processes);
         expect(quantity(proxy.resources.requests.cpu)).to.equal(1);
-        expect(quantity(proxy.resources.limits.memory)).to.equal(512 * 2 ** 20);
+        expect(quantity(proxy.resources.limits.memory)).to.equal((512 + 2 * 128 + 256) * 2 ** 20);
+        expect(envValue(proxy, "KONG_MEM_CACHE_SIZE")).to.equal("128m").and.to.equal(values.env.mem_cache_size);
         container(deployment, "ingress-controller");
         const hpa = await kube.must(`/apis/autoscaling/v2/namespaces/kong/horizontalpodautoscalers/${KONG_DEPLOYMENT}`);
         expect(hpa.spec).to.deep.include({ minReplicas: 2, maxReplicas: 10 });
-        expect(hpa.spec.metrics[0].resource.target.averageUtilization).to.equal(70);
+        // The proxy container's CPU alone: the API server accepts the chart's ContainerResource metric as sent.
+        expect(hpa.spec.metrics).to.deep.equal([{ type: "ContainerResource", containerResource: { name: "cpu", container: "proxy", target: { type: "Utilization", averageUtilization: 70 } } }]);
         const annotations = deployment.spec.template.metadata.annotations;
         expect(annotations).to.include({ "kuma.io/gateway": "enabled" });
         expect(missingFrom(values.podAnnotations, annotations)).to.deep.equal([]);

@@ -78,7 +78,7 @@ for (const language of languages) {
             expect((await kube.must("/api/v1/namespaces/istio-system")).metadata.labels).not.to.have.property("istio-injection");
         });
 
-        it("the chart renders the Kong gateway exactly as sized: 2 replicas x 4 workers, 4 CPU and 2048 MiB per pod", async () => {
+        it("the chart renders the Kong gateway exactly as sized: 2 replicas x 4 workers, 4 CPU and 2560 MiB per pod, Kong's cache and recycling", async () => {
             const values = helmRelease(await stateResources(stack), KONG_RELEASE).inputs.values;
             expect(values.gateway.env.nginx_worker_processes).to.equal("4");
             const gateway = await kube.must(GATEWAY);
@@ -87,7 +87,10 @@ for (const language of languages) {
             expect(gateway.spec.replicas).to.equal(values.gateway.replicaCount).and.to.equal(2);
             expect(missingFrom(values.gateway.resources, proxy.resources)).to.deep.equal([]);
             expect(quantity(proxy.resources.limits.cpu)).to.equal(4);
-            expect(quantity(proxy.resources.limits.memory)).to.equal(2048 * 2 ** 20);
+            expect(quantity(proxy.resources.limits.memory)).to.equal((4 * 512 + 2 * 128 + 256) * 2 ** 20);
+            expect(envValue(proxy, "KONG_MEM_CACHE_SIZE")).to.equal("128m");
+            expect(envValue(proxy, "KONG_NGINX_HTTP_KEEPALIVE_REQUESTS")).to.equal("10000");
+            expect(envValue(proxy, "KONG_NGINX_HTTP_KEEPALIVE_TIME")).to.equal("3600s");
             expect(await kube.get(GATEWAY_HPA)).to.equal(undefined);
             const pdb = await kube.must("/apis/policy/v1/namespaces/kong/poddisruptionbudgets/edge-kong-gateway");
             expect(pdb.spec.maxUnavailable).to.equal(values.gateway.podDisruptionBudget.maxUnavailable);
@@ -158,8 +161,9 @@ for (const language of languages) {
             const changed = (recorded.steps as any[]).filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn.split("::").pop()}`);
             expect(changed).to.deep.equal([`update ${KONG_RELEASE}`]);
             const [kong] = kongReleaseChanges(recorded);
-            expect(kong.before).to.deep.equal({ replicas: "2", workers: "4", cpu: "4", memory: "2048Mi" });
-            expect(kong.after).to.deep.equal({ replicas: "HPA 3-12", workers: "1", cpu: "1", memory: "512Mi" });
+            expect(kong.before).to.deep.equal({ replicas: "2", workers: "4", cpu: "4", memory: "2560Mi", memCacheSize: "128m", recycling: "10000 requests / 3600s" });
+            // Horizontal behind the NLB (acceptL4Imbalance): connections are recycled sooner so they reach new pods.
+            expect(kong.after).to.deep.equal({ replicas: "HPA 3-12", workers: "1", cpu: "1", memory: "1024Mi", memCacheSize: "128m", recycling: "1000 requests / 300s" });
             const markdown = summarizePreview(recorded);
             expect(markdown).to.contain("| update | 1 |").and.to.contain("### Kong sizing");
         });
@@ -169,11 +173,13 @@ for (const language of languages) {
             expect(result.summary.resourceChanges).to.deep.equal({ update: 1, same: created - 1 });
             const hpa = await kube.must(GATEWAY_HPA);
             expect(hpa.spec).to.deep.include({ minReplicas: 3, maxReplicas: 12 });
-            expect(hpa.spec.metrics[0].resource.target.averageUtilization).to.equal(70);
+            expect(hpa.spec.metrics).to.deep.equal([{ type: "ContainerResource", containerResource: { name: "cpu", container: "proxy", target: { type: "Utilization", averageUtilization: 70 } } }]);
             const proxy = container(await kube.must(GATEWAY), "proxy");
             expect(envValue(proxy, "KONG_NGINX_WORKER_PROCESSES")).to.equal("1");
             expect(quantity(proxy.resources.requests.cpu)).to.equal(1);
-            expect(quantity(proxy.resources.requests.memory)).to.equal(512 * 2 ** 20);
+            expect(quantity(proxy.resources.requests.memory)).to.equal((512 + 2 * 128 + 256) * 2 ** 20);
+            expect(envValue(proxy, "KONG_NGINX_HTTP_KEEPALIVE_REQUESTS")).to.equal("1000");
+            expect(envValue(proxy, "KONG_NGINX_HTTP_KEEPALIVE_TIME")).to.equal("300s");
             // Helm drops `replicas` once the chart hands it to the HPA, so Kubernetes resets it to 1 until
             // the HPA controller (kube-controller-manager) raises it to minReplicas.
             const replicas = await eventually("gateway replicas raised to the HPA minimum", 90, async () => {

@@ -45,7 +45,8 @@ describe("engine: the same stack from TypeScript, Python and Go", function () {
             const release = [...plans[language].resources.values()].find((r) => r.type === "kubernetes:helm.sh/v3:Release" && (r.inputs.name as string) === "edge-kong")!;
             const gateway = (release.inputs.values as any).gateway;
             expect(gateway.env.nginx_worker_processes, language).to.equal("4");
-            expect(gateway.resources.requests, language).to.deep.equal({ cpu: "4", memory: "2048Mi" });
+            expect(gateway.resources.requests, language).to.deep.equal({ cpu: "4", memory: "2560Mi" });
+            expect(gateway.env, language).to.include({ mem_cache_size: "128m", nginx_http_keepalive_requests: "10000", nginx_http_keepalive_time: "3600s" });
             expect(gateway.replicaCount, language).to.equal(2);
         }
     });
@@ -54,9 +55,11 @@ describe("engine: the same stack from TypeScript, Python and Go", function () {
         const expected = computeKongSizing({ loadBalancerType: "nlb", scalingMode: "vertical", vertical: { cpu: 4, replicas: 2 } });
         // Python exports output types under their Python property names; the values must not differ.
         const python = plans.python.outputs.plannedSizing as Record<string, unknown>;
-        const pythonNames: Record<string, string> = { memory_per_pod_mi_b: "memoryPerPodMiB" };
-        const camel = (key: string) => pythonNames[key] ?? key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-        expect(Object.fromEntries(Object.entries(python).map(([k, v]) => [camel(k), v]))).to.deep.equal(expected);
+        // (nested ones too: connectionRecycling's), e.g. memory_per_pod_mi_b, connection_recycling.max_requests.
+        const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+        const camelKeys = (v: unknown): unknown =>
+            typeof v === "object" && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [camel(k), camelKeys(x)])) : v;
+        expect(camelKeys(python)).to.deep.equal(expected);
         expect(plans.typescript.outputs.plannedSizing).to.deep.equal(expected);
         expect(plans.go.outputs.plannedSizing).to.deep.equal(expected);
     });
