@@ -1,6 +1,7 @@
 // CI's check of the main job's output (`npm run demo`: pulumi preview --diff of the demo stack):
 // the plan creates the 22 resources of examples/typescript and sizes Kong as the README's scenario 1
-// says (NLB + vertical {cpu: 4, replicas: 2}: 2 pods x 4 nginx workers, 4 CPU and 2048Mi each).
+// says (NLB + vertical {cpu: 4, replicas: 2}: 2 pods x 4 nginx workers, 4 CPU and 2560Mi each: 4 x 512 +
+// 2 x 128 for Kong's mem_cache_size caches + 256 headroom).
 //   node dist/scripts/check-demo-plan.js demo-output.txt
 import * as fs from "fs";
 
@@ -16,7 +17,8 @@ export function demoPlanProblems(output: string): string[] {
     expect('the Kong release with nginx_worker_processes "4"', /nginx_worker_processes\s*:\s*"4"/);
     expect("2 gateway replicas", /replicaCount\s*:\s*2\b/);
     expect('4 CPU per gateway pod', /cpu\s*:\s*"4"/);
-    expect('2048Mi per gateway pod', /memory\s*:\s*"2048Mi"/);
+    expect('2560Mi per gateway pod', /memory\s*:\s*"2560Mi"/);
+    expect('the Kong release with mem_cache_size "128m"', /mem_cache_size\s*:\s*"128m"/);
     if (/^\s*error:/m.test(output)) problems.push("an error in the output");
     return problems;
 }
@@ -32,5 +34,5 @@ if (require.main === module) {
         console.error(`the demo's plan is not the expected one:\n  - ${problems.join("\n  - ")}`);
         process.exit(1);
     }
-    console.log(`demo plan checked: ${EXPECTED_RESOURCES} resources to create; Kong 2 pods x 4 workers, 4 CPU, 2048Mi`);
+    console.log(`demo plan checked: ${EXPECTED_RESOURCES} resources to create; Kong 2 pods x 4 workers, 4 CPU, 2560Mi`);
 }
