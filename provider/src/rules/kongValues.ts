@@ -5,8 +5,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { KONG_PORTS, ResolvedKongGateway } from "../defaults";
 import type { ContainerResources, KongChart, KongSizing, LoadBalancerArgs as LoadBalancer } from "../generated/schema-types";
+import { kongClientAddressEnv, kongStatusValues, proxyListenParameters } from "./clientAddress";
+import { kongDrainValues } from "./drain";
 import { nlbLoadBalancerClass, nlbServiceAnnotations, nlbTerminatesTls } from "./loadBalancer";
 import { kongControllerPodAnnotations, kongGatewayPodAnnotations } from "./mesh";
+import { kongKeepaliveEnv } from "./streamTimeouts";
 
 /** The KongGateway inputs (defaults applied) the values are made from, and the sizing the rules chose. */
 export type KongValuesInputs = Pick<ResolvedKongGateway, "chart" | "loadBalancer" | "eksAutoMode" | "meshKind" | "controllerResources" | "ingressClassName"> & {
@@ -38,8 +41,11 @@ function scalingValues(sizing: KongSizing): Record<string, unknown> {
 
 function proxyValues(lb: LoadBalancer, eksAutoMode: boolean): Record<string, unknown> {
     // Port 8000 also speaks HTTP/2 cleartext, so gRPC works without TLS and behind NLB TLS termination.
-    const http = { parameters: ["http2"] };
+    const http = { parameters: ["http2", ...proxyListenParameters(lb)] };
     if (lb.type === "alb") return { type: "ClusterIP", http };
+    // The chart's TLS listener keeps its `http2`; proxy protocol (clientAddress.ts) is added to both.
+    const tlsParameters = proxyListenParameters(lb).length > 0 ? { parameters: ["http2", ...proxyListenParameters(lb)] } : {};
+    const tlsTarget = nlbTerminatesTls(lb) ? { overrideServiceTargetPort: KONG_PORTS.proxyHttp } : {};
     const annotations: Record<string, pulumi.Input<string>> = { ...(lb.annotations ?? {}), ...nlbServiceAnnotations(lb, eksAutoMode) };
     const loadBalancerClass = nlbLoadBalancerClass(eksAutoMode);
     return {
@@ -47,7 +53,7 @@ function proxyValues(lb: LoadBalancer, eksAutoMode: boolean): Record<string, unk
         annotations,
         ...(loadBalancerClass ? { loadBalancerClass } : {}),
         http,
-        ...(nlbTerminatesTls(lb) ? { tls: { overrideServiceTargetPort: KONG_PORTS.proxyHttp } } : {}),
+        ...(Object.keys({ ...tlsParameters, ...tlsTarget }).length > 0 ? { tls: { ...tlsParameters, ...tlsTarget } } : {}),
     };
 }
 
@@ -57,9 +63,11 @@ export function kongGatewayValues(i: KongValuesInputs): Record<string, unknown> 
         ...scalingValues(i.sizing),
         resources: gatewayResources(i.sizing),
         // Never "auto": inside a container nginx counts the node's cores, not the CPU limit.
-        env: { nginx_worker_processes: String(i.sizing.workersPerPod) },
+        env: { nginx_worker_processes: String(i.sizing.workersPerPod), ...kongClientAddressEnv(i.loadBalancer), ...kongKeepaliveEnv(i.loadBalancer) },
         podAnnotations: kongGatewayPodAnnotations(i.meshKind),
         proxy: proxyValues(i.loadBalancer, i.eksAutoMode),
+        ...(kongStatusValues(i.loadBalancer) ? { status: kongStatusValues(i.loadBalancer) } : {}),
+        ...kongDrainValues(i.loadBalancer),
     };
 }
 

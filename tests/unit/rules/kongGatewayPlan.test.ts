@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { INPUT_DEFAULTS, LBC_ALB_INGRESS_CLASS, pinnedCharts } from "../../../provider/src/defaults";
 import { KongChart, LoadBalancerType, MeshKind, ScalingMode, type KongGatewayArgs } from "../../../provider/src/generated/schema-types";
+import { kongClientAddressEnv } from "../../../provider/src/rules/clientAddress";
 import { planKongGateway } from "../../../provider/src/rules/kongGatewayPlan";
 import { kongHelmValues, kongProxyServiceName } from "../../../provider/src/rules/kongValues";
 import { computeKongSizing } from "../../../provider/src/rules/sizing";
@@ -76,6 +77,6 @@ describe("kongGatewayPlan", () => {
         expect(plan.release.userValues).to.equal(user);
         expect(JSON.stringify(user)).to.equal(snapshot);
         expect(plan.release.values).to.deep.equal(planKongGateway("k", nlb).release.values);
-        expect((plan.release.values as any).gateway.env).to.deep.equal({ nginx_worker_processes: "2" });
+        expect((plan.release.values as any).gateway.env).to.deep.equal({ nginx_worker_processes: "2", ...kongClientAddressEnv(nlb.loadBalancer) });
     });
 });
