@@ -224,3 +224,24 @@ for (const lb of ["alb", "nlb"] as const) {
         }
     }
 }
+
+describe("EdgeStack under EKS Auto Mode, and with multi-zone Kuma", () => {
+    it("Auto Mode: Kong's namespace opts into Auto Mode's readiness gate, proxy protocol is a target group attribute", async () => {
+        const resources = await render(() => new EdgeStack("edge", { ...argsFor("nlb", "auto", "none"), eksAutoMode: true }));
+        const kongNs = one(resources, T.namespace, "edge-ns-kong").inputs.metadata;
+        expect(kongNs.labels).to.deep.equal({ "eks.amazonaws.com/pod-readiness-gate-inject": "enabled" });
+        expect(one(resources, T.namespace, "edge-ns-apps").inputs.metadata.labels).to.equal(undefined);
+        const annotations = releasedGatewayValues(one(resources, T.release)).proxy.annotations;
+        expect(annotations).to.not.have.any.keys("service.beta.kubernetes.io/aws-load-balancer-proxy-protocol", "service.beta.kubernetes.io/aws-load-balancer-listener-attributes.TCP-80");
+        expect(annotations["service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"]).to.equal("deregistration_delay.timeout_seconds=120,proxy_protocol_v2.enabled=true,preserve_client_ip.enabled=false");
+    });
+
+    it("multi-zone Kuma: the `.mesh` Service Kong routes to carries the service's timeouts too", async () => {
+        const args = argsFor("nlb", "auto", "kuma");
+        const resources = await render(() => new EdgeStack("edge", { ...args, mesh: { kuma: { multiZone: true } }, services: [{ ...greeter, readTimeoutSeconds: 600 }] }));
+        const meshService = ofType(resources, T.service).find((s) => s.inputs.spec.type === "ExternalName")!.inputs;
+        expect(meshService.metadata.annotations).to.include({ "konghq.com/read-timeout": "600000", "konghq.com/write-timeout": "3600000", "konghq.com/connect-timeout": "60000" });
+        // Kong's namespace keeps the mesh labels beside the readiness gate's.
+        expect(one(resources, T.namespace, "edge-ns-kong").inputs.metadata.labels).to.deep.equal({ "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled", "kuma.io/sidecar-injection": "enabled", "kuma.io/mesh": "default" });
+    });
+});
