@@ -80,11 +80,20 @@ export const INPUT_DEFAULTS = {
         sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
         crossZone: true,
         backendProtocolVersion: "GRPC",
+        /** NLB only; an ALB always uses X-Forwarded-For. */
+        clientIpMode: "proxyProtocol",
+        /** Every range a VPC may take its private addresses from (RFC 1918 and RFC 6598, as the ELB guide lists for ip targets). */
+        vpcCidrs: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"],
+        /** AWS recommends a deregistration delay of at least 120 s so in-flight requests complete. */
+        drainSeconds: 120,
+        /** An hour of silence on a server stream; within the ALB's 4000 and the NLB's 6000 s maximum. */
+        idleTimeoutSeconds: 3600,
     },
     IstioMesh: { install: false, strictMtls: false },
     KumaMesh: { install: false, meshName: "default", mtls: true, multiZone: false },
     LoadBalancerControllerSettings: { install: false, identity: "irsa" },
-    GrpcServiceSpec: { port: 50051, replicas: 2, routeKind: "ingress" },
+    /** Timeouts in seconds: connect is Kong's own 60 s; read and write match LoadBalancer.idleTimeoutSeconds so streams outlive Kong's 60 s. */
+    GrpcServiceSpec: { port: 50051, replicas: 2, routeKind: "ingress", connectTimeoutSeconds: 60, readTimeoutSeconds: 3600, writeTimeoutSeconds: 3600 },
     RateLimitingPlugin: { policy: "local" },
     KeyAuthPlugin: { keyNames: ["apikey"], hideCredentials: true },
     JwtPlugin: { claimsToVerify: ["exp"] },
@@ -123,7 +132,7 @@ export const KUMA_SYSTEM_NAMESPACE = "kuma-system";
 export const KONG_PROXY_CONTAINER = "proxy";
 
 /** Kong gateway container ports (chart defaults). */
-export const KONG_PORTS = { proxyHttp: 8000, proxyTls: 8443, status: 8100, proxyServiceHttp: 80, proxyServiceTls: 443 } as const;
+export const KONG_PORTS = { proxyHttp: 8000, proxyTls: 8443, status: 8100, statusTls: 8543, proxyServiceHttp: 80, proxyServiceTls: 443 } as const;
 
 /** The AWS Load Balancer Controller's namespace and service account (its chart's defaults, which the trust policies name). */
 export const LBC = {

@@ -135,6 +135,26 @@ const cases: Case[] = [
         message: ['loadBalancer.annotations["service.beta.kubernetes.io/aws-load-balancer-proxy-protocol"] = "*"', "not supported by EKS Auto Mode"],
     },
     {
+        title: "ALB OIDC authentication under Auto Mode",
+        build: edge({ ...base, eksAutoMode: true, loadBalancer: { type: "alb", certificateArn: CERT, annotations: { "alb.ingress.kubernetes.io/auth-type": "oidc" } } }),
+        message: ['loadBalancer.annotations["alb.ingress.kubernetes.io/auth-type"] = "oidc"', '"oidc" is not supported by EKS Auto Mode', "authenticate in Kong"],
+    },
+    {
+        title: "target group attributes by annotation",
+        build: edge({ ...base, loadBalancer: { type: "nlb", annotations: { "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "deregistration_delay.timeout_seconds=5" } } }),
+        message: ["aws-load-balancer-target-group-attributes", "is set by meshedge's load balancer rules", "use the typed loadBalancer field"],
+    },
+    {
+        title: "drain longer than a target group allows",
+        build: edge({ ...base, loadBalancer: { type: "nlb", drainSeconds: 7200 } }),
+        message: ["loadBalancer.drainSeconds = 7200", "from 0 to 3600"],
+    },
+    {
+        title: "a service read timeout in milliseconds by mistake",
+        build: edge({ ...base, services: [{ ...greeter, readTimeoutSeconds: 3600000 }] }),
+        message: ["services[0].readTimeoutSeconds = 3600000", "from 1 to 2147483"],
+    },
+    {
         title: "annotation that overrides a rule",
         build: edge({ ...base, loadBalancer: { type: "nlb", annotations: { "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "instance" } } }),
         message: ["aws-load-balancer-nlb-target-type", "is set by meshedge's load balancer rules", "use the typed loadBalancer field"],

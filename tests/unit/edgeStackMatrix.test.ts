@@ -117,20 +117,37 @@ for (const lb of ["alb", "nlb"] as const) {
                 });
 
                 it("wires the load balancer", () => {
-                    const proxy = releasedGatewayValues(one(resources, T.release)).proxy;
-                    expect(proxy.http.parameters).to.deep.equal(["http2"]);
+                    const gateway = releasedGatewayValues(one(resources, T.release));
+                    const proxy = gateway.proxy;
+                    // Every pod drains for the default 120 s: the target group, Kong's preStop and the grace period agree.
+                    expect(gateway.terminationGracePeriodSeconds).to.equal(135);
+                    expect(gateway.lifecycle.preStop.exec.command).to.deep.equal(["kong", "quit", "--wait=120", "--timeout=10"]);
+                    const privateRanges = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10";
                     if (lb === "nlb") {
+                        // Proxy protocol (the default client IP mode) on both listeners, and the health check on the TLS status port that parses it.
+                        expect(proxy.http.parameters).to.deep.equal(["http2", "proxy_protocol"]);
+                        expect(proxy.tls.parameters).to.deep.equal(["http2", "proxy_protocol"]);
+                        expect(gateway.status).to.deep.equal({ tls: { enabled: true, containerPort: 8543, parameters: ["proxy_protocol"] } });
+                        expect(gateway.env).to.include({ trusted_ips: privateRanges, real_ip_header: "proxy_protocol", real_ip_recursive: "off" });
+                        expect(gateway.env).to.not.have.property("nginx_http_keepalive_timeout");
                         expect(proxy.type).to.equal("LoadBalancer");
                         expect(proxy.annotations).to.deep.equal({
                             "service.beta.kubernetes.io/aws-load-balancer-type": "external",
                             "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
                             "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
                             "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
-                            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
-                            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "8100",
+                            "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "deregistration_delay.timeout_seconds=120,preserve_client_ip.enabled=false",
+                            "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol": "*",
+                            "service.beta.kubernetes.io/aws-load-balancer-listener-attributes.TCP-80": "tcp.idle_timeout.seconds=3600",
+                            "service.beta.kubernetes.io/aws-load-balancer-listener-attributes.TCP-443": "tcp.idle_timeout.seconds=3600",
+                            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "https",
+                            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "8543",
                             "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/status/ready",
                         });
                     } else {
+                        expect(proxy.http.parameters).to.deep.equal(["http2"]);
+                        expect(gateway).to.not.have.property("status");
+                        expect(gateway.env).to.include({ trusted_ips: privateRanges, real_ip_header: "X-Forwarded-For", real_ip_recursive: "off", nginx_http_keepalive_timeout: "3660s" });
                         expect(proxy.type).to.equal("ClusterIP");
                         const alb = one(resources, T.ingress, "edge-kong-alb").inputs;
                         expect(alb.spec.ingressClassName).to.equal("alb");
@@ -147,6 +164,8 @@ for (const lb of ["alb", "nlb"] as const) {
                             "alb.ingress.kubernetes.io/healthcheck-protocol": "HTTPS",
                             "alb.ingress.kubernetes.io/healthcheck-path": "/grpc.health.v1.Health/Check",
                             "alb.ingress.kubernetes.io/success-codes": "0,5,12",
+                            "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=120",
+                            "alb.ingress.kubernetes.io/load-balancer-attributes": "idle_timeout.timeout_seconds=3600",
                         });
                     }
                 });
@@ -159,7 +178,8 @@ for (const lb of ["alb", "nlb"] as const) {
                         kuma: { "kuma.io/sidecar-injection": "enabled", "kuma.io/mesh": "default" },
                         none: undefined,
                     }[mesh];
-                    expect(labels).to.deep.equal({ kong: expectedLabels, apps: expectedLabels });
+                    // Only Kong's pods are load balancer targets: only its namespace opts into the readiness gate, with or without a mesh.
+                    expect(labels).to.deep.equal({ kong: { ...expectedLabels, "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" }, apps: expectedLabels });
                     const gatewayPods = { istio: { "traffic.sidecar.istio.io/includeInboundPorts": "" }, kuma: { "kuma.io/gateway": "enabled" }, none: {} }[mesh];
                     expect(release.gateway.podAnnotations).to.deep.equal(gatewayPods);
                     const controllerPods = {
@@ -187,7 +207,8 @@ for (const lb of ["alb", "nlb"] as const) {
                 it("annotates gRPC Services and routes for Kong and the mesh", () => {
                     for (const name of ["greeter", "orders"]) {
                         const svc = one(resources, T.service, `edge-apps-${name}-service`).inputs;
-                        const expected: Record<string, string> = { "konghq.com/protocol": "grpc" };
+                        // Stream-friendly Kong Service timeouts (ms): connect 60 s, read and write an hour.
+                        const expected: Record<string, string> = { "konghq.com/protocol": "grpc", "konghq.com/connect-timeout": "60000", "konghq.com/read-timeout": "3600000", "konghq.com/write-timeout": "3600000" };
                         if (mesh !== "none") expected["ingress.kubernetes.io/service-upstream"] = "true";
                         expect(svc.metadata.annotations).to.deep.equal(expected);
                         expect(svc.spec.ports[0]).to.include({ name: "grpc", appProtocol: "grpc" });
@@ -208,3 +229,24 @@ for (const lb of ["alb", "nlb"] as const) {
         }
     }
 }
+
+describe("EdgeStack under EKS Auto Mode, and with multi-zone Kuma", () => {
+    it("Auto Mode: Kong's namespace opts into Auto Mode's readiness gate, proxy protocol is a target group attribute", async () => {
+        const resources = await render(() => new EdgeStack("edge", { ...argsFor("nlb", "auto", "none"), eksAutoMode: true }));
+        const kongNs = one(resources, T.namespace, "edge-ns-kong").inputs.metadata;
+        expect(kongNs.labels).to.deep.equal({ "eks.amazonaws.com/pod-readiness-gate-inject": "enabled" });
+        expect(one(resources, T.namespace, "edge-ns-apps").inputs.metadata.labels).to.equal(undefined);
+        const annotations = releasedGatewayValues(one(resources, T.release)).proxy.annotations;
+        expect(annotations).to.not.have.any.keys("service.beta.kubernetes.io/aws-load-balancer-proxy-protocol", "service.beta.kubernetes.io/aws-load-balancer-listener-attributes.TCP-80");
+        expect(annotations["service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"]).to.equal("deregistration_delay.timeout_seconds=120,proxy_protocol_v2.enabled=true,preserve_client_ip.enabled=false");
+    });
+
+    it("multi-zone Kuma: the `.mesh` Service Kong routes to carries the service's timeouts too", async () => {
+        const args = argsFor("nlb", "auto", "kuma");
+        const resources = await render(() => new EdgeStack("edge", { ...args, mesh: { kuma: { multiZone: true } }, services: [{ ...greeter, readTimeoutSeconds: 600 }] }));
+        const meshService = ofType(resources, T.service).find((s) => s.inputs.spec.type === "ExternalName")!.inputs;
+        expect(meshService.metadata.annotations).to.include({ "konghq.com/read-timeout": "600000", "konghq.com/write-timeout": "3600000", "konghq.com/connect-timeout": "60000" });
+        // Kong's namespace keeps the mesh labels beside the readiness gate's.
+        expect(one(resources, T.namespace, "edge-ns-kong").inputs.metadata.labels).to.deep.equal({ "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled", "kuma.io/sidecar-injection": "enabled", "kuma.io/mesh": "default" });
+    });
+});

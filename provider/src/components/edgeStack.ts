@@ -3,6 +3,7 @@ import { installIstio, installKuma, kumaMeshPolicies } from "../builders/meshCon
 import * as cloud from "../cloud";
 import { Defaulted, INPUT_DEFAULTS, withDefaults } from "../defaults";
 import { EdgeStackArgs, EdgeStackBase, GrpcServiceSpecArgs } from "../generated/schema-types";
+import { readinessGateNamespaceLabels } from "../rules/drain";
 import { meshKindOf } from "../rules/mesh";
 import { childName } from "../rules/names";
 import { checkEdgeStackArgs } from "../rules/validate";
@@ -27,13 +28,16 @@ function meshFor(name: string, args: ResolvedArgs, opts: pulumi.CustomResourceOp
  * One Namespace per distinct name, in order: plain without a mesh, else a MeshNamespace. Kong's own
  * namespace joins the mesh (its outbound calls need the sidecar); STRICT mTLS applies to service namespaces only.
  */
-function namespacesFor(name: string, args: ResolvedArgs, services: readonly GrpcServiceSpecArgs[], names: string[], opts: pulumi.CustomResourceOptions): Map<string, pulumi.Resource> {
+function namespacesFor(name: string, args: ResolvedArgs, services: readonly GrpcServiceSpecArgs[], kongNamespace: string, opts: pulumi.CustomResourceOptions): Map<string, pulumi.Resource> {
+    const names = [kongNamespace, ...services.map((s) => s.namespace)];
     const namespace = (ns: string): pulumi.Resource => {
         const nsName = childName(name, `ns-${ns}`);
-        if (meshKindOf(args.mesh) === "none") return new cloud.Namespace(nsName, { metadata: { name: ns } }, opts);
+        // Kong's pods are the load balancer's ip targets: the readiness gate holds a rollout until they are healthy there.
+        const labels = ns === kongNamespace ? readinessGateNamespaceLabels(args.eksAutoMode) : undefined;
+        if (meshKindOf(args.mesh) === "none") return new cloud.Namespace(nsName, { metadata: { name: ns, ...(labels ? { labels } : {}) } }, opts);
         const isServiceNamespace = services.some((s) => s.namespace === ns);
         const istio = args.mesh?.istio && { ...args.mesh.istio, strictMtls: withDefaults(args.mesh.istio, INPUT_DEFAULTS.IstioMesh).strictMtls && isServiceNamespace };
-        return new MeshNamespace(nsName, prevalidated({ name: ns, istio, kuma: args.mesh?.kuma }), opts);
+        return new MeshNamespace(nsName, prevalidated({ name: ns, istio, kuma: args.mesh?.kuma, labels }), opts);
     };
     return new Map([...new Set(names)].map((ns) => [ns, namespace(ns)]));
 }
@@ -61,7 +65,7 @@ export class EdgeStack extends EdgeStackBase {
                 : undefined;
 
         const mesh = meshFor(name, args, child);
-        const namespaces = namespacesFor(name, args, services, [kongSettings.namespace, ...services.map((s) => s.namespace)], { ...child, dependsOn: mesh.controlPlane });
+        const namespaces = namespacesFor(name, args, services, kongSettings.namespace, { ...child, dependsOn: mesh.controlPlane });
         /** What a release or service in namespace ns waits for: its namespace and the mesh. */
         const meshReady = [...mesh.controlPlane, ...mesh.policies];
         const inNamespace = (ns: string): pulumi.Resource[] => {

@@ -7,6 +7,7 @@ import { grpcMethodMatch, grpcRouteAnnotations, grpcServiceAnnotations } from ".
 import { KUMA_MESH_ADDRESS_PORT, kumaMeshAddress } from "../rules/mesh";
 import { childName } from "../rules/names";
 import { CredentialType, kongPluginSpecs } from "../rules/plugins";
+import { kongServiceTimeoutAnnotations } from "../rules/streamTimeouts";
 import { checkGrpcServiceArgs } from "../rules/validate";
 import { validateOnce } from "./validation";
 
@@ -72,7 +73,7 @@ function serviceFor(name: string, spec: ResolvedSpec, args: ResolvedArgs, opts: 
     return new cloud.Service(
         childName(name, "service"),
         {
-            metadata: { name: spec.name, namespace: spec.namespace, labels, annotations: { ...grpcServiceAnnotations(args.meshKind), ...skipAwaitAnnotations(args.waitForReady) } },
+            metadata: { name: spec.name, namespace: spec.namespace, labels, annotations: { ...grpcServiceAnnotations(args.meshKind), ...kongServiceTimeoutAnnotations(spec), ...skipAwaitAnnotations(args.waitForReady) } },
             spec: { selector: labels, ports: [{ name: "grpc", port: spec.port, targetPort: spec.port, protocol: "TCP", appProtocol: "grpc" }] },
         },
         opts,
@@ -85,7 +86,7 @@ function meshAddressFor(name: string, spec: ResolvedSpec, opts: pulumi.CustomRes
     new cloud.Service(
         childName(name, "mesh-address"),
         {
-            metadata: { name: meshServiceName, namespace: spec.namespace, labels: { [APP_LABEL]: spec.name }, annotations: { "konghq.com/protocol": "grpc" } },
+            metadata: { name: meshServiceName, namespace: spec.namespace, labels: { [APP_LABEL]: spec.name }, annotations: { "konghq.com/protocol": "grpc", ...kongServiceTimeoutAnnotations(spec) } },
             spec: {
                 type: "ExternalName",
                 externalName: kumaMeshAddress(spec.name, spec.namespace, spec.port),

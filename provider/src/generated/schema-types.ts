@@ -47,6 +47,25 @@ export const LoadBalancerScheme = {
 } as const;
 
 /**
+ * How an NLB hands the client's address to Kong (ip targets over TCP/TLS do not preserve it by default).
+ */
+export type ClientIpMode = "proxyProtocol" | "preserveClientIp" | "none";
+export const ClientIpMode = {
+    /**
+     * Proxy protocol v2 on the target group; Kong's listeners require it and read the address from it (`real_ip_header: proxy_protocol`). Works through peering, PrivateLink and cross-VPC paths. Every connection to Kong's proxy port must then start with a proxy protocol header, including in-cluster callers of the proxy Service.
+     */
+    ProxyProtocol: "proxyProtocol",
+    /**
+     * Target group attribute `preserve_client_ip.enabled=true`: packets reach Kong with the client's source address. The path must be direct (same or peered VPC, no PrivateLink), the pods' security groups must admit the clients, and a pod that calls the NLB and is routed to itself times out (no hairpinning).
+     */
+    PreserveClientIp: "preserveClientIp",
+    /**
+     * Kong sees the NLB's private addresses.
+     */
+    None: "none",
+} as const;
+
+/**
  * Which Kong Helm chart to install.
  */
 export type KongChart = "ingress" | "kong";
@@ -488,6 +507,22 @@ export interface LoadBalancerArgs {
      */
     readonly healthCheckSuccessCodes?: string;
     /**
+     * NLB only: how the client's address reaches Kong. Default `proxyProtocol` (under EKS Auto Mode through the target group attribute `proxy_protocol_v2.enabled=true`, which Auto Mode supports instead of the proxy-protocol annotation). With proxy protocol the NLB health check moves to Kong's TLS status port 8543, which also requires the header, because the NLB sends it on health-check connections too. An ALB always passes the client in `X-Forwarded-For`.
+     */
+    readonly clientIpMode?: ClientIpMode;
+    /**
+     * Address ranges of the load balancer's nodes, which Kong trusts to report the client address (Kong `trusted_ips`): `X-Forwarded-For` from an ALB, the proxy protocol header from an NLB. Set it to your VPC's CIDR blocks: any address in these ranges that reaches Kong directly can claim any client address. Default `["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]` (every range a VPC may use for its private addresses; the VPC is not known when the stack is planned).
+     */
+    readonly vpcCidrs?: string[];
+    /**
+     * Seconds a Kong pod keeps serving after it starts terminating, 0-3600. Sets the target group's `deregistration_delay.timeout_seconds`, Kong's preStop `kong quit --wait=<drainSeconds> --timeout=10` and the pod's `terminationGracePeriodSeconds` (drainSeconds + 15), so the load balancer stops sending before Kong stops accepting. Default 120.
+     */
+    readonly drainSeconds?: number;
+    /**
+     * Seconds a connection may carry no data before the load balancer closes it: ALB `idle_timeout.timeout_seconds` (1-4000), NLB TCP listener `tcp.idle_timeout.seconds` (60-6000; TLS listeners are fixed at 350 s by AWS, and EKS Auto Mode cannot set listener attributes). Behind an ALB Kong's client keepalive is set 60 s longer, so the ALB closes idle connections first. Default 3600, for idle server-streaming RPCs; keep services' read and write timeouts at least this long.
+     */
+    readonly idleTimeoutSeconds?: number;
+    /**
      * Extra annotations on the proxy Service (NLB) or the ALB Ingress. They cannot override the annotations the rules set; under EKS Auto Mode unsupported annotations are rejected.
      */
     readonly annotations?: Record<string, string>;
@@ -533,6 +568,22 @@ export interface LoadBalancer {
      * ALB only: success codes. Default `0,5,12` for GRPC: 0 when a service answers the health method, 5 (NOT_FOUND) or 12 (UNIMPLEMENTED) when Kong itself answers, which proves the gateway is up. Default `200` for HTTP2.
      */
     readonly healthCheckSuccessCodes?: string;
+    /**
+     * NLB only: how the client's address reaches Kong. Default `proxyProtocol` (under EKS Auto Mode through the target group attribute `proxy_protocol_v2.enabled=true`, which Auto Mode supports instead of the proxy-protocol annotation). With proxy protocol the NLB health check moves to Kong's TLS status port 8543, which also requires the header, because the NLB sends it on health-check connections too. An ALB always passes the client in `X-Forwarded-For`.
+     */
+    readonly clientIpMode?: ClientIpMode;
+    /**
+     * Address ranges of the load balancer's nodes, which Kong trusts to report the client address (Kong `trusted_ips`): `X-Forwarded-For` from an ALB, the proxy protocol header from an NLB. Set it to your VPC's CIDR blocks: any address in these ranges that reaches Kong directly can claim any client address. Default `["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]` (every range a VPC may use for its private addresses; the VPC is not known when the stack is planned).
+     */
+    readonly vpcCidrs?: string[];
+    /**
+     * Seconds a Kong pod keeps serving after it starts terminating, 0-3600. Sets the target group's `deregistration_delay.timeout_seconds`, Kong's preStop `kong quit --wait=<drainSeconds> --timeout=10` and the pod's `terminationGracePeriodSeconds` (drainSeconds + 15), so the load balancer stops sending before Kong stops accepting. Default 120.
+     */
+    readonly drainSeconds?: number;
+    /**
+     * Seconds a connection may carry no data before the load balancer closes it: ALB `idle_timeout.timeout_seconds` (1-4000), NLB TCP listener `tcp.idle_timeout.seconds` (60-6000; TLS listeners are fixed at 350 s by AWS, and EKS Auto Mode cannot set listener attributes). Behind an ALB Kong's client keepalive is set 60 s longer, so the ALB closes idle connections first. Default 3600, for idle server-streaming RPCs; keep services' read and write timeouts at least this long.
+     */
+    readonly idleTimeoutSeconds?: number;
     /**
      * Extra annotations on the proxy Service (NLB) or the ALB Ingress. They cannot override the annotations the rules set; under EKS Auto Mode unsupported annotations are rejected.
      */
@@ -1056,6 +1107,18 @@ export interface GrpcServiceSpecArgs {
      */
     readonly routeKind?: RouteKind;
     /**
+     * Seconds Kong waits to connect to the service (Kong Service `connect_timeout`, written as the `konghq.com/connect-timeout` annotation in ms). Default 60 (Kong's own).
+     */
+    readonly connectTimeoutSeconds?: number;
+    /**
+     * Seconds Kong waits between two reads from the service before it ends the call (`konghq.com/read-timeout`, in ms). An idle server-streaming RPC ends after this long; Kong's own 60 s cuts them early. Keep it at least the load balancer's `idleTimeoutSeconds`, so the load balancer, not Kong, ends an idle connection. Default 3600.
+     */
+    readonly readTimeoutSeconds?: number;
+    /**
+     * Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
+     */
+    readonly writeTimeoutSeconds?: number;
+    /**
      * Kong plugins on the route.
      */
     readonly plugins?: KongPluginsArgs;
@@ -1105,6 +1168,18 @@ export interface GrpcServiceSpec {
      * Default `ingress`.
      */
     readonly routeKind?: RouteKind;
+    /**
+     * Seconds Kong waits to connect to the service (Kong Service `connect_timeout`, written as the `konghq.com/connect-timeout` annotation in ms). Default 60 (Kong's own).
+     */
+    readonly connectTimeoutSeconds?: number;
+    /**
+     * Seconds Kong waits between two reads from the service before it ends the call (`konghq.com/read-timeout`, in ms). An idle server-streaming RPC ends after this long; Kong's own 60 s cuts them early. Keep it at least the load balancer's `idleTimeoutSeconds`, so the load balancer, not Kong, ends an idle connection. Default 3600.
+     */
+    readonly readTimeoutSeconds?: number;
+    /**
+     * Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
+     */
+    readonly writeTimeoutSeconds?: number;
     /**
      * Kong plugins on the route.
      */

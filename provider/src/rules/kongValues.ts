@@ -5,8 +5,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { KONG_PORTS, KONG_PROXY_CONTAINER, ResolvedKongGateway } from "../defaults";
 import type { ContainerResources, KongChart, KongSizing, LoadBalancerArgs as LoadBalancer } from "../generated/schema-types";
+import { kongClientAddressEnv, kongStatusValues, proxyListenParameters } from "./clientAddress";
+import { kongDrainValues } from "./drain";
 import { nlbLoadBalancerClass, nlbServiceAnnotations, nlbTerminatesTls } from "./loadBalancer";
 import { kongControllerPodAnnotations, kongGatewayPodAnnotations } from "./mesh";
+import { kongKeepaliveEnv } from "./streamTimeouts";
 
 /** The KongGateway inputs (defaults applied) the values are made from, and the sizing the rules chose. */
 export type KongValuesInputs = Pick<ResolvedKongGateway, "chart" | "loadBalancer" | "eksAutoMode" | "meshKind" | "controllerResources" | "ingressClassName"> & {
@@ -53,8 +56,11 @@ export function kongSizingEnv(sizing: KongSizing): Record<string, string> {
 
 function proxyValues(lb: LoadBalancer, eksAutoMode: boolean): Record<string, unknown> {
     // Port 8000 also speaks HTTP/2 cleartext, so gRPC works without TLS and behind NLB TLS termination.
-    const http = { parameters: ["http2"] };
+    const http = { parameters: ["http2", ...proxyListenParameters(lb)] };
     if (lb.type === "alb") return { type: "ClusterIP", http };
+    // The chart's TLS listener keeps its `http2`; proxy protocol (clientAddress.ts) is added to both.
+    const tlsParameters = proxyListenParameters(lb).length > 0 ? { parameters: ["http2", ...proxyListenParameters(lb)] } : {};
+    const tlsTarget = nlbTerminatesTls(lb) ? { overrideServiceTargetPort: KONG_PORTS.proxyHttp } : {};
     const annotations: Record<string, pulumi.Input<string>> = { ...(lb.annotations ?? {}), ...nlbServiceAnnotations(lb, eksAutoMode) };
     const loadBalancerClass = nlbLoadBalancerClass(eksAutoMode);
     return {
@@ -62,7 +68,7 @@ function proxyValues(lb: LoadBalancer, eksAutoMode: boolean): Record<string, unk
         annotations,
         ...(loadBalancerClass ? { loadBalancerClass } : {}),
         http,
-        ...(nlbTerminatesTls(lb) ? { tls: { overrideServiceTargetPort: KONG_PORTS.proxyHttp } } : {}),
+        ...(Object.keys({ ...tlsParameters, ...tlsTarget }).length > 0 ? { tls: { ...tlsParameters, ...tlsTarget } } : {}),
     };
 }
 
@@ -71,9 +77,11 @@ export function kongGatewayValues(i: KongValuesInputs): Record<string, unknown> 
     return {
         ...scalingValues(i.sizing),
         resources: gatewayResources(i.sizing),
-        env: kongSizingEnv(i.sizing),
+        env: { ...kongSizingEnv(i.sizing), ...kongClientAddressEnv(i.loadBalancer), ...kongKeepaliveEnv(i.loadBalancer) },
         podAnnotations: kongGatewayPodAnnotations(i.meshKind),
         proxy: proxyValues(i.loadBalancer, i.eksAutoMode),
+        ...(kongStatusValues(i.loadBalancer) ? { status: kongStatusValues(i.loadBalancer) } : {}),
+        ...kongDrainValues(i.loadBalancer),
     };
 }
 

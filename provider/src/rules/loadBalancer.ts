@@ -3,7 +3,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ALB_HEALTH_CHECK_DEFAULTS, INPUT_DEFAULTS, KONG_PORTS, LBC_ALB_INGRESS_CLASS, withDefaults } from "../defaults";
 import { BackendProtocolVersion, LoadBalancerScheme, LoadBalancerType, type LoadBalancerArgs as LoadBalancer } from "../generated/schema-types";
+import { checkClientAddress, nlbClientAddressAnnotations, nlbClientAddressTargetGroupAttributes, nlbHealthCheckTarget, PROXY_PROTOCOL_ANNOTATION } from "./clientAddress";
+import { checkDrain, deregistrationDelayAttribute } from "./drain";
 import { checkOneOf, joinPath, Problems } from "./errors";
+import { albLoadBalancerAttributes, checkIdleTimeout, NLB_LISTENER_ATTRIBUTE_KEYS, nlbListenerAttributeAnnotations } from "./streamTimeouts";
 
 type Annotations = Record<string, pulumi.Input<string>>;
 
@@ -39,6 +42,19 @@ export const AUTO_MODE_UNSUPPORTED_ANNOTATIONS: readonly string[] = [
     `${ALB}shield-advanced-protection`,
 ];
 
+/**
+ * Annotation values EKS Auto Mode does not support although it reads the annotation (EKS user guide
+ * automode/auto-configure-alb.adoc, "Ingress annotations": `auth-type: oidc` "OIDC Auth Type is
+ * currently not supported").
+ */
+export const AUTO_MODE_UNSUPPORTED_ANNOTATION_VALUES: readonly { readonly key: string; readonly value: string; readonly fix: string }[] = [
+    {
+        key: `${ALB}auth-type`,
+        value: "oidc",
+        fix: "remove it and authenticate in Kong (the service's jwt, key-auth or hmac-auth plugins), or run the AWS Load Balancer Controller instead (eksAutoMode: false)",
+    },
+];
+
 export function checkLoadBalancer(problems: Problems, field: string, lb: LoadBalancer | undefined, eksAutoMode: boolean): void {
     if (!lb) {
         problems.add(field, lb, "is required", 'set loadBalancer: { type: "nlb" } or { type: "alb", certificateArn: "arn:aws:acm:..." }');
@@ -64,10 +80,12 @@ export function checkLoadBalancer(problems: Problems, field: string, lb: LoadBal
             }
         }
     }
+    checkClientAddress(problems, field, lb);
+    checkDrain(problems, field, lb);
+    checkIdleTimeout(problems, field, lb, eksAutoMode);
     // The annotation checks below need a known version (its health-check defaults).
     if (!checkOneOf(problems, joinPath(field, `backendProtocolVersion`), lb.backendProtocolVersion, BackendProtocolVersion, "protocol version")) return;
-    // The TLS keys belong to the rules even without a certificate: TLS at the NLB needs the proxy's target port switched too.
-    const ruleKeys = new Set(lb.type === "nlb" ? [...Object.keys(nlbServiceAnnotations(lb, eksAutoMode)), ...Object.values(NLB_TLS)] : Object.keys(albIngressAnnotations(lb)));
+    const ruleKeys = new Set(lb.type === "nlb" ? [...Object.keys(nlbServiceAnnotations(lb, eksAutoMode)), ...nlbKeysOwnedInEveryMode(eksAutoMode)] : Object.keys(albIngressAnnotations(lb)));
     for (const key of Object.keys(lb.annotations ?? {})) {
         if (ruleKeys.has(key)) {
             problems.add(joinPath(field, `annotations["${key}"]`), lb.annotations![key], "is set by meshedge's load balancer rules", "use the typed loadBalancer field for it instead of an annotation");
@@ -75,23 +93,43 @@ export function checkLoadBalancer(problems: Problems, field: string, lb: LoadBal
         if (eksAutoMode && AUTO_MODE_UNSUPPORTED_ANNOTATIONS.includes(key)) {
             problems.add(joinPath(field, `annotations["${key}"]`), lb.annotations![key], "is not supported by EKS Auto Mode's load balancing", "remove it (Auto Mode uses loadBalancerClass, IngressClassParams and aws-load-balancer-attributes instead)");
         }
+        const value = lb.annotations![key];
+        const unsupported = AUTO_MODE_UNSUPPORTED_ANNOTATION_VALUES.find((u) => u.key === key && typeof value === "string" && value.trim().toLowerCase() === u.value);
+        if (eksAutoMode && unsupported) {
+            problems.add(joinPath(field, `annotations["${key}"]`), value, `"${unsupported.value}" is not supported by EKS Auto Mode's load balancing`, unsupported.fix);
+        }
     }
+}
+
+/**
+ * NLB keys the rules own whatever the inputs: TLS (TLS at the NLB also switches the proxy's target
+ * port), and outside Auto Mode proxy protocol (it needs Kong's listeners and health check to match)
+ * and the listeners' attributes (the idle timeout). Under Auto Mode the rules set none of the latter.
+ */
+function nlbKeysOwnedInEveryMode(eksAutoMode: boolean): string[] {
+    return [...Object.values(NLB_TLS), ...(eksAutoMode ? [] : [PROXY_PROTOCOL_ANNOTATION, ...NLB_LISTENER_ATTRIBUTE_KEYS])];
 }
 
 /**
  * NLB through the Kong proxy Service. Target type `ip` (the controller defaults to instance), the
  * scheme always explicit (its default is internal), cross-zone via load balancer attributes, and
- * TLS at the NLB with ALPN HTTP2Preferred, without which gRPC clients fail the ALPN check.
+ * TLS at the NLB with ALPN HTTP2Preferred, without which gRPC clients fail the ALPN check. The
+ * target group drains for `drainSeconds` and hands Kong the client address (clientAddress.ts); the
+ * health check follows it. Attribute lists use the controller's `key=value,key=value` form.
  */
 export function nlbServiceAnnotations(given: LoadBalancer, eksAutoMode: boolean): Annotations {
     const lb = withDefaults(given, INPUT_DEFAULTS.LoadBalancer);
+    const healthCheck = nlbHealthCheckTarget(given);
     const annotations: Annotations = {
         [`${SVC}aws-load-balancer-nlb-target-type`]: "ip",
         [`${SVC}aws-load-balancer-scheme`]: lb.scheme,
         [`${SVC}aws-load-balancer-attributes`]: `load_balancing.cross_zone.enabled=${lb.crossZone}`,
-        [`${SVC}aws-load-balancer-healthcheck-protocol`]: "http",
-        [`${SVC}aws-load-balancer-healthcheck-port`]: String(KONG_PORTS.status),
+        [`${SVC}aws-load-balancer-target-group-attributes`]: [deregistrationDelayAttribute(given), ...nlbClientAddressTargetGroupAttributes(given, eksAutoMode)].join(","),
+        [`${SVC}aws-load-balancer-healthcheck-protocol`]: healthCheck.protocol,
+        [`${SVC}aws-load-balancer-healthcheck-port`]: String(healthCheck.port),
         [`${SVC}aws-load-balancer-healthcheck-path`]: "/status/ready",
+        ...nlbClientAddressAnnotations(given, eksAutoMode),
+        ...nlbListenerAttributeAnnotations(given, eksAutoMode),
     };
     if (!eksAutoMode) annotations[`${SVC}aws-load-balancer-type`] = "external";
     if (lb.certificateArn) {
@@ -132,6 +170,8 @@ export function albIngressAnnotations(given: LoadBalancer): Annotations {
         [`${ALB}healthcheck-protocol`]: grpc ? "HTTPS" : "HTTP",
         [`${ALB}healthcheck-path`]: lb.healthCheckPath ?? healthCheck.path,
         [`${ALB}success-codes`]: lb.healthCheckSuccessCodes ?? healthCheck.successCodes,
+        [`${ALB}target-group-attributes`]: deregistrationDelayAttribute(given),
+        [`${ALB}load-balancer-attributes`]: albLoadBalancerAttributes(given).join(","),
     };
     if (!grpc) annotations[`${ALB}healthcheck-port`] = String(KONG_PORTS.status);
     if (lb.certificateArn) annotations[`${ALB}certificate-arn`] = lb.certificateArn;

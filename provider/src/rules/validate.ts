@@ -23,6 +23,7 @@ import { checkExtraLabels, checkMesh } from "./mesh";
 import { checkDns1123Label, COMPONENT_NAME_MAX } from "./names";
 import { checkPluginsAndConsumers } from "./plugins";
 import { checkSizingInputs, SizingInputs } from "./sizing";
+import { checkServiceTimeouts } from "./streamTimeouts";
 
 export function checkComponentName(problems: Problems, name: string): void {
     checkDns1123Label(problems, "name", name, COMPONENT_NAME_MAX);
@@ -46,6 +47,7 @@ function checkKongSettings(problems: Problems, kong: KongSettingsArgs): void {
 /** One gRPC service: its routing, plugins and consumers. */
 function checkServiceSpec(problems: Problems, spec: GrpcServiceSpecArgs): void {
     checkGrpcService(problems, "", spec);
+    checkServiceTimeouts(problems, spec);
     checkPluginsAndConsumers(problems, "", spec.plugins, spec.consumers);
 }
 

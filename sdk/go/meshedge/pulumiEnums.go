@@ -178,6 +178,177 @@ func (in *backendProtocolVersionPtr) ToBackendProtocolVersionPtrOutputWithContex
 	return pulumi.ToOutputWithContext(ctx, in).(BackendProtocolVersionPtrOutput)
 }
 
+// How an NLB hands the client's address to Kong (ip targets over TCP/TLS do not preserve it by default).
+type ClientIpMode string
+
+const (
+	// Proxy protocol v2 on the target group; Kong's listeners require it and read the address from it (`real_ip_header: proxy_protocol`). Works through peering, PrivateLink and cross-VPC paths. Every connection to Kong's proxy port must then start with a proxy protocol header, including in-cluster callers of the proxy Service.
+	ClientIpModeProxyProtocol = ClientIpMode("proxyProtocol")
+	// Target group attribute `preserve_client_ip.enabled=true`: packets reach Kong with the client's source address. The path must be direct (same or peered VPC, no PrivateLink), the pods' security groups must admit the clients, and a pod that calls the NLB and is routed to itself times out (no hairpinning).
+	ClientIpModePreserveClientIp = ClientIpMode("preserveClientIp")
+	// Kong sees the NLB's private addresses.
+	ClientIpModeNone = ClientIpMode("none")
+)
+
+func (ClientIpMode) ElementType() reflect.Type {
+	return reflect.TypeOf((*ClientIpMode)(nil)).Elem()
+}
+
+func (e ClientIpMode) ToClientIpModeOutput() ClientIpModeOutput {
+	return pulumi.ToOutput(e).(ClientIpModeOutput)
+}
+
+func (e ClientIpMode) ToClientIpModeOutputWithContext(ctx context.Context) ClientIpModeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ClientIpModeOutput)
+}
+
+func (e ClientIpMode) ToClientIpModePtrOutput() ClientIpModePtrOutput {
+	return e.ToClientIpModePtrOutputWithContext(context.Background())
+}
+
+func (e ClientIpMode) ToClientIpModePtrOutputWithContext(ctx context.Context) ClientIpModePtrOutput {
+	return ClientIpMode(e).ToClientIpModeOutputWithContext(ctx).ToClientIpModePtrOutputWithContext(ctx)
+}
+
+func (e ClientIpMode) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ClientIpMode) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ClientIpMode) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e ClientIpMode) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type ClientIpModeOutput struct{ *pulumi.OutputState }
+
+func (ClientIpModeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ClientIpMode)(nil)).Elem()
+}
+
+func (o ClientIpModeOutput) ToClientIpModeOutput() ClientIpModeOutput {
+	return o
+}
+
+func (o ClientIpModeOutput) ToClientIpModeOutputWithContext(ctx context.Context) ClientIpModeOutput {
+	return o
+}
+
+func (o ClientIpModeOutput) ToClientIpModePtrOutput() ClientIpModePtrOutput {
+	return o.ToClientIpModePtrOutputWithContext(context.Background())
+}
+
+func (o ClientIpModeOutput) ToClientIpModePtrOutputWithContext(ctx context.Context) ClientIpModePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ClientIpMode) *ClientIpMode {
+		return &v
+	}).(ClientIpModePtrOutput)
+}
+
+func (o ClientIpModeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o ClientIpModeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ClientIpMode) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o ClientIpModeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ClientIpModeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ClientIpMode) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type ClientIpModePtrOutput struct{ *pulumi.OutputState }
+
+func (ClientIpModePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ClientIpMode)(nil)).Elem()
+}
+
+func (o ClientIpModePtrOutput) ToClientIpModePtrOutput() ClientIpModePtrOutput {
+	return o
+}
+
+func (o ClientIpModePtrOutput) ToClientIpModePtrOutputWithContext(ctx context.Context) ClientIpModePtrOutput {
+	return o
+}
+
+func (o ClientIpModePtrOutput) Elem() ClientIpModeOutput {
+	return o.ApplyT(func(v *ClientIpMode) ClientIpMode {
+		if v != nil {
+			return *v
+		}
+		var ret ClientIpMode
+		return ret
+	}).(ClientIpModeOutput)
+}
+
+func (o ClientIpModePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ClientIpModePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ClientIpMode) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// ClientIpModeInput is an input type that accepts values of the ClientIpMode enum
+// A concrete instance of `ClientIpModeInput` can be one of the following:
+//
+//	ClientIpModeProxyProtocol
+//	ClientIpModePreserveClientIp
+//	ClientIpModeNone
+type ClientIpModeInput interface {
+	pulumi.Input
+
+	ToClientIpModeOutput() ClientIpModeOutput
+	ToClientIpModeOutputWithContext(context.Context) ClientIpModeOutput
+}
+
+var clientIpModePtrType = reflect.TypeOf((**ClientIpMode)(nil)).Elem()
+
+type ClientIpModePtrInput interface {
+	pulumi.Input
+
+	ToClientIpModePtrOutput() ClientIpModePtrOutput
+	ToClientIpModePtrOutputWithContext(context.Context) ClientIpModePtrOutput
+}
+
+type clientIpModePtr string
+
+func ClientIpModePtr(v string) ClientIpModePtrInput {
+	return (*clientIpModePtr)(&v)
+}
+
+func (*clientIpModePtr) ElementType() reflect.Type {
+	return clientIpModePtrType
+}
+
+func (in *clientIpModePtr) ToClientIpModePtrOutput() ClientIpModePtrOutput {
+	return pulumi.ToOutput(in).(ClientIpModePtrOutput)
+}
+
+func (in *clientIpModePtr) ToClientIpModePtrOutputWithContext(ctx context.Context) ClientIpModePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ClientIpModePtrOutput)
+}
+
 // How the AWS Load Balancer Controller obtains AWS credentials.
 type ControllerIdentity string
 
@@ -1359,6 +1530,8 @@ func (in *scalingModePtr) ToScalingModePtrOutputWithContext(ctx context.Context)
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*BackendProtocolVersionInput)(nil)).Elem(), BackendProtocolVersion("GRPC"))
 	pulumi.RegisterInputType(reflect.TypeOf((*BackendProtocolVersionPtrInput)(nil)).Elem(), BackendProtocolVersion("GRPC"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ClientIpModeInput)(nil)).Elem(), ClientIpMode("proxyProtocol"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ClientIpModePtrInput)(nil)).Elem(), ClientIpMode("proxyProtocol"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ControllerIdentityInput)(nil)).Elem(), ControllerIdentity("irsa"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ControllerIdentityPtrInput)(nil)).Elem(), ControllerIdentity("irsa"))
 	pulumi.RegisterInputType(reflect.TypeOf((*KongChartInput)(nil)).Elem(), KongChart("ingress"))
@@ -1375,6 +1548,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ScalingModePtrInput)(nil)).Elem(), ScalingMode("vertical"))
 	pulumi.RegisterOutputType(BackendProtocolVersionOutput{})
 	pulumi.RegisterOutputType(BackendProtocolVersionPtrOutput{})
+	pulumi.RegisterOutputType(ClientIpModeOutput{})
+	pulumi.RegisterOutputType(ClientIpModePtrOutput{})
 	pulumi.RegisterOutputType(ControllerIdentityOutput{})
 	pulumi.RegisterOutputType(ControllerIdentityPtrOutput{})
 	pulumi.RegisterOutputType(KongChartOutput{})

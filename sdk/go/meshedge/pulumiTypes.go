@@ -746,6 +746,8 @@ func (o CorsPluginPtrOutput) Origins() pulumi.StringArrayOutput {
 
 // One gRPC service behind Kong.
 type GrpcServiceSpec struct {
+	// Seconds Kong waits to connect to the service (Kong Service `connect_timeout`, written as the `konghq.com/connect-timeout` annotation in ms). Default 60 (Kong's own).
+	ConnectTimeoutSeconds *int `pulumi:"connectTimeoutSeconds"`
 	// Consumers with credentials for the authentication plugins.
 	Consumers []KongConsumer `pulumi:"consumers"`
 	// Hostnames the route matches. Default: any host.
@@ -762,12 +764,16 @@ type GrpcServiceSpec struct {
 	Plugins *KongPlugins `pulumi:"plugins"`
 	// gRPC port, 1-65535. Default 50051.
 	Port *int `pulumi:"port"`
+	// Seconds Kong waits between two reads from the service before it ends the call (`konghq.com/read-timeout`, in ms). An idle server-streaming RPC ends after this long; Kong's own 60 s cuts them early. Keep it at least the load balancer's `idleTimeoutSeconds`, so the load balancer, not Kong, ends an idle connection. Default 3600.
+	ReadTimeoutSeconds *int `pulumi:"readTimeoutSeconds"`
 	// Deployment replicas. Default 2.
 	Replicas *int `pulumi:"replicas"`
 	// Container resources of the Deployment.
 	Resources *ContainerResources `pulumi:"resources"`
 	// Default `ingress`.
 	RouteKind *RouteKind `pulumi:"routeKind"`
+	// Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
+	WriteTimeoutSeconds *int `pulumi:"writeTimeoutSeconds"`
 }
 
 // GrpcServiceSpecInput is an input type that accepts GrpcServiceSpecArgs and GrpcServiceSpecOutput values.
@@ -783,6 +789,8 @@ type GrpcServiceSpecInput interface {
 
 // One gRPC service behind Kong.
 type GrpcServiceSpecArgs struct {
+	// Seconds Kong waits to connect to the service (Kong Service `connect_timeout`, written as the `konghq.com/connect-timeout` annotation in ms). Default 60 (Kong's own).
+	ConnectTimeoutSeconds *int `pulumi:"connectTimeoutSeconds"`
 	// Consumers with credentials for the authentication plugins.
 	Consumers []KongConsumerInput `pulumi:"consumers"`
 	// Hostnames the route matches. Default: any host.
@@ -799,12 +807,16 @@ type GrpcServiceSpecArgs struct {
 	Plugins *KongPluginsArgs `pulumi:"plugins"`
 	// gRPC port, 1-65535. Default 50051.
 	Port *int `pulumi:"port"`
+	// Seconds Kong waits between two reads from the service before it ends the call (`konghq.com/read-timeout`, in ms). An idle server-streaming RPC ends after this long; Kong's own 60 s cuts them early. Keep it at least the load balancer's `idleTimeoutSeconds`, so the load balancer, not Kong, ends an idle connection. Default 3600.
+	ReadTimeoutSeconds *int `pulumi:"readTimeoutSeconds"`
 	// Deployment replicas. Default 2.
 	Replicas *int `pulumi:"replicas"`
 	// Container resources of the Deployment.
 	Resources *ContainerResourcesArgs `pulumi:"resources"`
 	// Default `ingress`.
 	RouteKind *RouteKind `pulumi:"routeKind"`
+	// Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
+	WriteTimeoutSeconds *int `pulumi:"writeTimeoutSeconds"`
 }
 
 func (GrpcServiceSpecArgs) ElementType() reflect.Type {
@@ -859,6 +871,11 @@ func (o GrpcServiceSpecOutput) ToGrpcServiceSpecOutputWithContext(ctx context.Co
 	return o
 }
 
+// Seconds Kong waits to connect to the service (Kong Service `connect_timeout`, written as the `konghq.com/connect-timeout` annotation in ms). Default 60 (Kong's own).
+func (o GrpcServiceSpecOutput) ConnectTimeoutSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v GrpcServiceSpec) *int { return v.ConnectTimeoutSeconds }).(pulumi.IntPtrOutput)
+}
+
 // Consumers with credentials for the authentication plugins.
 func (o GrpcServiceSpecOutput) Consumers() KongConsumerArrayOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) []KongConsumer { return v.Consumers }).(KongConsumerArrayOutput)
@@ -899,6 +916,11 @@ func (o GrpcServiceSpecOutput) Port() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) *int { return v.Port }).(pulumi.IntPtrOutput)
 }
 
+// Seconds Kong waits between two reads from the service before it ends the call (`konghq.com/read-timeout`, in ms). An idle server-streaming RPC ends after this long; Kong's own 60 s cuts them early. Keep it at least the load balancer's `idleTimeoutSeconds`, so the load balancer, not Kong, ends an idle connection. Default 3600.
+func (o GrpcServiceSpecOutput) ReadTimeoutSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v GrpcServiceSpec) *int { return v.ReadTimeoutSeconds }).(pulumi.IntPtrOutput)
+}
+
 // Deployment replicas. Default 2.
 func (o GrpcServiceSpecOutput) Replicas() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) *int { return v.Replicas }).(pulumi.IntPtrOutput)
@@ -912,6 +934,11 @@ func (o GrpcServiceSpecOutput) Resources() ContainerResourcesPtrOutput {
 // Default `ingress`.
 func (o GrpcServiceSpecOutput) RouteKind() RouteKindPtrOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) *RouteKind { return v.RouteKind }).(RouteKindPtrOutput)
+}
+
+// Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
+func (o GrpcServiceSpecOutput) WriteTimeoutSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v GrpcServiceSpec) *int { return v.WriteTimeoutSeconds }).(pulumi.IntPtrOutput)
 }
 
 type GrpcServiceSpecArrayOutput struct{ *pulumi.OutputState }
@@ -2759,12 +2786,18 @@ type LoadBalancer struct {
 	BackendProtocolVersion *BackendProtocolVersion `pulumi:"backendProtocolVersion"`
 	// ACM certificate ARN. ALB: required (gRPC target groups need an HTTPS listener). NLB: optional; when set, TLS ends at the NLB with ALPN `HTTP2Preferred` and traffic reaches Kong's HTTP/2 cleartext port.
 	CertificateArn *string `pulumi:"certificateArn"`
+	// NLB only: how the client's address reaches Kong. Default `proxyProtocol` (under EKS Auto Mode through the target group attribute `proxy_protocol_v2.enabled=true`, which Auto Mode supports instead of the proxy-protocol annotation). With proxy protocol the NLB health check moves to Kong's TLS status port 8543, which also requires the header, because the NLB sends it on health-check connections too. An ALB always passes the client in `X-Forwarded-For`.
+	ClientIpMode *ClientIpMode `pulumi:"clientIpMode"`
 	// NLB cross-zone load balancing (`load_balancing.cross_zone.enabled`). Default true.
 	CrossZone *bool `pulumi:"crossZone"`
+	// Seconds a Kong pod keeps serving after it starts terminating, 0-3600. Sets the target group's `deregistration_delay.timeout_seconds`, Kong's preStop `kong quit --wait=<drainSeconds> --timeout=10` and the pod's `terminationGracePeriodSeconds` (drainSeconds + 15), so the load balancer stops sending before Kong stops accepting. Default 120.
+	DrainSeconds *int `pulumi:"drainSeconds"`
 	// ALB only: health-check path. Default `/grpc.health.v1.Health/Check` (GRPC) or `/status/ready` on Kong's status port (HTTP2).
 	HealthCheckPath *string `pulumi:"healthCheckPath"`
 	// ALB only: success codes. Default `0,5,12` for GRPC: 0 when a service answers the health method, 5 (NOT_FOUND) or 12 (UNIMPLEMENTED) when Kong itself answers, which proves the gateway is up. Default `200` for HTTP2.
 	HealthCheckSuccessCodes *string `pulumi:"healthCheckSuccessCodes"`
+	// Seconds a connection may carry no data before the load balancer closes it: ALB `idle_timeout.timeout_seconds` (1-4000), NLB TCP listener `tcp.idle_timeout.seconds` (60-6000; TLS listeners are fixed at 350 s by AWS, and EKS Auto Mode cannot set listener attributes). Behind an ALB Kong's client keepalive is set 60 s longer, so the ALB closes idle connections first. Default 3600, for idle server-streaming RPCs; keep services' read and write timeouts at least this long.
+	IdleTimeoutSeconds *int `pulumi:"idleTimeoutSeconds"`
 	// ALB only: the IngressClass of the ALB Ingress. Default `alb`; under EKS Auto Mode an IngressClass for `eks.amazonaws.com/alb` is created when this is unset.
 	IngressClassName *string `pulumi:"ingressClassName"`
 	// Default `internet-facing` (always written explicitly: the controller's own default is internal).
@@ -2773,6 +2806,8 @@ type LoadBalancer struct {
 	SslPolicy *string `pulumi:"sslPolicy"`
 	// `nlb` or `alb`.
 	Type LoadBalancerType `pulumi:"type"`
+	// Address ranges of the load balancer's nodes, which Kong trusts to report the client address (Kong `trusted_ips`): `X-Forwarded-For` from an ALB, the proxy protocol header from an NLB. Set it to your VPC's CIDR blocks: any address in these ranges that reaches Kong directly can claim any client address. Default `["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]` (every range a VPC may use for its private addresses; the VPC is not known when the stack is planned).
+	VpcCidrs []string `pulumi:"vpcCidrs"`
 }
 
 // LoadBalancerInput is an input type that accepts LoadBalancerArgs and LoadBalancerOutput values.
@@ -2794,12 +2829,18 @@ type LoadBalancerArgs struct {
 	BackendProtocolVersion *BackendProtocolVersion `pulumi:"backendProtocolVersion"`
 	// ACM certificate ARN. ALB: required (gRPC target groups need an HTTPS listener). NLB: optional; when set, TLS ends at the NLB with ALPN `HTTP2Preferred` and traffic reaches Kong's HTTP/2 cleartext port.
 	CertificateArn pulumi.StringPtrInput `pulumi:"certificateArn"`
+	// NLB only: how the client's address reaches Kong. Default `proxyProtocol` (under EKS Auto Mode through the target group attribute `proxy_protocol_v2.enabled=true`, which Auto Mode supports instead of the proxy-protocol annotation). With proxy protocol the NLB health check moves to Kong's TLS status port 8543, which also requires the header, because the NLB sends it on health-check connections too. An ALB always passes the client in `X-Forwarded-For`.
+	ClientIpMode *ClientIpMode `pulumi:"clientIpMode"`
 	// NLB cross-zone load balancing (`load_balancing.cross_zone.enabled`). Default true.
 	CrossZone *bool `pulumi:"crossZone"`
+	// Seconds a Kong pod keeps serving after it starts terminating, 0-3600. Sets the target group's `deregistration_delay.timeout_seconds`, Kong's preStop `kong quit --wait=<drainSeconds> --timeout=10` and the pod's `terminationGracePeriodSeconds` (drainSeconds + 15), so the load balancer stops sending before Kong stops accepting. Default 120.
+	DrainSeconds *int `pulumi:"drainSeconds"`
 	// ALB only: health-check path. Default `/grpc.health.v1.Health/Check` (GRPC) or `/status/ready` on Kong's status port (HTTP2).
 	HealthCheckPath *string `pulumi:"healthCheckPath"`
 	// ALB only: success codes. Default `0,5,12` for GRPC: 0 when a service answers the health method, 5 (NOT_FOUND) or 12 (UNIMPLEMENTED) when Kong itself answers, which proves the gateway is up. Default `200` for HTTP2.
 	HealthCheckSuccessCodes *string `pulumi:"healthCheckSuccessCodes"`
+	// Seconds a connection may carry no data before the load balancer closes it: ALB `idle_timeout.timeout_seconds` (1-4000), NLB TCP listener `tcp.idle_timeout.seconds` (60-6000; TLS listeners are fixed at 350 s by AWS, and EKS Auto Mode cannot set listener attributes). Behind an ALB Kong's client keepalive is set 60 s longer, so the ALB closes idle connections first. Default 3600, for idle server-streaming RPCs; keep services' read and write timeouts at least this long.
+	IdleTimeoutSeconds *int `pulumi:"idleTimeoutSeconds"`
 	// ALB only: the IngressClass of the ALB Ingress. Default `alb`; under EKS Auto Mode an IngressClass for `eks.amazonaws.com/alb` is created when this is unset.
 	IngressClassName *string `pulumi:"ingressClassName"`
 	// Default `internet-facing` (always written explicitly: the controller's own default is internal).
@@ -2808,6 +2849,8 @@ type LoadBalancerArgs struct {
 	SslPolicy *string `pulumi:"sslPolicy"`
 	// `nlb` or `alb`.
 	Type LoadBalancerType `pulumi:"type"`
+	// Address ranges of the load balancer's nodes, which Kong trusts to report the client address (Kong `trusted_ips`): `X-Forwarded-For` from an ALB, the proxy protocol header from an NLB. Set it to your VPC's CIDR blocks: any address in these ranges that reaches Kong directly can claim any client address. Default `["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]` (every range a VPC may use for its private addresses; the VPC is not known when the stack is planned).
+	VpcCidrs []pulumi.StringInput `pulumi:"vpcCidrs"`
 }
 
 func (LoadBalancerArgs) ElementType() reflect.Type {
@@ -2852,9 +2895,19 @@ func (o LoadBalancerOutput) CertificateArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LoadBalancer) *string { return v.CertificateArn }).(pulumi.StringPtrOutput)
 }
 
+// NLB only: how the client's address reaches Kong. Default `proxyProtocol` (under EKS Auto Mode through the target group attribute `proxy_protocol_v2.enabled=true`, which Auto Mode supports instead of the proxy-protocol annotation). With proxy protocol the NLB health check moves to Kong's TLS status port 8543, which also requires the header, because the NLB sends it on health-check connections too. An ALB always passes the client in `X-Forwarded-For`.
+func (o LoadBalancerOutput) ClientIpMode() ClientIpModePtrOutput {
+	return o.ApplyT(func(v LoadBalancer) *ClientIpMode { return v.ClientIpMode }).(ClientIpModePtrOutput)
+}
+
 // NLB cross-zone load balancing (`load_balancing.cross_zone.enabled`). Default true.
 func (o LoadBalancerOutput) CrossZone() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v LoadBalancer) *bool { return v.CrossZone }).(pulumi.BoolPtrOutput)
+}
+
+// Seconds a Kong pod keeps serving after it starts terminating, 0-3600. Sets the target group's `deregistration_delay.timeout_seconds`, Kong's preStop `kong quit --wait=<drainSeconds> --timeout=10` and the pod's `terminationGracePeriodSeconds` (drainSeconds + 15), so the load balancer stops sending before Kong stops accepting. Default 120.
+func (o LoadBalancerOutput) DrainSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v LoadBalancer) *int { return v.DrainSeconds }).(pulumi.IntPtrOutput)
 }
 
 // ALB only: health-check path. Default `/grpc.health.v1.Health/Check` (GRPC) or `/status/ready` on Kong's status port (HTTP2).
@@ -2865,6 +2918,11 @@ func (o LoadBalancerOutput) HealthCheckPath() pulumi.StringPtrOutput {
 // ALB only: success codes. Default `0,5,12` for GRPC: 0 when a service answers the health method, 5 (NOT_FOUND) or 12 (UNIMPLEMENTED) when Kong itself answers, which proves the gateway is up. Default `200` for HTTP2.
 func (o LoadBalancerOutput) HealthCheckSuccessCodes() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LoadBalancer) *string { return v.HealthCheckSuccessCodes }).(pulumi.StringPtrOutput)
+}
+
+// Seconds a connection may carry no data before the load balancer closes it: ALB `idle_timeout.timeout_seconds` (1-4000), NLB TCP listener `tcp.idle_timeout.seconds` (60-6000; TLS listeners are fixed at 350 s by AWS, and EKS Auto Mode cannot set listener attributes). Behind an ALB Kong's client keepalive is set 60 s longer, so the ALB closes idle connections first. Default 3600, for idle server-streaming RPCs; keep services' read and write timeouts at least this long.
+func (o LoadBalancerOutput) IdleTimeoutSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v LoadBalancer) *int { return v.IdleTimeoutSeconds }).(pulumi.IntPtrOutput)
 }
 
 // ALB only: the IngressClass of the ALB Ingress. Default `alb`; under EKS Auto Mode an IngressClass for `eks.amazonaws.com/alb` is created when this is unset.
@@ -2885,6 +2943,11 @@ func (o LoadBalancerOutput) SslPolicy() pulumi.StringPtrOutput {
 // `nlb` or `alb`.
 func (o LoadBalancerOutput) Type() LoadBalancerTypeOutput {
 	return o.ApplyT(func(v LoadBalancer) LoadBalancerType { return v.Type }).(LoadBalancerTypeOutput)
+}
+
+// Address ranges of the load balancer's nodes, which Kong trusts to report the client address (Kong `trusted_ips`): `X-Forwarded-For` from an ALB, the proxy protocol header from an NLB. Set it to your VPC's CIDR blocks: any address in these ranges that reaches Kong directly can claim any client address. Default `["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]` (every range a VPC may use for its private addresses; the VPC is not known when the stack is planned).
+func (o LoadBalancerOutput) VpcCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v LoadBalancer) []string { return v.VpcCidrs }).(pulumi.StringArrayOutput)
 }
 
 // Installing the AWS Load Balancer Controller with the stack (not allowed under EKS Auto Mode, which has its own).

@@ -101,6 +101,10 @@ export interface CorsPluginArgs {
  */
 export interface GrpcServiceSpecArgs {
     /**
+     * Seconds Kong waits to connect to the service (Kong Service `connect_timeout`, written as the `konghq.com/connect-timeout` annotation in ms). Default 60 (Kong's own).
+     */
+    connectTimeoutSeconds?: number;
+    /**
      * Consumers with credentials for the authentication plugins.
      */
     consumers?: pulumi.Input<inputs.KongConsumerArgs>[];
@@ -133,6 +137,10 @@ export interface GrpcServiceSpecArgs {
      */
     port?: number;
     /**
+     * Seconds Kong waits between two reads from the service before it ends the call (`konghq.com/read-timeout`, in ms). An idle server-streaming RPC ends after this long; Kong's own 60 s cuts them early. Keep it at least the load balancer's `idleTimeoutSeconds`, so the load balancer, not Kong, ends an idle connection. Default 3600.
+     */
+    readTimeoutSeconds?: number;
+    /**
      * Deployment replicas. Default 2.
      */
     replicas?: number;
@@ -144,6 +152,10 @@ export interface GrpcServiceSpecArgs {
      * Default `ingress`.
      */
     routeKind?: enums.RouteKind;
+    /**
+     * Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
+     */
+    writeTimeoutSeconds?: number;
 }
 
 /**
@@ -387,9 +399,17 @@ export interface LoadBalancerArgs {
      */
     certificateArn?: pulumi.Input<string>;
     /**
+     * NLB only: how the client's address reaches Kong. Default `proxyProtocol` (under EKS Auto Mode through the target group attribute `proxy_protocol_v2.enabled=true`, which Auto Mode supports instead of the proxy-protocol annotation). With proxy protocol the NLB health check moves to Kong's TLS status port 8543, which also requires the header, because the NLB sends it on health-check connections too. An ALB always passes the client in `X-Forwarded-For`.
+     */
+    clientIpMode?: enums.ClientIpMode;
+    /**
      * NLB cross-zone load balancing (`load_balancing.cross_zone.enabled`). Default true.
      */
     crossZone?: boolean;
+    /**
+     * Seconds a Kong pod keeps serving after it starts terminating, 0-3600. Sets the target group's `deregistration_delay.timeout_seconds`, Kong's preStop `kong quit --wait=<drainSeconds> --timeout=10` and the pod's `terminationGracePeriodSeconds` (drainSeconds + 15), so the load balancer stops sending before Kong stops accepting. Default 120.
+     */
+    drainSeconds?: number;
     /**
      * ALB only: health-check path. Default `/grpc.health.v1.Health/Check` (GRPC) or `/status/ready` on Kong's status port (HTTP2).
      */
@@ -398,6 +418,10 @@ export interface LoadBalancerArgs {
      * ALB only: success codes. Default `0,5,12` for GRPC: 0 when a service answers the health method, 5 (NOT_FOUND) or 12 (UNIMPLEMENTED) when Kong itself answers, which proves the gateway is up. Default `200` for HTTP2.
      */
     healthCheckSuccessCodes?: string;
+    /**
+     * Seconds a connection may carry no data before the load balancer closes it: ALB `idle_timeout.timeout_seconds` (1-4000), NLB TCP listener `tcp.idle_timeout.seconds` (60-6000; TLS listeners are fixed at 350 s by AWS, and EKS Auto Mode cannot set listener attributes). Behind an ALB Kong's client keepalive is set 60 s longer, so the ALB closes idle connections first. Default 3600, for idle server-streaming RPCs; keep services' read and write timeouts at least this long.
+     */
+    idleTimeoutSeconds?: number;
     /**
      * ALB only: the IngressClass of the ALB Ingress. Default `alb`; under EKS Auto Mode an IngressClass for `eks.amazonaws.com/alb` is created when this is unset.
      */
@@ -414,6 +438,10 @@ export interface LoadBalancerArgs {
      * `nlb` or `alb`.
      */
     type: enums.LoadBalancerType;
+    /**
+     * Address ranges of the load balancer's nodes, which Kong trusts to report the client address (Kong `trusted_ips`): `X-Forwarded-For` from an ALB, the proxy protocol header from an NLB. Set it to your VPC's CIDR blocks: any address in these ranges that reaches Kong directly can claim any client address. Default `["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]` (every range a VPC may use for its private addresses; the VPC is not known when the stack is planned).
+     */
+    vpcCidrs?: pulumi.Input<string>[];
 }
 
 /**

@@ -8,6 +8,7 @@ from enum import Enum
 
 __all__ = [
     'BackendProtocolVersion',
+    'ClientIpMode',
     'ControllerIdentity',
     'KongChart',
     'LoadBalancerScheme',
@@ -30,6 +31,25 @@ class BackendProtocolVersion(_builtins.str, Enum):
     HTTP2 = "HTTP2"
     """
     HTTP/2 target group: health checks are HTTP and success codes are HTTP status codes.
+    """
+
+
+@pulumi.type_token("meshedge:index:ClientIpMode")
+class ClientIpMode(_builtins.str, Enum):
+    """
+    How an NLB hands the client's address to Kong (ip targets over TCP/TLS do not preserve it by default).
+    """
+    PROXY_PROTOCOL = "proxyProtocol"
+    """
+    Proxy protocol v2 on the target group; Kong's listeners require it and read the address from it (`real_ip_header: proxy_protocol`). Works through peering, PrivateLink and cross-VPC paths. Every connection to Kong's proxy port must then start with a proxy protocol header, including in-cluster callers of the proxy Service.
+    """
+    PRESERVE_CLIENT_IP = "preserveClientIp"
+    """
+    Target group attribute `preserve_client_ip.enabled=true`: packets reach Kong with the client's source address. The path must be direct (same or peered VPC, no PrivateLink), the pods' security groups must admit the clients, and a pod that calls the NLB and is routed to itself times out (no hairpinning).
+    """
+    NONE = "none"
+    """
+    Kong sees the NLB's private addresses.
     """
 
 

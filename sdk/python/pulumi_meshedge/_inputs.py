@@ -460,6 +460,10 @@ if not MYPY:
         """
         gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
         """
+        connect_timeout_seconds: NotRequired[_builtins.int]
+        """
+        Seconds Kong waits to connect to the service (Kong Service `connect_timeout`, written as the `konghq.com/connect-timeout` annotation in ms). Default 60 (Kong's own).
+        """
         consumers: NotRequired[Sequence[pulumi.Input['KongConsumerArgsDict']]]
         """
         Consumers with credentials for the authentication plugins.
@@ -480,6 +484,10 @@ if not MYPY:
         """
         gRPC port, 1-65535. Default 50051.
         """
+        read_timeout_seconds: NotRequired[_builtins.int]
+        """
+        Seconds Kong waits between two reads from the service before it ends the call (`konghq.com/read-timeout`, in ms). An idle server-streaming RPC ends after this long; Kong's own 60 s cuts them early. Keep it at least the load balancer's `idleTimeoutSeconds`, so the load balancer, not Kong, ends an idle connection. Default 3600.
+        """
         replicas: NotRequired[_builtins.int]
         """
         Deployment replicas. Default 2.
@@ -492,6 +500,10 @@ if not MYPY:
         """
         Default `ingress`.
         """
+        write_timeout_seconds: NotRequired[_builtins.int]
+        """
+        Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
+        """
 elif False:
     GrpcServiceSpecArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -501,31 +513,39 @@ class GrpcServiceSpecArgs:
                  name: _builtins.str,
                  namespace: _builtins.str,
                  paths: Sequence[pulumi.Input[_builtins.str]],
+                 connect_timeout_seconds: Optional[_builtins.int] = None,
                  consumers: Optional[Sequence[pulumi.Input['KongConsumerArgs']]] = None,
                  hosts: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
                  image: Optional[_builtins.str] = None,
                  plugins: Optional['KongPluginsArgs'] = None,
                  port: Optional[_builtins.int] = None,
+                 read_timeout_seconds: Optional[_builtins.int] = None,
                  replicas: Optional[_builtins.int] = None,
                  resources: Optional['ContainerResourcesArgs'] = None,
-                 route_kind: Optional['RouteKind'] = None):
+                 route_kind: Optional['RouteKind'] = None,
+                 write_timeout_seconds: Optional[_builtins.int] = None):
         """
         One gRPC service behind Kong.
         :param _builtins.str name: Service name (DNS-1123 label); names the Service, Deployment, route and plugins.
         :param _builtins.str namespace: Namespace (DNS-1123 label); the stack creates it, labelled for the mesh.
         :param Sequence[pulumi.Input[_builtins.str]] paths: gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+        :param _builtins.int connect_timeout_seconds: Seconds Kong waits to connect to the service (Kong Service `connect_timeout`, written as the `konghq.com/connect-timeout` annotation in ms). Default 60 (Kong's own).
         :param Sequence[pulumi.Input['KongConsumerArgs']] consumers: Consumers with credentials for the authentication plugins.
         :param Sequence[pulumi.Input[_builtins.str]] hosts: Hostnames the route matches. Default: any host.
         :param _builtins.str image: Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
         :param 'KongPluginsArgs' plugins: Kong plugins on the route.
         :param _builtins.int port: gRPC port, 1-65535. Default 50051.
+        :param _builtins.int read_timeout_seconds: Seconds Kong waits between two reads from the service before it ends the call (`konghq.com/read-timeout`, in ms). An idle server-streaming RPC ends after this long; Kong's own 60 s cuts them early. Keep it at least the load balancer's `idleTimeoutSeconds`, so the load balancer, not Kong, ends an idle connection. Default 3600.
         :param _builtins.int replicas: Deployment replicas. Default 2.
         :param 'ContainerResourcesArgs' resources: Container resources of the Deployment.
         :param 'RouteKind' route_kind: Default `ingress`.
+        :param _builtins.int write_timeout_seconds: Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
         """
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "namespace", namespace)
         pulumi.set(__self__, "paths", paths)
+        if connect_timeout_seconds is not None:
+            pulumi.set(__self__, "connect_timeout_seconds", connect_timeout_seconds)
         if consumers is not None:
             pulumi.set(__self__, "consumers", consumers)
         if hosts is not None:
@@ -536,12 +556,16 @@ class GrpcServiceSpecArgs:
             pulumi.set(__self__, "plugins", plugins)
         if port is not None:
             pulumi.set(__self__, "port", port)
+        if read_timeout_seconds is not None:
+            pulumi.set(__self__, "read_timeout_seconds", read_timeout_seconds)
         if replicas is not None:
             pulumi.set(__self__, "replicas", replicas)
         if resources is not None:
             pulumi.set(__self__, "resources", resources)
         if route_kind is not None:
             pulumi.set(__self__, "route_kind", route_kind)
+        if write_timeout_seconds is not None:
+            pulumi.set(__self__, "write_timeout_seconds", write_timeout_seconds)
 
     @_builtins.property
     @pulumi.getter
@@ -578,6 +602,18 @@ class GrpcServiceSpecArgs:
     @paths.setter
     def paths(self, value: Sequence[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "paths", value)
+
+    @_builtins.property
+    @pulumi.getter(name="connectTimeoutSeconds")
+    def connect_timeout_seconds(self) -> Optional[_builtins.int]:
+        """
+        Seconds Kong waits to connect to the service (Kong Service `connect_timeout`, written as the `konghq.com/connect-timeout` annotation in ms). Default 60 (Kong's own).
+        """
+        return pulumi.get(self, "connect_timeout_seconds")
+
+    @connect_timeout_seconds.setter
+    def connect_timeout_seconds(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "connect_timeout_seconds", value)
 
     @_builtins.property
     @pulumi.getter
@@ -640,6 +676,18 @@ class GrpcServiceSpecArgs:
         pulumi.set(self, "port", value)
 
     @_builtins.property
+    @pulumi.getter(name="readTimeoutSeconds")
+    def read_timeout_seconds(self) -> Optional[_builtins.int]:
+        """
+        Seconds Kong waits between two reads from the service before it ends the call (`konghq.com/read-timeout`, in ms). An idle server-streaming RPC ends after this long; Kong's own 60 s cuts them early. Keep it at least the load balancer's `idleTimeoutSeconds`, so the load balancer, not Kong, ends an idle connection. Default 3600.
+        """
+        return pulumi.get(self, "read_timeout_seconds")
+
+    @read_timeout_seconds.setter
+    def read_timeout_seconds(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "read_timeout_seconds", value)
+
+    @_builtins.property
     @pulumi.getter
     def replicas(self) -> Optional[_builtins.int]:
         """
@@ -674,6 +722,18 @@ class GrpcServiceSpecArgs:
     @route_kind.setter
     def route_kind(self, value: Optional['RouteKind']):
         pulumi.set(self, "route_kind", value)
+
+    @_builtins.property
+    @pulumi.getter(name="writeTimeoutSeconds")
+    def write_timeout_seconds(self) -> Optional[_builtins.int]:
+        """
+        Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
+        """
+        return pulumi.get(self, "write_timeout_seconds")
+
+    @write_timeout_seconds.setter
+    def write_timeout_seconds(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "write_timeout_seconds", value)
 
 
 if not MYPY:
@@ -1830,9 +1890,17 @@ if not MYPY:
         """
         ACM certificate ARN. ALB: required (gRPC target groups need an HTTPS listener). NLB: optional; when set, TLS ends at the NLB with ALPN `HTTP2Preferred` and traffic reaches Kong's HTTP/2 cleartext port.
         """
+        client_ip_mode: NotRequired['ClientIpMode']
+        """
+        NLB only: how the client's address reaches Kong. Default `proxyProtocol` (under EKS Auto Mode through the target group attribute `proxy_protocol_v2.enabled=true`, which Auto Mode supports instead of the proxy-protocol annotation). With proxy protocol the NLB health check moves to Kong's TLS status port 8543, which also requires the header, because the NLB sends it on health-check connections too. An ALB always passes the client in `X-Forwarded-For`.
+        """
         cross_zone: NotRequired[_builtins.bool]
         """
         NLB cross-zone load balancing (`load_balancing.cross_zone.enabled`). Default true.
+        """
+        drain_seconds: NotRequired[_builtins.int]
+        """
+        Seconds a Kong pod keeps serving after it starts terminating, 0-3600. Sets the target group's `deregistration_delay.timeout_seconds`, Kong's preStop `kong quit --wait=<drainSeconds> --timeout=10` and the pod's `terminationGracePeriodSeconds` (drainSeconds + 15), so the load balancer stops sending before Kong stops accepting. Default 120.
         """
         health_check_path: NotRequired[_builtins.str]
         """
@@ -1841,6 +1909,10 @@ if not MYPY:
         health_check_success_codes: NotRequired[_builtins.str]
         """
         ALB only: success codes. Default `0,5,12` for GRPC: 0 when a service answers the health method, 5 (NOT_FOUND) or 12 (UNIMPLEMENTED) when Kong itself answers, which proves the gateway is up. Default `200` for HTTP2.
+        """
+        idle_timeout_seconds: NotRequired[_builtins.int]
+        """
+        Seconds a connection may carry no data before the load balancer closes it: ALB `idle_timeout.timeout_seconds` (1-4000), NLB TCP listener `tcp.idle_timeout.seconds` (60-6000; TLS listeners are fixed at 350 s by AWS, and EKS Auto Mode cannot set listener attributes). Behind an ALB Kong's client keepalive is set 60 s longer, so the ALB closes idle connections first. Default 3600, for idle server-streaming RPCs; keep services' read and write timeouts at least this long.
         """
         ingress_class_name: NotRequired[_builtins.str]
         """
@@ -1854,6 +1926,10 @@ if not MYPY:
         """
         TLS negotiation policy for the listener. Default `ELBSecurityPolicy-TLS13-1-2-2021-06`.
         """
+        vpc_cidrs: NotRequired[Sequence[pulumi.Input[_builtins.str]]]
+        """
+        Address ranges of the load balancer's nodes, which Kong trusts to report the client address (Kong `trusted_ips`): `X-Forwarded-For` from an ALB, the proxy protocol header from an NLB. Set it to your VPC's CIDR blocks: any address in these ranges that reaches Kong directly can claim any client address. Default `["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]` (every range a VPC may use for its private addresses; the VPC is not known when the stack is planned).
+        """
 elif False:
     LoadBalancerArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -1864,24 +1940,32 @@ class LoadBalancerArgs:
                  annotations: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
                  backend_protocol_version: Optional['BackendProtocolVersion'] = None,
                  certificate_arn: Optional[pulumi.Input[_builtins.str]] = None,
+                 client_ip_mode: Optional['ClientIpMode'] = None,
                  cross_zone: Optional[_builtins.bool] = None,
+                 drain_seconds: Optional[_builtins.int] = None,
                  health_check_path: Optional[_builtins.str] = None,
                  health_check_success_codes: Optional[_builtins.str] = None,
+                 idle_timeout_seconds: Optional[_builtins.int] = None,
                  ingress_class_name: Optional[_builtins.str] = None,
                  scheme: Optional['LoadBalancerScheme'] = None,
-                 ssl_policy: Optional[_builtins.str] = None):
+                 ssl_policy: Optional[_builtins.str] = None,
+                 vpc_cidrs: Optional[Sequence[pulumi.Input[_builtins.str]]] = None):
         """
         The AWS load balancer in front of Kong.
         :param 'LoadBalancerType' type: `nlb` or `alb`.
         :param Mapping[str, pulumi.Input[_builtins.str]] annotations: Extra annotations on the proxy Service (NLB) or the ALB Ingress. They cannot override the annotations the rules set; under EKS Auto Mode unsupported annotations are rejected.
         :param 'BackendProtocolVersion' backend_protocol_version: ALB only: target group protocol version. Default `GRPC`.
         :param pulumi.Input[_builtins.str] certificate_arn: ACM certificate ARN. ALB: required (gRPC target groups need an HTTPS listener). NLB: optional; when set, TLS ends at the NLB with ALPN `HTTP2Preferred` and traffic reaches Kong's HTTP/2 cleartext port.
+        :param 'ClientIpMode' client_ip_mode: NLB only: how the client's address reaches Kong. Default `proxyProtocol` (under EKS Auto Mode through the target group attribute `proxy_protocol_v2.enabled=true`, which Auto Mode supports instead of the proxy-protocol annotation). With proxy protocol the NLB health check moves to Kong's TLS status port 8543, which also requires the header, because the NLB sends it on health-check connections too. An ALB always passes the client in `X-Forwarded-For`.
         :param _builtins.bool cross_zone: NLB cross-zone load balancing (`load_balancing.cross_zone.enabled`). Default true.
+        :param _builtins.int drain_seconds: Seconds a Kong pod keeps serving after it starts terminating, 0-3600. Sets the target group's `deregistration_delay.timeout_seconds`, Kong's preStop `kong quit --wait=<drainSeconds> --timeout=10` and the pod's `terminationGracePeriodSeconds` (drainSeconds + 15), so the load balancer stops sending before Kong stops accepting. Default 120.
         :param _builtins.str health_check_path: ALB only: health-check path. Default `/grpc.health.v1.Health/Check` (GRPC) or `/status/ready` on Kong's status port (HTTP2).
         :param _builtins.str health_check_success_codes: ALB only: success codes. Default `0,5,12` for GRPC: 0 when a service answers the health method, 5 (NOT_FOUND) or 12 (UNIMPLEMENTED) when Kong itself answers, which proves the gateway is up. Default `200` for HTTP2.
+        :param _builtins.int idle_timeout_seconds: Seconds a connection may carry no data before the load balancer closes it: ALB `idle_timeout.timeout_seconds` (1-4000), NLB TCP listener `tcp.idle_timeout.seconds` (60-6000; TLS listeners are fixed at 350 s by AWS, and EKS Auto Mode cannot set listener attributes). Behind an ALB Kong's client keepalive is set 60 s longer, so the ALB closes idle connections first. Default 3600, for idle server-streaming RPCs; keep services' read and write timeouts at least this long.
         :param _builtins.str ingress_class_name: ALB only: the IngressClass of the ALB Ingress. Default `alb`; under EKS Auto Mode an IngressClass for `eks.amazonaws.com/alb` is created when this is unset.
         :param 'LoadBalancerScheme' scheme: Default `internet-facing` (always written explicitly: the controller's own default is internal).
         :param _builtins.str ssl_policy: TLS negotiation policy for the listener. Default `ELBSecurityPolicy-TLS13-1-2-2021-06`.
+        :param Sequence[pulumi.Input[_builtins.str]] vpc_cidrs: Address ranges of the load balancer's nodes, which Kong trusts to report the client address (Kong `trusted_ips`): `X-Forwarded-For` from an ALB, the proxy protocol header from an NLB. Set it to your VPC's CIDR blocks: any address in these ranges that reaches Kong directly can claim any client address. Default `["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]` (every range a VPC may use for its private addresses; the VPC is not known when the stack is planned).
         """
         pulumi.set(__self__, "type", type)
         if annotations is not None:
@@ -1890,18 +1974,26 @@ class LoadBalancerArgs:
             pulumi.set(__self__, "backend_protocol_version", backend_protocol_version)
         if certificate_arn is not None:
             pulumi.set(__self__, "certificate_arn", certificate_arn)
+        if client_ip_mode is not None:
+            pulumi.set(__self__, "client_ip_mode", client_ip_mode)
         if cross_zone is not None:
             pulumi.set(__self__, "cross_zone", cross_zone)
+        if drain_seconds is not None:
+            pulumi.set(__self__, "drain_seconds", drain_seconds)
         if health_check_path is not None:
             pulumi.set(__self__, "health_check_path", health_check_path)
         if health_check_success_codes is not None:
             pulumi.set(__self__, "health_check_success_codes", health_check_success_codes)
+        if idle_timeout_seconds is not None:
+            pulumi.set(__self__, "idle_timeout_seconds", idle_timeout_seconds)
         if ingress_class_name is not None:
             pulumi.set(__self__, "ingress_class_name", ingress_class_name)
         if scheme is not None:
             pulumi.set(__self__, "scheme", scheme)
         if ssl_policy is not None:
             pulumi.set(__self__, "ssl_policy", ssl_policy)
+        if vpc_cidrs is not None:
+            pulumi.set(__self__, "vpc_cidrs", vpc_cidrs)
 
     @_builtins.property
     @pulumi.getter
@@ -1952,6 +2044,18 @@ class LoadBalancerArgs:
         pulumi.set(self, "certificate_arn", value)
 
     @_builtins.property
+    @pulumi.getter(name="clientIpMode")
+    def client_ip_mode(self) -> Optional['ClientIpMode']:
+        """
+        NLB only: how the client's address reaches Kong. Default `proxyProtocol` (under EKS Auto Mode through the target group attribute `proxy_protocol_v2.enabled=true`, which Auto Mode supports instead of the proxy-protocol annotation). With proxy protocol the NLB health check moves to Kong's TLS status port 8543, which also requires the header, because the NLB sends it on health-check connections too. An ALB always passes the client in `X-Forwarded-For`.
+        """
+        return pulumi.get(self, "client_ip_mode")
+
+    @client_ip_mode.setter
+    def client_ip_mode(self, value: Optional['ClientIpMode']):
+        pulumi.set(self, "client_ip_mode", value)
+
+    @_builtins.property
     @pulumi.getter(name="crossZone")
     def cross_zone(self) -> Optional[_builtins.bool]:
         """
@@ -1962,6 +2066,18 @@ class LoadBalancerArgs:
     @cross_zone.setter
     def cross_zone(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "cross_zone", value)
+
+    @_builtins.property
+    @pulumi.getter(name="drainSeconds")
+    def drain_seconds(self) -> Optional[_builtins.int]:
+        """
+        Seconds a Kong pod keeps serving after it starts terminating, 0-3600. Sets the target group's `deregistration_delay.timeout_seconds`, Kong's preStop `kong quit --wait=<drainSeconds> --timeout=10` and the pod's `terminationGracePeriodSeconds` (drainSeconds + 15), so the load balancer stops sending before Kong stops accepting. Default 120.
+        """
+        return pulumi.get(self, "drain_seconds")
+
+    @drain_seconds.setter
+    def drain_seconds(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "drain_seconds", value)
 
     @_builtins.property
     @pulumi.getter(name="healthCheckPath")
@@ -1986,6 +2102,18 @@ class LoadBalancerArgs:
     @health_check_success_codes.setter
     def health_check_success_codes(self, value: Optional[_builtins.str]):
         pulumi.set(self, "health_check_success_codes", value)
+
+    @_builtins.property
+    @pulumi.getter(name="idleTimeoutSeconds")
+    def idle_timeout_seconds(self) -> Optional[_builtins.int]:
+        """
+        Seconds a connection may carry no data before the load balancer closes it: ALB `idle_timeout.timeout_seconds` (1-4000), NLB TCP listener `tcp.idle_timeout.seconds` (60-6000; TLS listeners are fixed at 350 s by AWS, and EKS Auto Mode cannot set listener attributes). Behind an ALB Kong's client keepalive is set 60 s longer, so the ALB closes idle connections first. Default 3600, for idle server-streaming RPCs; keep services' read and write timeouts at least this long.
+        """
+        return pulumi.get(self, "idle_timeout_seconds")
+
+    @idle_timeout_seconds.setter
+    def idle_timeout_seconds(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "idle_timeout_seconds", value)
 
     @_builtins.property
     @pulumi.getter(name="ingressClassName")
@@ -2022,6 +2150,18 @@ class LoadBalancerArgs:
     @ssl_policy.setter
     def ssl_policy(self, value: Optional[_builtins.str]):
         pulumi.set(self, "ssl_policy", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vpcCidrs")
+    def vpc_cidrs(self) -> Optional[Sequence[pulumi.Input[_builtins.str]]]:
+        """
+        Address ranges of the load balancer's nodes, which Kong trusts to report the client address (Kong `trusted_ips`): `X-Forwarded-For` from an ALB, the proxy protocol header from an NLB. Set it to your VPC's CIDR blocks: any address in these ranges that reaches Kong directly can claim any client address. Default `["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]` (every range a VPC may use for its private addresses; the VPC is not known when the stack is planned).
+        """
+        return pulumi.get(self, "vpc_cidrs")
+
+    @vpc_cidrs.setter
+    def vpc_cidrs(self, value: Optional[Sequence[pulumi.Input[_builtins.str]]]):
+        pulumi.set(self, "vpc_cidrs", value)
 
 
 if not MYPY:

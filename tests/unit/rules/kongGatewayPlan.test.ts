@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { INPUT_DEFAULTS, LBC_ALB_INGRESS_CLASS, pinnedCharts } from "../../../provider/src/defaults";
 import { KongChart, LoadBalancerType, MeshKind, ScalingMode, type KongGatewayArgs } from "../../../provider/src/generated/schema-types";
+import { kongClientAddressEnv } from "../../../provider/src/rules/clientAddress";
 import { planKongGateway } from "../../../provider/src/rules/kongGatewayPlan";
 import { kongHelmValues, kongProxyServiceName } from "../../../provider/src/rules/kongValues";
 import { computeKongSizing } from "../../../provider/src/rules/sizing";
@@ -81,6 +82,7 @@ describe("kongGatewayPlan", () => {
             mem_cache_size: "128m",
             nginx_http_keepalive_requests: "10000",
             nginx_http_keepalive_time: "3600s",
+            ...kongClientAddressEnv(nlb.loadBalancer),
         });
     });
 });

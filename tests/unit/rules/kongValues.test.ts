@@ -9,8 +9,8 @@ import * as yaml from "js-yaml";
 import * as fs from "fs";
 import * as path from "path";
 import { INPUT_DEFAULTS, KONG_PORTS, KONG_PROXY_CONTAINER, SCALING_MODE_DEFAULTS } from "../../../provider/src/defaults";
-import { KongChart, LoadBalancerType, MeshKind, type LoadBalancerArgs } from "../../../provider/src/generated/schema-types";
-import { gatewayResources, kongGatewayValues, kongHelmValues, kongProxyServiceName, KongValuesInputs } from "../../../provider/src/rules/kongValues";
+import { ClientIpMode, KongChart, LoadBalancerType, MeshKind, type LoadBalancerArgs } from "../../../provider/src/generated/schema-types";
+import { gatewayResources, kongGatewayValues, kongHelmValues, kongProxyServiceName, kongSizingEnv, KongValuesInputs } from "../../../provider/src/rules/kongValues";
 import { HELM_RELEASE_NAME_MAX } from "../../../provider/src/rules/names";
 import { computeKongSizing } from "../../../provider/src/rules/sizing";
 import { repoRoot, sharedDir } from "../../../scripts/lib/repo-root";
@@ -93,6 +93,23 @@ describe("kongValues: against the pinned charts", () => {
             const values = kongHelmValues(i);
             expect(Object.keys(values)).to.have.members(["controller", "gateway"]);
             for (const alias of ["controller", "gateway"]) expectChartReads(gateway320, values[alias] as Obj, `${alias}.`);
+        }
+    });
+
+    it("the drain values replace the charts' own preStop hook and grace period, which read the same keys", () => {
+        for (const chart of [kong341, gateway320]) {
+            expect(chart.values.lifecycle.preStop.exec.command).to.deep.equal(["kong", "quit", "--wait=15"]);
+            expect(chart.values.terminationGracePeriodSeconds).to.equal(30);
+            expect(chart.templates).to.include("{{- toYaml .Values.lifecycle | nindent 10 }}").and.include("terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}");
+        }
+    });
+
+    it("proxy protocol: the chart's listeners take extra parameters, and the TLS status listener is off by default on 8543", () => {
+        for (const chart of [kong341, gateway320]) {
+            expect(chart.values.proxy.tls.parameters).to.deep.equal(["http2"]); // kept beside proxy_protocol
+            expect(chart.values.status.tls).to.include({ enabled: false, containerPort: KONG_PORTS.statusTls });
+            expect(chart.values.status.http).to.include({ enabled: true, containerPort: KONG_PORTS.status }); // the kubelet's probes, without the header
+            expect(chart.templates).to.include("{{- range $param := .parameters | default (list) | uniq }}");
         }
     });
 
@@ -182,12 +199,36 @@ describe("kongValues: shape", () => {
 
     it("NLB: the user's annotations beside the rules', TLS to port 8000 only with a certificate, Auto Mode's class only under Auto Mode", () => {
         const extra = { "example.com/team": "edge" };
-        const plain = kongGatewayValues(inputs({ loadBalancer: { type: LoadBalancerType.Nlb, annotations: extra } })).proxy as Obj;
+        const plain = kongGatewayValues(inputs({ loadBalancer: { type: LoadBalancerType.Nlb, clientIpMode: ClientIpMode.None, annotations: extra } })).proxy as Obj;
         expect(plain).to.include({ type: "LoadBalancer" }).and.not.have.any.keys("tls", "loadBalancerClass");
         expect(plain.annotations).to.include(extra).and.include({ "service.beta.kubernetes.io/aws-load-balancer-type": "external" });
-        const auto = kongGatewayValues(inputs({ loadBalancer: LBS[0][0], eksAutoMode: true })).proxy as Obj;
+        const auto = kongGatewayValues(inputs({ loadBalancer: { ...LBS[0][0], clientIpMode: ClientIpMode.None }, eksAutoMode: true })).proxy as Obj;
         expect(auto).to.deep.include({ loadBalancerClass: "eks.amazonaws.com/nlb", tls: { overrideServiceTargetPort: KONG_PORTS.proxyHttp } });
         expect(auto.annotations).to.not.have.property("service.beta.kubernetes.io/aws-load-balancer-type");
+    });
+
+    it("NLB proxy protocol (the default): both proxy listeners and the TLS status listener require it, with or without TLS at the NLB", () => {
+        for (const [loadBalancer, eksAutoMode] of [[{ type: LoadBalancerType.Nlb }, false], [{ type: LoadBalancerType.Nlb, certificateArn: CERT }, true]] as const) {
+            const values = kongGatewayValues(inputs({ loadBalancer, eksAutoMode }));
+            const proxy = values.proxy as Obj;
+            expect(proxy.http.parameters).to.deep.equal(["http2", "proxy_protocol"]);
+            expect(proxy.tls.parameters).to.deep.equal(["http2", "proxy_protocol"]);
+            expect(values.status).to.deep.equal({ tls: { enabled: true, containerPort: KONG_PORTS.statusTls, parameters: ["proxy_protocol"] } });
+            expect(values.env).to.include({ real_ip_header: "proxy_protocol" });
+        }
+        for (const clientIpMode of [ClientIpMode.PreserveClientIp, ClientIpMode.None]) {
+            const values = kongGatewayValues(inputs({ loadBalancer: { type: LoadBalancerType.Nlb, clientIpMode } }));
+            expect((values.proxy as Obj).http.parameters).to.deep.equal(["http2"]);
+            expect(values).to.not.have.property("status");
+            expect(values.env).to.deep.equal(kongSizingEnv(SIZINGS[0]));
+        }
+    });
+
+    it("every load balancer: the gateway drains for drainSeconds (preStop wait) inside its grace period", () => {
+        for (const [loadBalancer] of LBS) {
+            const values = kongGatewayValues(inputs({ loadBalancer: { ...loadBalancer, drainSeconds: 45 } }));
+            expect(values).to.deep.include({ terminationGracePeriodSeconds: 60, lifecycle: { preStop: { exec: { command: ["kong", "quit", "--wait=45", "--timeout=10"] } } } });
+        }
     });
 
     it("one replica: no PodDisruptionBudget, which would block every node drain", () => {

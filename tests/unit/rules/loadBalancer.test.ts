@@ -7,7 +7,7 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ALB_HEALTH_CHECK_DEFAULTS, INPUT_DEFAULTS, KONG_PORTS, LBC_ALB_INGRESS_CLASS } from "../../../provider/src/defaults";
-import { BackendProtocolVersion, LoadBalancerScheme, LoadBalancerType, type LoadBalancerArgs } from "../../../provider/src/generated/schema-types";
+import { BackendProtocolVersion, ClientIpMode, LoadBalancerScheme, LoadBalancerType, type LoadBalancerArgs } from "../../../provider/src/generated/schema-types";
 import { Problems } from "../../../provider/src/rules/errors";
 import {
     albIngressAnnotations, albIngressClassName, AUTO_MODE_UNSUPPORTED_ANNOTATIONS, checkLoadBalancer, nlbLoadBalancerClass, nlbServiceAnnotations, nlbTerminatesTls,
@@ -20,6 +20,11 @@ const ALB = "alb.ingress.kubernetes.io/";
 const NLB: LoadBalancerArgs = { type: LoadBalancerType.Nlb };
 const ALB_LB: LoadBalancerArgs = { type: LoadBalancerType.Alb, certificateArn: CERT };
 const chartValues = (tgz: string, file: string) => yaml.load(execFileSync("tar", ["-xzf", path.join(sharedDir(), "charts", tgz), "-O", file], { encoding: "utf8" })) as any;
+/** A `key=value,key=value` annotation read back as the controller's stringMap parser does (split on commas, then on the first `=`). */
+const attributes = (value: unknown): Record<string, string> => {
+    expect(value).to.be.a("string").and.match(/^[\w.]+=[^,=]*(,[\w.]+=[^,=]*)*$/);
+    return Object.fromEntries((value as string).split(",").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+};
 const check = (lb: LoadBalancerArgs | undefined, autoMode = false) => {
     const problems = new Problems();
     checkLoadBalancer(problems, "loadBalancer", lb, autoMode);
@@ -51,11 +56,49 @@ describe("loadBalancer: NLB Service annotations", () => {
         expect(nlbTerminatesTls(ALB_LB)).to.equal(false); // the ALB re-encrypts to Kong's TLS port
     });
 
-    it("Auto Mode: the built-in NLB class instead of the controller's type annotation, nothing else changed", () => {
-        const { [`${SVC}aws-load-balancer-type`]: type, ...rest } = base;
-        expect(type).to.equal("external");
-        expect(nlbServiceAnnotations(NLB, true)).to.deep.equal(rest);
+    it("Auto Mode: the built-in NLB class instead of the type annotation, proxy protocol as a target group attribute, no listener attributes", () => {
+        const {
+            [`${SVC}aws-load-balancer-type`]: type,
+            [`${SVC}aws-load-balancer-proxy-protocol`]: proxyProtocol,
+            [`${SVC}aws-load-balancer-listener-attributes.TCP-80`]: tcp80,
+            [`${SVC}aws-load-balancer-listener-attributes.TCP-443`]: tcp443,
+            ...rest
+        } = base;
+        expect([type, proxyProtocol, tcp80, tcp443]).to.deep.equal(["external", "*", "tcp.idle_timeout.seconds=3600", "tcp.idle_timeout.seconds=3600"]);
+        expect(nlbServiceAnnotations(NLB, true)).to.deep.equal({
+            ...rest,
+            [`${SVC}aws-load-balancer-target-group-attributes`]: "deregistration_delay.timeout_seconds=120,proxy_protocol_v2.enabled=true,preserve_client_ip.enabled=false",
+        });
+        for (const key of Object.keys(nlbServiceAnnotations(NLB, true))) expect(AUTO_MODE_UNSUPPORTED_ANNOTATIONS).to.not.include(key);
         expect([nlbLoadBalancerClass(true), nlbLoadBalancerClass(false)]).to.deep.equal(["eks.amazonaws.com/nlb", undefined]);
+    });
+
+    it("attribute annotations are the controller's `key=value,key=value` stringMap, one entry per attribute", () => {
+        const nlb = nlbServiceAnnotations({ ...NLB, clientIpMode: ClientIpMode.PreserveClientIp, drainSeconds: 30, idleTimeoutSeconds: 600 }, false);
+        expect(attributes(nlb[`${SVC}aws-load-balancer-target-group-attributes`])).to.deep.equal({ "deregistration_delay.timeout_seconds": "30", "preserve_client_ip.enabled": "true" });
+        expect(attributes(nlb[`${SVC}aws-load-balancer-attributes`])).to.deep.equal({ "load_balancing.cross_zone.enabled": "true" });
+        expect(attributes(nlb[`${SVC}aws-load-balancer-listener-attributes.TCP-80`])).to.deep.equal({ "tcp.idle_timeout.seconds": "600" });
+        const alb = albIngressAnnotations({ ...ALB_LB, drainSeconds: 0, idleTimeoutSeconds: 4000 });
+        expect(attributes(alb[`${ALB}target-group-attributes`])).to.deep.equal({ "deregistration_delay.timeout_seconds": "0" });
+        expect(attributes(alb[`${ALB}load-balancer-attributes`])).to.deep.equal({ "idle_timeout.timeout_seconds": "4000" });
+    });
+
+    it("client IP modes: proxy protocol by annotation, or client IP preservation on or off in the target group", () => {
+        const tg = (lb: LoadBalancerArgs) => attributes(nlbServiceAnnotations(lb, false)[`${SVC}aws-load-balancer-target-group-attributes`]);
+        expect(base).to.include({ [`${SVC}aws-load-balancer-proxy-protocol`]: "*" });
+        expect(tg(NLB)).to.include({ "preserve_client_ip.enabled": "false" }).and.not.have.property("proxy_protocol_v2.enabled");
+        for (const [clientIpMode, preserve] of [[ClientIpMode.PreserveClientIp, "true"], [ClientIpMode.None, "false"]] as const) {
+            const a = nlbServiceAnnotations({ ...NLB, clientIpMode }, false);
+            expect(a).to.not.have.property(`${SVC}aws-load-balancer-proxy-protocol`);
+            expect(tg({ ...NLB, clientIpMode })).to.include({ "preserve_client_ip.enabled": preserve });
+            // Without the header the NLB can probe the plain status port, as the kubelet does.
+            expect(a).to.include({ [`${SVC}aws-load-balancer-healthcheck-protocol`]: "http", [`${SVC}aws-load-balancer-healthcheck-port`]: "8100" });
+        }
+    });
+
+    it("a TLS listener's idle timeout is fixed by AWS: with a certificate only the TCP listener on 80 gets one", () => {
+        const tls = nlbServiceAnnotations({ ...NLB, certificateArn: CERT }, false);
+        expect(Object.keys(tls).filter((k) => k.includes("listener-attributes"))).to.deep.equal([`${SVC}aws-load-balancer-listener-attributes.TCP-80`]);
     });
 });
 
@@ -130,17 +173,56 @@ describe("loadBalancer: checks", () => {
         for (const lb of [NLB, ALB_LB]) {
             expect(check({ ...lb, annotations }, true), lb.type).to.deep.equal(AUTO_MODE_UNSUPPORTED_ANNOTATIONS.map((k) => [`loadBalancer.annotations["${k}"]`, "is not supported by EKS Auto Mode's load balancing"]));
         }
-        // Outside Auto Mode only the type annotation is refused: the rules set it themselves.
-        expect(check({ ...NLB, annotations }, false).map((p) => p[0])).to.deep.equal([`loadBalancer.annotations["${SVC}aws-load-balancer-type"]`]);
+        // Outside Auto Mode only the type and proxy protocol annotations are refused: the rules set them themselves.
+        expect(check({ ...NLB, annotations }, false).map((p) => p[0])).to.deep.equal([`loadBalancer.annotations["${SVC}aws-load-balancer-type"]`, `loadBalancer.annotations["${SVC}aws-load-balancer-proxy-protocol"]`]);
+    });
+
+    it("under Auto Mode rejects ALB OIDC authentication (auth-type oidc), in any case; cognito and other modes pass", () => {
+        for (const value of ["oidc", " OIDC "]) {
+            const problems = new Problems();
+            checkLoadBalancer(problems, "loadBalancer", { ...ALB_LB, annotations: { [`${ALB}auth-type`]: value } }, true);
+            expect(problems.list.map((p) => [p.field, p.problem])).to.deep.equal([[`loadBalancer.annotations["${ALB}auth-type"]`, `"oidc" is not supported by EKS Auto Mode's load balancing`]]);
+            expect(problems.list[0].fix).to.match(/Kong.*eksAutoMode: false/);
+        }
+        expect(check({ ...ALB_LB, annotations: { [`${ALB}auth-type`]: "cognito" } }, true)).to.deep.equal([]);
+        expect(check({ ...ALB_LB, annotations: { [`${ALB}auth-type`]: "oidc" } }, false)).to.deep.equal([]);
+    });
+
+    it("proxy protocol and listener attribute annotations are the rules' in every client IP mode, outside Auto Mode", () => {
+        const keys = [`${SVC}aws-load-balancer-proxy-protocol`, ...["TCP-80", "TCP-443", "TLS-443"].map((l) => `${SVC}aws-load-balancer-listener-attributes.${l}`)];
+        const annotations = Object.fromEntries(keys.map((k) => [k, "x"]));
+        for (const clientIpMode of Object.values(ClientIpMode)) {
+            expect(check({ ...NLB, clientIpMode, annotations }).map((p) => p[0]), clientIpMode).to.deep.equal(keys.map((k) => `loadBalancer.annotations["${k}"]`));
+        }
+    });
+
+    it("checks client IP mode, trusted ranges, drain and idle timeout at their paths", () => {
+        expect(check({ ...ALB_LB, clientIpMode: ClientIpMode.ProxyProtocol })).to.deep.equal([["loadBalancer.clientIpMode", "applies to an NLB only (an ALB always passes the client in X-Forwarded-For)"]]);
+        expect(check({ ...NLB, clientIpMode: "proxy" as ClientIpMode })).to.deep.equal([["loadBalancer.clientIpMode", "unknown client IP mode"]]);
+        expect(check({ ...NLB, vpcCidrs: ["10.0.0.0/16", "2600:1f18::/56", "10.0.0.0", "10.0.0.0/33", "vpc-123"] }).map((p) => p[0])).to.deep.equal(["loadBalancer.vpcCidrs[2]", "loadBalancer.vpcCidrs[3]", "loadBalancer.vpcCidrs[4]"]);
+        expect(check({ ...NLB, vpcCidrs: [] }).map((p) => p[0])).to.deep.equal(["loadBalancer.vpcCidrs"]);
+        for (const drainSeconds of [-1, 3601, 1.5]) expect(check({ ...NLB, drainSeconds }).map((p) => p[0])).to.deep.equal(["loadBalancer.drainSeconds"]);
+        for (const drainSeconds of [0, 3600]) expect(check({ ...ALB_LB, drainSeconds })).to.deep.equal([]);
+        // ALB 1-4000, NLB TCP listeners 60-6000.
+        expect(check({ ...ALB_LB, idleTimeoutSeconds: 4001 }).map((p) => p[0])).to.deep.equal(["loadBalancer.idleTimeoutSeconds"]);
+        expect(check({ ...NLB, idleTimeoutSeconds: 30 }).map((p) => p[0])).to.deep.equal(["loadBalancer.idleTimeoutSeconds"]);
+        expect(check({ ...NLB, idleTimeoutSeconds: 6000 })).to.deep.equal([]);
+        expect(check({ ...ALB_LB, idleTimeoutSeconds: 1 })).to.deep.equal([]);
+        // Auto Mode cannot set an NLB's listener attributes: the default is not written, an explicit value is refused.
+        expect(check({ ...NLB, idleTimeoutSeconds: 600 }, true).map((p) => p[1])).to.deep.equal(["EKS Auto Mode cannot set listener attributes, where an NLB keeps its idle timeout (its TCP listeners stay at 350 s)"]);
+        expect(check(NLB, true)).to.deep.equal([]);
     });
 });
 
 describe("loadBalancer: against the pinned charts", () => {
-    it("NLB and HTTP2 health checks probe what Kong's chart uses as its readiness probe, on its status port", () => {
+    it("NLB and HTTP2 health checks probe what Kong's chart uses as its readiness probe, on its status port (TLS status port with proxy protocol)", () => {
         const kong = chartValues("kong-3.4.1.tgz", "kong/values.yaml");
         expect(kong.readinessProbe.httpGet).to.include({ path: "/status/ready", port: "status" });
         expect(kong.status.http).to.include({ enabled: true, containerPort: KONG_PORTS.status });
-        expect(nlbServiceAnnotations(NLB, false)).to.include({ [`${SVC}aws-load-balancer-healthcheck-path`]: kong.readinessProbe.httpGet.path, [`${SVC}aws-load-balancer-healthcheck-port`]: String(kong.status.http.containerPort) });
+        expect(kong.status.tls).to.include({ containerPort: KONG_PORTS.statusTls });
+        expect(nlbServiceAnnotations({ ...NLB, clientIpMode: ClientIpMode.None }, false)).to.include({ [`${SVC}aws-load-balancer-healthcheck-path`]: kong.readinessProbe.httpGet.path, [`${SVC}aws-load-balancer-healthcheck-port`]: String(kong.status.http.containerPort) });
+        // The NLB sends the proxy protocol header on health checks too: the TLS status listener takes it, the plain one (the kubelet's) does not.
+        expect(nlbServiceAnnotations(NLB, false)).to.include({ [`${SVC}aws-load-balancer-healthcheck-protocol`]: "https", [`${SVC}aws-load-balancer-healthcheck-path`]: kong.readinessProbe.httpGet.path, [`${SVC}aws-load-balancer-healthcheck-port`]: String(kong.status.tls.containerPort) });
         expect(ALB_HEALTH_CHECK_DEFAULTS.HTTP2.path).to.equal(kong.readinessProbe.httpGet.path);
         expect(nlbServiceAnnotations({ ...NLB, certificateArn: CERT }, false)[`${SVC}aws-load-balancer-ssl-ports`]).to.equal(String(kong.proxy.tls.servicePort));
     });

@@ -18,6 +18,26 @@ export const BackendProtocolVersion = {
  */
 export type BackendProtocolVersion = (typeof BackendProtocolVersion)[keyof typeof BackendProtocolVersion];
 
+export const ClientIpMode = {
+    /**
+     * Proxy protocol v2 on the target group; Kong's listeners require it and read the address from it (`real_ip_header: proxy_protocol`). Works through peering, PrivateLink and cross-VPC paths. Every connection to Kong's proxy port must then start with a proxy protocol header, including in-cluster callers of the proxy Service.
+     */
+    ProxyProtocol: "proxyProtocol",
+    /**
+     * Target group attribute `preserve_client_ip.enabled=true`: packets reach Kong with the client's source address. The path must be direct (same or peered VPC, no PrivateLink), the pods' security groups must admit the clients, and a pod that calls the NLB and is routed to itself times out (no hairpinning).
+     */
+    PreserveClientIp: "preserveClientIp",
+    /**
+     * Kong sees the NLB's private addresses.
+     */
+    None: "none",
+} as const;
+
+/**
+ * How an NLB hands the client's address to Kong (ip targets over TCP/TLS do not preserve it by default).
+ */
+export type ClientIpMode = (typeof ClientIpMode)[keyof typeof ClientIpMode];
+
 export const ControllerIdentity = {
     /**
      * IAM Roles for Service Accounts: the role trusts the cluster's OIDC provider for exactly this service account.
