@@ -210,6 +210,87 @@ func (o ChartSourcePtrOutput) Version() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// One rate limit of a service and what it admits across all Kong pods.
+type ClusterWideRateLimit struct {
+	// The configured limit.
+	Limit int `pulumi:"limit"`
+	// The same at the most Kong replicas (the HPA maximum in horizontal mode).
+	Maximum int `pulumi:"maximum"`
+	// Requests admitted per period across the cluster at the fewest Kong replicas (limit x replicas with `local`, the limit with `redis`).
+	Minimum int `pulumi:"minimum"`
+	// `second`, `minute`, `hour`, `day`, `month` or `year`.
+	Period string `pulumi:"period"`
+	// The counter store.
+	Policy RateLimitingPolicy `pulumi:"policy"`
+	// `<namespace>/<name>` of the gRPC service.
+	Service string `pulumi:"service"`
+}
+
+// One rate limit of a service and what it admits across all Kong pods.
+type ClusterWideRateLimitOutput struct{ *pulumi.OutputState }
+
+func (ClusterWideRateLimitOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ClusterWideRateLimit)(nil)).Elem()
+}
+
+func (o ClusterWideRateLimitOutput) ToClusterWideRateLimitOutput() ClusterWideRateLimitOutput {
+	return o
+}
+
+func (o ClusterWideRateLimitOutput) ToClusterWideRateLimitOutputWithContext(ctx context.Context) ClusterWideRateLimitOutput {
+	return o
+}
+
+// The configured limit.
+func (o ClusterWideRateLimitOutput) Limit() pulumi.IntOutput {
+	return o.ApplyT(func(v ClusterWideRateLimit) int { return v.Limit }).(pulumi.IntOutput)
+}
+
+// The same at the most Kong replicas (the HPA maximum in horizontal mode).
+func (o ClusterWideRateLimitOutput) Maximum() pulumi.IntOutput {
+	return o.ApplyT(func(v ClusterWideRateLimit) int { return v.Maximum }).(pulumi.IntOutput)
+}
+
+// Requests admitted per period across the cluster at the fewest Kong replicas (limit x replicas with `local`, the limit with `redis`).
+func (o ClusterWideRateLimitOutput) Minimum() pulumi.IntOutput {
+	return o.ApplyT(func(v ClusterWideRateLimit) int { return v.Minimum }).(pulumi.IntOutput)
+}
+
+// `second`, `minute`, `hour`, `day`, `month` or `year`.
+func (o ClusterWideRateLimitOutput) Period() pulumi.StringOutput {
+	return o.ApplyT(func(v ClusterWideRateLimit) string { return v.Period }).(pulumi.StringOutput)
+}
+
+// The counter store.
+func (o ClusterWideRateLimitOutput) Policy() RateLimitingPolicyOutput {
+	return o.ApplyT(func(v ClusterWideRateLimit) RateLimitingPolicy { return v.Policy }).(RateLimitingPolicyOutput)
+}
+
+// `<namespace>/<name>` of the gRPC service.
+func (o ClusterWideRateLimitOutput) Service() pulumi.StringOutput {
+	return o.ApplyT(func(v ClusterWideRateLimit) string { return v.Service }).(pulumi.StringOutput)
+}
+
+type ClusterWideRateLimitArrayOutput struct{ *pulumi.OutputState }
+
+func (ClusterWideRateLimitArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ClusterWideRateLimit)(nil)).Elem()
+}
+
+func (o ClusterWideRateLimitArrayOutput) ToClusterWideRateLimitArrayOutput() ClusterWideRateLimitArrayOutput {
+	return o
+}
+
+func (o ClusterWideRateLimitArrayOutput) ToClusterWideRateLimitArrayOutputWithContext(ctx context.Context) ClusterWideRateLimitArrayOutput {
+	return o
+}
+
+func (o ClusterWideRateLimitArrayOutput) Index(i pulumi.IntInput) ClusterWideRateLimitOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ClusterWideRateLimit {
+		return vs[0].([]ClusterWideRateLimit)[vs[1].(int)]
+	}).(ClusterWideRateLimitOutput)
+}
+
 // Kubernetes container resource requests and limits, as quantities (e.g. `cpu: "500m"`, `memory: "256Mi"`).
 type ContainerResources struct {
 	// Resource limits (`cpu`, `memory`).
@@ -369,7 +450,7 @@ func (o ContainerResourcesPtrOutput) Requests() pulumi.StringMapOutput {
 	}).(pulumi.StringMapOutput)
 }
 
-// Kong `cors` plugin (for gRPC-Web clients).
+// Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
 type CorsPlugin struct {
 	// Send `Access-Control-Allow-Credentials`. Default false.
 	Credentials *bool `pulumi:"credentials"`
@@ -394,7 +475,7 @@ type CorsPluginInput interface {
 	ToCorsPluginOutputWithContext(context.Context) CorsPluginOutput
 }
 
-// Kong `cors` plugin (for gRPC-Web clients).
+// Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
 type CorsPluginArgs struct {
 	// Send `Access-Control-Allow-Credentials`. Default false.
 	Credentials *bool `pulumi:"credentials"`
@@ -461,7 +542,7 @@ func (i *corsPluginPtrType) ToCorsPluginPtrOutputWithContext(ctx context.Context
 	return pulumi.ToOutputWithContext(ctx, i).(CorsPluginPtrOutput)
 }
 
-// Kong `cors` plugin (for gRPC-Web clients).
+// Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
 type CorsPluginOutput struct{ *pulumi.OutputState }
 
 func (CorsPluginOutput) ElementType() reflect.Type {
@@ -589,6 +670,8 @@ func (o CorsPluginPtrOutput) Origins() pulumi.StringArrayOutput {
 type GrpcServiceSpec struct {
 	// Consumers with credentials for the authentication plugins.
 	Consumers []KongConsumer `pulumi:"consumers"`
+	// Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
+	GrpcWeb *bool `pulumi:"grpcWeb"`
 	// Hostnames the route matches. Default: any host.
 	Hosts []string `pulumi:"hosts"`
 	// Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
@@ -626,6 +709,8 @@ type GrpcServiceSpecInput interface {
 type GrpcServiceSpecArgs struct {
 	// Consumers with credentials for the authentication plugins.
 	Consumers []KongConsumerInput `pulumi:"consumers"`
+	// Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
+	GrpcWeb *bool `pulumi:"grpcWeb"`
 	// Hostnames the route matches. Default: any host.
 	Hosts []pulumi.StringInput `pulumi:"hosts"`
 	// Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
@@ -703,6 +788,11 @@ func (o GrpcServiceSpecOutput) ToGrpcServiceSpecOutputWithContext(ctx context.Co
 // Consumers with credentials for the authentication plugins.
 func (o GrpcServiceSpecOutput) Consumers() KongConsumerArrayOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) []KongConsumer { return v.Consumers }).(KongConsumerArrayOutput)
+}
+
+// Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
+func (o GrpcServiceSpecOutput) GrpcWeb() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v GrpcServiceSpec) *bool { return v.GrpcWeb }).(pulumi.BoolPtrOutput)
 }
 
 // Hostnames the route matches. Default: any host.
@@ -1765,7 +1855,9 @@ func (o KongConsumerArrayOutput) Index(i pulumi.IntInput) KongConsumerOutput {
 
 // Kong plugins attached to one gRPC service's route, each created as a KongPlugin resource.
 type KongPlugins struct {
-	// CORS.
+	// With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+	AuthMode *AuthMode `pulumi:"authMode"`
+	// CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
 	Cors *CorsPlugin `pulumi:"cors"`
 	// HMAC authentication; consumers with `hmacSecret` get a credential.
 	HmacAuth *HmacAuthPlugin `pulumi:"hmacAuth"`
@@ -1792,7 +1884,9 @@ type KongPluginsInput interface {
 
 // Kong plugins attached to one gRPC service's route, each created as a KongPlugin resource.
 type KongPluginsArgs struct {
-	// CORS.
+	// With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+	AuthMode *AuthMode `pulumi:"authMode"`
+	// CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
 	Cors *CorsPluginArgs `pulumi:"cors"`
 	// HMAC authentication; consumers with `hmacSecret` get a credential.
 	HmacAuth *HmacAuthPluginArgs `pulumi:"hmacAuth"`
@@ -1884,7 +1978,12 @@ func (o KongPluginsOutput) ToKongPluginsPtrOutputWithContext(ctx context.Context
 	}).(KongPluginsPtrOutput)
 }
 
-// CORS.
+// With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+func (o KongPluginsOutput) AuthMode() AuthModePtrOutput {
+	return o.ApplyT(func(v KongPlugins) *AuthMode { return v.AuthMode }).(AuthModePtrOutput)
+}
+
+// CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
 func (o KongPluginsOutput) Cors() CorsPluginPtrOutput {
 	return o.ApplyT(func(v KongPlugins) *CorsPlugin { return v.Cors }).(CorsPluginPtrOutput)
 }
@@ -1938,7 +2037,17 @@ func (o KongPluginsPtrOutput) Elem() KongPluginsOutput {
 	}).(KongPluginsOutput)
 }
 
-// CORS.
+// With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+func (o KongPluginsPtrOutput) AuthMode() AuthModePtrOutput {
+	return o.ApplyT(func(v *KongPlugins) *AuthMode {
+		if v == nil {
+			return nil
+		}
+		return v.AuthMode
+	}).(AuthModePtrOutput)
+}
+
+// CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
 func (o KongPluginsPtrOutput) Cors() CorsPluginPtrOutput {
 	return o.ApplyT(func(v *KongPlugins) *CorsPlugin {
 		if v == nil {
@@ -3094,18 +3203,24 @@ func (o MeshPtrOutput) Kuma() KumaMeshPtrOutput {
 	}).(KumaMeshPtrOutput)
 }
 
-// Kong `rate-limiting` plugin. Set at least one limit.
+// Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
 type RateLimitingPlugin struct {
-	// Requests per day.
+	// Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
 	Day *int `pulumi:"day"`
-	// Requests per hour.
+	// Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
 	Hour *int `pulumi:"hour"`
-	// Requests per minute.
+	// Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
 	Minute *int `pulumi:"minute"`
-	// Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
-	Policy *string `pulumi:"policy"`
-	// Requests per second.
+	// Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
+	Month *int `pulumi:"month"`
+	// Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+	Policy *RateLimitingPolicy `pulumi:"policy"`
+	// The Redis server for the `redis` policy (required with it, not allowed without it).
+	Redis *RateLimitingRedis `pulumi:"redis"`
+	// Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
 	Second *int `pulumi:"second"`
+	// Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
+	Year *int `pulumi:"year"`
 }
 
 // RateLimitingPluginInput is an input type that accepts RateLimitingPluginArgs and RateLimitingPluginOutput values.
@@ -3119,18 +3234,24 @@ type RateLimitingPluginInput interface {
 	ToRateLimitingPluginOutputWithContext(context.Context) RateLimitingPluginOutput
 }
 
-// Kong `rate-limiting` plugin. Set at least one limit.
+// Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
 type RateLimitingPluginArgs struct {
-	// Requests per day.
+	// Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
 	Day *int `pulumi:"day"`
-	// Requests per hour.
+	// Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
 	Hour *int `pulumi:"hour"`
-	// Requests per minute.
+	// Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
 	Minute *int `pulumi:"minute"`
-	// Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
-	Policy *string `pulumi:"policy"`
-	// Requests per second.
+	// Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
+	Month *int `pulumi:"month"`
+	// Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+	Policy *RateLimitingPolicy `pulumi:"policy"`
+	// The Redis server for the `redis` policy (required with it, not allowed without it).
+	Redis *RateLimitingRedisArgs `pulumi:"redis"`
+	// Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
 	Second *int `pulumi:"second"`
+	// Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
+	Year *int `pulumi:"year"`
 }
 
 func (RateLimitingPluginArgs) ElementType() reflect.Type {
@@ -3186,7 +3307,7 @@ func (i *rateLimitingPluginPtrType) ToRateLimitingPluginPtrOutputWithContext(ctx
 	return pulumi.ToOutputWithContext(ctx, i).(RateLimitingPluginPtrOutput)
 }
 
-// Kong `rate-limiting` plugin. Set at least one limit.
+// Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
 type RateLimitingPluginOutput struct{ *pulumi.OutputState }
 
 func (RateLimitingPluginOutput) ElementType() reflect.Type {
@@ -3211,29 +3332,44 @@ func (o RateLimitingPluginOutput) ToRateLimitingPluginPtrOutputWithContext(ctx c
 	}).(RateLimitingPluginPtrOutput)
 }
 
-// Requests per day.
+// Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginOutput) Day() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v RateLimitingPlugin) *int { return v.Day }).(pulumi.IntPtrOutput)
 }
 
-// Requests per hour.
+// Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginOutput) Hour() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v RateLimitingPlugin) *int { return v.Hour }).(pulumi.IntPtrOutput)
 }
 
-// Requests per minute.
+// Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginOutput) Minute() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v RateLimitingPlugin) *int { return v.Minute }).(pulumi.IntPtrOutput)
 }
 
-// Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
-func (o RateLimitingPluginOutput) Policy() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v RateLimitingPlugin) *string { return v.Policy }).(pulumi.StringPtrOutput)
+// Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
+func (o RateLimitingPluginOutput) Month() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v RateLimitingPlugin) *int { return v.Month }).(pulumi.IntPtrOutput)
 }
 
-// Requests per second.
+// Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+func (o RateLimitingPluginOutput) Policy() RateLimitingPolicyPtrOutput {
+	return o.ApplyT(func(v RateLimitingPlugin) *RateLimitingPolicy { return v.Policy }).(RateLimitingPolicyPtrOutput)
+}
+
+// The Redis server for the `redis` policy (required with it, not allowed without it).
+func (o RateLimitingPluginOutput) Redis() RateLimitingRedisPtrOutput {
+	return o.ApplyT(func(v RateLimitingPlugin) *RateLimitingRedis { return v.Redis }).(RateLimitingRedisPtrOutput)
+}
+
+// Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginOutput) Second() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v RateLimitingPlugin) *int { return v.Second }).(pulumi.IntPtrOutput)
+}
+
+// Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
+func (o RateLimitingPluginOutput) Year() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v RateLimitingPlugin) *int { return v.Year }).(pulumi.IntPtrOutput)
 }
 
 type RateLimitingPluginPtrOutput struct{ *pulumi.OutputState }
@@ -3260,7 +3396,7 @@ func (o RateLimitingPluginPtrOutput) Elem() RateLimitingPluginOutput {
 	}).(RateLimitingPluginOutput)
 }
 
-// Requests per day.
+// Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginPtrOutput) Day() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *RateLimitingPlugin) *int {
 		if v == nil {
@@ -3270,7 +3406,7 @@ func (o RateLimitingPluginPtrOutput) Day() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Requests per hour.
+// Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginPtrOutput) Hour() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *RateLimitingPlugin) *int {
 		if v == nil {
@@ -3280,7 +3416,7 @@ func (o RateLimitingPluginPtrOutput) Hour() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Requests per minute.
+// Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginPtrOutput) Minute() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *RateLimitingPlugin) *int {
 		if v == nil {
@@ -3290,17 +3426,37 @@ func (o RateLimitingPluginPtrOutput) Minute() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
-func (o RateLimitingPluginPtrOutput) Policy() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *RateLimitingPlugin) *string {
+// Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
+func (o RateLimitingPluginPtrOutput) Month() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *RateLimitingPlugin) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Month
+	}).(pulumi.IntPtrOutput)
+}
+
+// Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+func (o RateLimitingPluginPtrOutput) Policy() RateLimitingPolicyPtrOutput {
+	return o.ApplyT(func(v *RateLimitingPlugin) *RateLimitingPolicy {
 		if v == nil {
 			return nil
 		}
 		return v.Policy
-	}).(pulumi.StringPtrOutput)
+	}).(RateLimitingPolicyPtrOutput)
 }
 
-// Requests per second.
+// The Redis server for the `redis` policy (required with it, not allowed without it).
+func (o RateLimitingPluginPtrOutput) Redis() RateLimitingRedisPtrOutput {
+	return o.ApplyT(func(v *RateLimitingPlugin) *RateLimitingRedis {
+		if v == nil {
+			return nil
+		}
+		return v.Redis
+	}).(RateLimitingRedisPtrOutput)
+}
+
+// Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginPtrOutput) Second() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *RateLimitingPlugin) *int {
 		if v == nil {
@@ -3308,6 +3464,308 @@ func (o RateLimitingPluginPtrOutput) Second() pulumi.IntPtrOutput {
 		}
 		return v.Second
 	}).(pulumi.IntPtrOutput)
+}
+
+// Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
+func (o RateLimitingPluginPtrOutput) Year() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *RateLimitingPlugin) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Year
+	}).(pulumi.IntPtrOutput)
+}
+
+// Connection to the Redis server of the `redis` rate-limiting policy (Kong 3.9 `config.redis`, kong 3.9.3 kong/tools/redis/schema.lua). The password reaches Kong through a Kubernetes Secret, never in the KongPlugin.
+type RateLimitingRedis struct {
+	// Redis database number, >= 0. Default 0.
+	Database *int `pulumi:"database"`
+	// Redis hostname or IP address, without a port.
+	Host string `pulumi:"host"`
+	// Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+	Password *string `pulumi:"password"`
+	// Redis port, 1-65535. Default 6379.
+	Port *int `pulumi:"port"`
+	// With `tls`, the SNI server name. Default: none.
+	ServerName *string `pulumi:"serverName"`
+	// Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+	TimeoutMilliseconds *int `pulumi:"timeoutMilliseconds"`
+	// Connect over TLS. Default false.
+	Tls *bool `pulumi:"tls"`
+	// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+	TlsVerify *bool `pulumi:"tlsVerify"`
+	// ACL username (Redis 6+). Default: none, no ACL authentication.
+	Username *string `pulumi:"username"`
+}
+
+// RateLimitingRedisInput is an input type that accepts RateLimitingRedisArgs and RateLimitingRedisOutput values.
+// You can construct a concrete instance of `RateLimitingRedisInput` via:
+//
+//	RateLimitingRedisArgs{...}
+type RateLimitingRedisInput interface {
+	pulumi.Input
+
+	ToRateLimitingRedisOutput() RateLimitingRedisOutput
+	ToRateLimitingRedisOutputWithContext(context.Context) RateLimitingRedisOutput
+}
+
+// Connection to the Redis server of the `redis` rate-limiting policy (Kong 3.9 `config.redis`, kong 3.9.3 kong/tools/redis/schema.lua). The password reaches Kong through a Kubernetes Secret, never in the KongPlugin.
+type RateLimitingRedisArgs struct {
+	// Redis database number, >= 0. Default 0.
+	Database *int `pulumi:"database"`
+	// Redis hostname or IP address, without a port.
+	Host string `pulumi:"host"`
+	// Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+	Password pulumi.StringPtrInput `pulumi:"password"`
+	// Redis port, 1-65535. Default 6379.
+	Port *int `pulumi:"port"`
+	// With `tls`, the SNI server name. Default: none.
+	ServerName *string `pulumi:"serverName"`
+	// Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+	TimeoutMilliseconds *int `pulumi:"timeoutMilliseconds"`
+	// Connect over TLS. Default false.
+	Tls *bool `pulumi:"tls"`
+	// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+	TlsVerify *bool `pulumi:"tlsVerify"`
+	// ACL username (Redis 6+). Default: none, no ACL authentication.
+	Username *string `pulumi:"username"`
+}
+
+func (RateLimitingRedisArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*RateLimitingRedis)(nil)).Elem()
+}
+
+func (i RateLimitingRedisArgs) ToRateLimitingRedisOutput() RateLimitingRedisOutput {
+	return i.ToRateLimitingRedisOutputWithContext(context.Background())
+}
+
+func (i RateLimitingRedisArgs) ToRateLimitingRedisOutputWithContext(ctx context.Context) RateLimitingRedisOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RateLimitingRedisOutput)
+}
+
+func (i RateLimitingRedisArgs) ToRateLimitingRedisPtrOutput() RateLimitingRedisPtrOutput {
+	return i.ToRateLimitingRedisPtrOutputWithContext(context.Background())
+}
+
+func (i RateLimitingRedisArgs) ToRateLimitingRedisPtrOutputWithContext(ctx context.Context) RateLimitingRedisPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RateLimitingRedisOutput).ToRateLimitingRedisPtrOutputWithContext(ctx)
+}
+
+// RateLimitingRedisPtrInput is an input type that accepts RateLimitingRedisArgs, RateLimitingRedisPtr and RateLimitingRedisPtrOutput values.
+// You can construct a concrete instance of `RateLimitingRedisPtrInput` via:
+//
+//	        RateLimitingRedisArgs{...}
+//
+//	or:
+//
+//	        nil
+type RateLimitingRedisPtrInput interface {
+	pulumi.Input
+
+	ToRateLimitingRedisPtrOutput() RateLimitingRedisPtrOutput
+	ToRateLimitingRedisPtrOutputWithContext(context.Context) RateLimitingRedisPtrOutput
+}
+
+type rateLimitingRedisPtrType RateLimitingRedisArgs
+
+func RateLimitingRedisPtr(v *RateLimitingRedisArgs) RateLimitingRedisPtrInput {
+	return (*rateLimitingRedisPtrType)(v)
+}
+
+func (*rateLimitingRedisPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**RateLimitingRedis)(nil)).Elem()
+}
+
+func (i *rateLimitingRedisPtrType) ToRateLimitingRedisPtrOutput() RateLimitingRedisPtrOutput {
+	return i.ToRateLimitingRedisPtrOutputWithContext(context.Background())
+}
+
+func (i *rateLimitingRedisPtrType) ToRateLimitingRedisPtrOutputWithContext(ctx context.Context) RateLimitingRedisPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RateLimitingRedisPtrOutput)
+}
+
+// Connection to the Redis server of the `redis` rate-limiting policy (Kong 3.9 `config.redis`, kong 3.9.3 kong/tools/redis/schema.lua). The password reaches Kong through a Kubernetes Secret, never in the KongPlugin.
+type RateLimitingRedisOutput struct{ *pulumi.OutputState }
+
+func (RateLimitingRedisOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RateLimitingRedis)(nil)).Elem()
+}
+
+func (o RateLimitingRedisOutput) ToRateLimitingRedisOutput() RateLimitingRedisOutput {
+	return o
+}
+
+func (o RateLimitingRedisOutput) ToRateLimitingRedisOutputWithContext(ctx context.Context) RateLimitingRedisOutput {
+	return o
+}
+
+func (o RateLimitingRedisOutput) ToRateLimitingRedisPtrOutput() RateLimitingRedisPtrOutput {
+	return o.ToRateLimitingRedisPtrOutputWithContext(context.Background())
+}
+
+func (o RateLimitingRedisOutput) ToRateLimitingRedisPtrOutputWithContext(ctx context.Context) RateLimitingRedisPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v RateLimitingRedis) *RateLimitingRedis {
+		return &v
+	}).(RateLimitingRedisPtrOutput)
+}
+
+// Redis database number, >= 0. Default 0.
+func (o RateLimitingRedisOutput) Database() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *int { return v.Database }).(pulumi.IntPtrOutput)
+}
+
+// Redis hostname or IP address, without a port.
+func (o RateLimitingRedisOutput) Host() pulumi.StringOutput {
+	return o.ApplyT(func(v RateLimitingRedis) string { return v.Host }).(pulumi.StringOutput)
+}
+
+// Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+func (o RateLimitingRedisOutput) Password() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *string { return v.Password }).(pulumi.StringPtrOutput)
+}
+
+// Redis port, 1-65535. Default 6379.
+func (o RateLimitingRedisOutput) Port() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *int { return v.Port }).(pulumi.IntPtrOutput)
+}
+
+// With `tls`, the SNI server name. Default: none.
+func (o RateLimitingRedisOutput) ServerName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *string { return v.ServerName }).(pulumi.StringPtrOutput)
+}
+
+// Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+func (o RateLimitingRedisOutput) TimeoutMilliseconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *int { return v.TimeoutMilliseconds }).(pulumi.IntPtrOutput)
+}
+
+// Connect over TLS. Default false.
+func (o RateLimitingRedisOutput) Tls() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *bool { return v.Tls }).(pulumi.BoolPtrOutput)
+}
+
+// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+func (o RateLimitingRedisOutput) TlsVerify() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *bool { return v.TlsVerify }).(pulumi.BoolPtrOutput)
+}
+
+// ACL username (Redis 6+). Default: none, no ACL authentication.
+func (o RateLimitingRedisOutput) Username() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *string { return v.Username }).(pulumi.StringPtrOutput)
+}
+
+type RateLimitingRedisPtrOutput struct{ *pulumi.OutputState }
+
+func (RateLimitingRedisPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**RateLimitingRedis)(nil)).Elem()
+}
+
+func (o RateLimitingRedisPtrOutput) ToRateLimitingRedisPtrOutput() RateLimitingRedisPtrOutput {
+	return o
+}
+
+func (o RateLimitingRedisPtrOutput) ToRateLimitingRedisPtrOutputWithContext(ctx context.Context) RateLimitingRedisPtrOutput {
+	return o
+}
+
+func (o RateLimitingRedisPtrOutput) Elem() RateLimitingRedisOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) RateLimitingRedis {
+		if v != nil {
+			return *v
+		}
+		var ret RateLimitingRedis
+		return ret
+	}).(RateLimitingRedisOutput)
+}
+
+// Redis database number, >= 0. Default 0.
+func (o RateLimitingRedisPtrOutput) Database() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Database
+	}).(pulumi.IntPtrOutput)
+}
+
+// Redis hostname or IP address, without a port.
+func (o RateLimitingRedisPtrOutput) Host() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Host
+	}).(pulumi.StringPtrOutput)
+}
+
+// Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+func (o RateLimitingRedisPtrOutput) Password() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Password
+	}).(pulumi.StringPtrOutput)
+}
+
+// Redis port, 1-65535. Default 6379.
+func (o RateLimitingRedisPtrOutput) Port() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Port
+	}).(pulumi.IntPtrOutput)
+}
+
+// With `tls`, the SNI server name. Default: none.
+func (o RateLimitingRedisPtrOutput) ServerName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ServerName
+	}).(pulumi.StringPtrOutput)
+}
+
+// Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+func (o RateLimitingRedisPtrOutput) TimeoutMilliseconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *int {
+		if v == nil {
+			return nil
+		}
+		return v.TimeoutMilliseconds
+	}).(pulumi.IntPtrOutput)
+}
+
+// Connect over TLS. Default false.
+func (o RateLimitingRedisPtrOutput) Tls() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Tls
+	}).(pulumi.BoolPtrOutput)
+}
+
+// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+func (o RateLimitingRedisPtrOutput) TlsVerify() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.TlsVerify
+	}).(pulumi.BoolPtrOutput)
+}
+
+// ACL username (Redis 6+). Default: none, no ACL authentication.
+func (o RateLimitingRedisPtrOutput) Username() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Username
+	}).(pulumi.StringPtrOutput)
 }
 
 // Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
@@ -3522,10 +3980,14 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshPtrInput)(nil)).Elem(), MeshArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingPluginInput)(nil)).Elem(), RateLimitingPluginArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingPluginPtrInput)(nil)).Elem(), RateLimitingPluginArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingRedisInput)(nil)).Elem(), RateLimitingRedisArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingRedisPtrInput)(nil)).Elem(), RateLimitingRedisArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VerticalScalingInput)(nil)).Elem(), VerticalScalingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VerticalScalingPtrInput)(nil)).Elem(), VerticalScalingArgs{})
 	pulumi.RegisterOutputType(ChartSourceOutput{})
 	pulumi.RegisterOutputType(ChartSourcePtrOutput{})
+	pulumi.RegisterOutputType(ClusterWideRateLimitOutput{})
+	pulumi.RegisterOutputType(ClusterWideRateLimitArrayOutput{})
 	pulumi.RegisterOutputType(ContainerResourcesOutput{})
 	pulumi.RegisterOutputType(ContainerResourcesPtrOutput{})
 	pulumi.RegisterOutputType(CorsPluginOutput{})
@@ -3558,6 +4020,8 @@ func init() {
 	pulumi.RegisterOutputType(MeshPtrOutput{})
 	pulumi.RegisterOutputType(RateLimitingPluginOutput{})
 	pulumi.RegisterOutputType(RateLimitingPluginPtrOutput{})
+	pulumi.RegisterOutputType(RateLimitingRedisOutput{})
+	pulumi.RegisterOutputType(RateLimitingRedisPtrOutput{})
 	pulumi.RegisterOutputType(VerticalScalingOutput{})
 	pulumi.RegisterOutputType(VerticalScalingPtrOutput{})
 }
