@@ -1,6 +1,6 @@
 // Kong plugins as KongPlugin resources and consumer credentials as labelled Secrets.
 // Every config follows Kong 3.9.3's plugin schemas (kong/plugins/<name>/schema.lua, kong/tools/redis/schema.lua);
-// tests/unit/rules/pluginSchemas.test.ts validates each config these rules can emit against them.
+// tests/unit/kongPluginSchemas.test.ts validates each config these rules can emit against them.
 import { INPUT_DEFAULTS as D, withDefaults } from "../defaults";
 import {
     AuthMode,
@@ -281,6 +281,9 @@ function checkAuthMode(problems: Problems, field: string, plugins: KongPlugins, 
 }
 
 function checkPluginFields(problems: Problems, field: string, plugins: KongPlugins, grpcWeb: boolean): void {
+    if (plugins.keyAuth?.keyNames !== undefined && plugins.keyAuth.keyNames.length === 0) {
+        problems.add(joinPath(field, "plugins.keyAuth.keyNames"), [], "lists no key name, so no request could carry a key", 'leave it unset for ["apikey"], or list the names, e.g. ["x-api-key"]');
+    }
     for (const [i, name] of (plugins.keyAuth?.keyNames ?? []).entries()) {
         if (typeof name !== "string" || !HEADER_NAME.test(name)) {
             problems.add(joinPath(field, `plugins.keyAuth.keyNames[${i}]`), name, "is not a header name Kong accepts (A-Z, a-z, 0-9, '_', '-')", 'use e.g. "apikey" or "x-api-key"');

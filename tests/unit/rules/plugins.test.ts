@@ -162,6 +162,7 @@ describe("plugins: checks", () => {
     });
 
     it("key names are Kong header names; jwt verifies exp and nbf only, once each", () => {
+        expect(paths(check({ keyAuth: { keyNames: [] } }))).to.deep.equal(["services[1].plugins.keyAuth.keyNames"]);
         expect(paths(check({ keyAuth: { keyNames: ["apikey", "x api key"] }, jwt: { claimsToVerify: ["exp", "iat", "exp"] } }))).to.deep.equal([
             "services[1].plugins.keyAuth.keyNames[1]", "services[1].plugins.jwt.claimsToVerify[1]", "services[1].plugins.jwt.claimsToVerify[2]",
         ]);
