@@ -1195,7 +1195,7 @@ export interface RateLimitingRedisArgs {
      */
     readonly tls?: boolean;
     /**
-     * With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+     * With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
      */
     readonly tlsVerify?: boolean;
     /**
@@ -1237,7 +1237,7 @@ export interface RateLimitingRedis {
      */
     readonly tls?: boolean;
     /**
-     * With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+     * With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
      */
     readonly tlsVerify?: boolean;
     /**

@@ -3492,7 +3492,7 @@ type RateLimitingRedis struct {
 	TimeoutMilliseconds *int `pulumi:"timeoutMilliseconds"`
 	// Connect over TLS. Default false.
 	Tls *bool `pulumi:"tls"`
-	// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+	// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
 	TlsVerify *bool `pulumi:"tlsVerify"`
 	// ACL username (Redis 6+). Default: none, no ACL authentication.
 	Username *string `pulumi:"username"`
@@ -3525,7 +3525,7 @@ type RateLimitingRedisArgs struct {
 	TimeoutMilliseconds *int `pulumi:"timeoutMilliseconds"`
 	// Connect over TLS. Default false.
 	Tls *bool `pulumi:"tls"`
-	// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+	// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
 	TlsVerify *bool `pulumi:"tlsVerify"`
 	// ACL username (Redis 6+). Default: none, no ACL authentication.
 	Username *string `pulumi:"username"`
@@ -3644,7 +3644,7 @@ func (o RateLimitingRedisOutput) Tls() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v RateLimitingRedis) *bool { return v.Tls }).(pulumi.BoolPtrOutput)
 }
 
-// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
 func (o RateLimitingRedisOutput) TlsVerify() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v RateLimitingRedis) *bool { return v.TlsVerify }).(pulumi.BoolPtrOutput)
 }
@@ -3748,7 +3748,7 @@ func (o RateLimitingRedisPtrOutput) Tls() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
-// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
 func (o RateLimitingRedisPtrOutput) TlsVerify() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *RateLimitingRedis) *bool {
 		if v == nil {

@@ -507,7 +507,7 @@ export interface RateLimitingRedisArgs {
      */
     tls?: boolean;
     /**
-     * With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+     * With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
      */
     tlsVerify?: boolean;
     /**

@@ -2177,7 +2177,7 @@ if not MYPY:
         """
         tls_verify: NotRequired[_builtins.bool]
         """
-        With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+        With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
         """
         username: NotRequired[_builtins.str]
         """
@@ -2207,7 +2207,7 @@ class RateLimitingRedisArgs:
         :param _builtins.str server_name: With `tls`, the SNI server name. Default: none.
         :param _builtins.int timeout_milliseconds: Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
         :param _builtins.bool tls: Connect over TLS. Default false.
-        :param _builtins.bool tls_verify: With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+        :param _builtins.bool tls_verify: With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
         :param _builtins.str username: ACL username (Redis 6+). Default: none, no ACL authentication.
         """
         pulumi.set(__self__, "host", host)
@@ -2316,7 +2316,7 @@ class RateLimitingRedisArgs:
     @pulumi.getter(name="tlsVerify")
     def tls_verify(self) -> Optional[_builtins.bool]:
         """
-        With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Default true.
+        With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
         """
         return pulumi.get(self, "tls_verify")
 
