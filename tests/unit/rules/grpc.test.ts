@@ -7,7 +7,7 @@ import * as path from "path";
 import { INPUT_DEFAULTS } from "../../../provider/src/defaults";
 import { MeshKind, RouteKind, type GrpcServiceSpecArgs } from "../../../provider/src/generated/schema-types";
 import { Problems } from "../../../provider/src/rules/errors";
-import { checkGrpcService, checkServicesAreDistinct, grpcMethodMatch, grpcPort, grpcRouteAnnotations, grpcServiceAnnotations } from "../../../provider/src/rules/grpc";
+import { checkGrpcService, checkServicesAreDistinct, grpcMethodMatch, grpcPort, grpcRouteAnnotations, grpcServiceAnnotations, grpcWebRouteAnnotations, GRPC_WEB_CONTENT_TYPE } from "../../../provider/src/rules/grpc";
 import { sharedDir } from "../../../scripts/lib/repo-root";
 
 const spec = (over: Partial<GrpcServiceSpecArgs> = {}): GrpcServiceSpecArgs => ({ name: "greeter", namespace: "apps", paths: ["/helloworld.Greeter/"], ...over });
@@ -117,6 +117,27 @@ describe("grpc: annotations", () => {
     it("route: grpc and grpcs, the upstream Host left to Kong, plugins in the order given", () => {
         expect(grpcRouteAnnotations([])).to.deep.equal({ "konghq.com/protocols": "grpc,grpcs", "konghq.com/preserve-host": "false" });
         expect(grpcRouteAnnotations(["orders-rate-limiting", "orders-key-auth"])["konghq.com/plugins"]).to.equal("orders-rate-limiting,orders-key-auth");
+    });
+});
+
+describe("grpc: gRPC-Web routes", () => {
+    it("http,https routes told apart from the gRPC route by the Content-Type (requests) or OPTIONS (preflight)", () => {
+        expect(grpcWebRouteAnnotations(["orders-grpc-web", "orders-cors"], "request")).to.deep.equal({
+            "konghq.com/protocols": "http,https",
+            "konghq.com/preserve-host": "false",
+            "konghq.com/headers.content-type": "~*^application/grpc-web",
+            "konghq.com/plugins": "orders-grpc-web,orders-cors",
+        });
+        expect(grpcWebRouteAnnotations([], "preflight")).to.deep.equal({ "konghq.com/protocols": "http,https", "konghq.com/preserve-host": "false", "konghq.com/methods": "OPTIONS" });
+    });
+
+    it("the header value matches every gRPC-Web content type and no gRPC one, as Kong's router applies it", () => {
+        // kong 3.9.3 kong/router/transform.lua: a value starting with ~* is a regex, matched against the
+        // lowercased header (`lower(http.headers.content_type) ~ <value without ~*, lowercased>`).
+        expect(GRPC_WEB_CONTENT_TYPE.startsWith("~*")).to.equal(true);
+        const matches = (contentType: string) => new RegExp(GRPC_WEB_CONTENT_TYPE.slice(2).toLowerCase()).test(contentType.toLowerCase());
+        for (const ct of ["application/grpc-web", "application/grpc-web+proto", "application/grpc-web-text", "Application/gRPC-Web-Text+proto", "application/grpc-web+json"]) expect(matches(ct), ct).to.equal(true);
+        for (const ct of ["application/grpc", "application/grpc+proto", "application/json", "text/plain; application/grpc-web"]) expect(matches(ct), ct).to.equal(false);
     });
 });
 
