@@ -138,7 +138,7 @@ function pluginsFor(name: string, spec: ResolvedSpec, opts: pulumi.CustomResourc
                     config: p.config,
                     ...(configPatches.length > 0 ? { configPatches } : {}),
                 },
-                { ...opts, dependsOn: [...(created as pulumi.Resource[]), ...toArray(opts.dependsOn)] },
+                { ...opts, dependsOn: [...created, ...toArray(opts.dependsOn)] },
             ),
         );
         return created;

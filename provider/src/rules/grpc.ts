@@ -37,11 +37,13 @@ export function grpcRouteAnnotations(pluginNames: readonly string[]): Record<str
 /**
  * The gRPC-Web routes: protocols http,https (Kong answers a non-gRPC request on a grpc,grpcs route 415, and an
  * HTTP/1.1 gRPC request 426, before any plugin runs: kong 3.9.3 kong/runloop/handler.lua lines 1284-1300).
- * Kong's router does not match on protocols (kong 3.9.3 kong/router/transform.lua get_expression, the default
- * `traditional_compatible` flavor), so the same paths on both routes would collide; each gRPC-Web route adds one
- * criterion, which also ranks it above the gRPC route (get_priority: match_weight +1 for headers or methods):
- * `request` matches a gRPC-Web Content-Type (`~*` is a case-insensitive regex, transform.lua lines 430-433),
- * `preflight` matches OPTIONS, which native gRPC never sends.
+ * Kong's router does not match on protocols, neither `traditional`, which both pinned charts configure
+ * (kong/router/traditional.lua MATCH_RULES), nor `traditional_compatible` (kong/router/transform.lua
+ * get_expression), so the same paths on both routes would collide. Each gRPC-Web route adds one criterion,
+ * which also ranks it above the gRPC route (traditional: categories sorted by match_weight; transform.lua
+ * get_priority: match_weight): `request` matches a gRPC-Web Content-Type (`~*` marks a regex, matched against
+ * the lowercased header: traditional.lua lines 400-405 and 980), `preflight` matches OPTIONS, which native
+ * gRPC never sends.
  */
 export const GRPC_WEB_CONTENT_TYPE = "~*^application/grpc-web";
 
