@@ -1,6 +1,10 @@
 // Kong plugins and consumers: each plugin's config with the documented defaults (INPUT_DEFAULTS), the
 // credentials a consumer carries, and every plugin/consumer problem at its path, never echoing a secret.
 import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { sharedDir } from "../../../scripts/lib/repo-root";
 import { INPUT_DEFAULTS as D } from "../../../provider/src/defaults";
 import type { KongConsumerArgs, KongPluginsArgs } from "../../../provider/src/generated/schema-types";
 import { formatProblem, InputProblem, Problems } from "../../../provider/src/rules/errors";
@@ -220,5 +224,26 @@ describe("plugins: cluster-wide rate limits", () => {
         expect(servicesRateLimits([{ ...SERVICE, plugins: { rateLimiting: { day: 5 } } }, { name: "free", namespace: "shop" }], { replicas: 2 })).to.deep.equal([
             { service: "shop/orders", period: "day", limit: 5, policy: "local", minimum: 10, maximum: 10 },
         ]);
+    });
+});
+
+describe("plugins: the Redis password patch fits the KongPlugin CRD of the pinned ingress chart", () => {
+    // data: ../shared/charts ingress-0.24.0.tgz -> charts/kong-3.2.0.tgz -> crds/custom-resource-definitions.yaml (KIC 3.5).
+    const tar = (args: string[], input?: Uint8Array): Buffer => execFileSync("tar", args, { ...(input ? { input } : {}), maxBuffer: 64 * 1024 * 1024 }) as Buffer;
+    const bundled = new Uint8Array(tar(["-xzf", path.join(sharedDir(), "charts", "ingress-0.24.0.tgz"), "-O", "ingress/charts/kong-3.2.0.tgz"]));
+    const crds = yaml.loadAll(tar(["-xzf", "-", "-O", "kong/crds/custom-resource-definitions.yaml"], bundled).toString("utf8")) as any[];
+    const kongPlugin = crds.find((d) => d?.spec?.names?.kind === "KongPlugin");
+    const v1 = kongPlugin.spec.versions.find((v: any) => v.name === "v1");
+    const props = v1.schema.openAPIV3Schema.properties;
+
+    it("configPatches: path plus valueFrom.secretKeyRef {name, key}, and never together with configFrom", () => {
+        const patch = props.configPatches.items;
+        expect(patch.required).to.have.members(["path", "valueFrom"]);
+        expect(patch.properties.valueFrom.required).to.deep.equal(["secretKeyRef"]);
+        expect(patch.properties.valueFrom.properties.secretKeyRef.required).to.have.members(["key", "name"]);
+        expect(v1.schema.openAPIV3Schema["x-kubernetes-validations"].map((r: any) => r.rule)).to.include("!(has(self.configFrom) && has(self.configPatches))");
+        const [spec] = kongPluginSpecs({ ...SERVICE, plugins: { rateLimiting: { minute: 1, policy: "redis", redis: { host: "r", password: "p" } } } });
+        for (const p of spec.secretPatches!) expect(Object.keys({ path: p.path, valueFrom: { secretKeyRef: { name: "n", key: p.key } } })).to.have.members(Object.keys(patch.properties));
+        expect(spec).to.not.have.property("configFrom");
     });
 });
