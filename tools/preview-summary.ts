@@ -1,6 +1,7 @@
 // Turns the JSON printed by `pulumi preview --json` into a short Markdown summary for a pull request:
 // counts by operation, the Kong sizing before and after (replicas, workers, CPU, memory and its
-// mem_cache_size part, client connection recycling), and the list of changed resources.
+// mem_cache_size part, client connection recycling), the cluster-wide rate limits, and the list of
+// changed resources.
 //
 //   pulumi preview --json --stack dev > preview.json
 //   node dist/tools/preview-summary.js preview.json > summary.md     (or: ... | node dist/tools/preview-summary.js -)
@@ -22,6 +23,7 @@ import * as fs from "fs";
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 export const KONG_GATEWAY_TYPE = "meshedge:index:KongGateway";
+export const KONG_PLUGIN_TYPE = "kubernetes:configuration.konghq.com/v1:KongPlugin";
 /** The single line printed when the preview changes nothing, so a workflow can skip the comment. */
 export const NO_CHANGES = "No changes.";
 /** Shown for a value that is not in the state at all: before a create, after a delete. */
@@ -250,6 +252,88 @@ export function kongReleaseChanges(preview: unknown): KongReleaseChange[] {
         }));
 }
 
+/** Kong's rate-limiting periods in order (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). */
+const RATE_LIMIT_PERIODS = ["second", "minute", "hour", "day", "month", "year"] as const;
+
+/** The Kong pods a release runs: replicaCount, or the HPA's minReplicas..maxReplicas. Undefined when unknown. */
+export function kongReplicaRange(values: unknown, chart?: unknown): { min: number; max: number } | undefined {
+    if (!isObject(values)) return undefined;
+    const g = gatewayValues(values, chart);
+    const enabled = at(g, "autoscaling.enabled");
+    const whole = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : undefined);
+    if (enabled === true || enabled === "true") {
+        const min = whole(at(g, "autoscaling.minReplicas"));
+        const max = whole(at(g, "autoscaling.maxReplicas"));
+        return min !== undefined && max !== undefined ? { min, max } : undefined;
+    }
+    const replicas = whole(at(g, "replicaCount"));
+    return replicas !== undefined ? { min: replicas, max: replicas } : undefined;
+}
+
+export interface ClusterWideLimit {
+    readonly period: string;
+    readonly limit: number;
+    readonly policy: string;
+    /** Requests per period across the cluster at the fewest and the most Kong pods; undefined when the pods are unknown. */
+    readonly minimum?: number;
+    readonly maximum?: number;
+}
+
+/**
+ * What a rate-limiting config admits across the cluster: the `local` policy counts in each pod, so limit x pods;
+ * `redis` shares one counter. The same arithmetic as meshedge's clusterWideRateLimits (provider/src/rules/plugins.ts).
+ */
+export function clusterWideLimits(config: unknown, pods: { min: number; max: number } | undefined): ClusterWideLimit[] {
+    if (!isObject(config)) return [];
+    const policy = str(config.policy) ?? "local";
+    return RATE_LIMIT_PERIODS.filter((p) => typeof config[p] === "number").map((period) => {
+        const limit = config[period] as number;
+        if (policy !== "local") return { period, limit, policy, minimum: limit, maximum: limit };
+        return pods ? { period, limit, policy, minimum: limit * pods.min, maximum: limit * pods.max } : { period, limit, policy };
+    });
+}
+
+export interface RateLimitChange {
+    /** The KongPlugin's name (metadata.name, else the Pulumi name). */
+    readonly name: string;
+    readonly op: string;
+    readonly limits: ClusterWideLimit[];
+    readonly pods?: { min: number; max: number };
+}
+
+/**
+ * The rate-limiting KongPlugins the preview creates or changes, with their cluster-wide limits at the Kong
+ * release's new sizing. With several Kong releases in one preview the pods are unknown (a plugin's URN does
+ * not say which Kong serves it); without one (Kong unchanged), they are unknown unless `--show-sames` lists it.
+ */
+export function rateLimitChanges(preview: unknown): RateLimitChange[] {
+    if (!isObject(preview)) return [];
+    const resources = resourceChanges(preview);
+    const releases = resources.filter(isKongRelease).filter((r) => r.newState && r.op !== "delete");
+    const pods = releases.length === 1 ? kongReplicaRange(stateValues(releases[0].newState), stateChart(releases[0].newState)) : undefined;
+    return resources
+        .filter((r) => r.type === KONG_PLUGIN_TYPE && r.op !== "delete" && !UNCHANGING_OPS.has(r.op))
+        .filter((r) => (at(r.newState, "inputs.plugin") ?? at(r.newState, "outputs.plugin")) === "rate-limiting")
+        .map((r) => {
+            const config = at(r.newState, "inputs.config") ?? at(r.newState, "outputs.config");
+            return { name: str(at(r.newState, "inputs.metadata.name")) ?? r.name, op: r.op, limits: clusterWideLimits(config, pods), ...(pods ? { pods } : {}) };
+        });
+}
+
+function podRange(p: { min: number; max: number }): string {
+    return p.min === p.max ? `${p.min} ${p.min === 1 ? "pod" : "pods"}` : `${p.min}-${p.max} pods`;
+}
+
+/** One row of the rate limit table. */
+export function rateLimitRow(r: RateLimitChange, l: ClusterWideLimit): string {
+    const perPeriod = (n: number) => `${n}/${l.period}`;
+    let cluster: string;
+    if (l.policy !== "local") cluster = `${perPeriod(l.limit)} (shared counter)`;
+    else if (l.minimum === undefined || l.maximum === undefined) cluster = `${perPeriod(l.limit)} x ${UNKNOWN} pods`;
+    else cluster = `${l.minimum === l.maximum ? perPeriod(l.minimum) : `${l.minimum}-${perPeriod(l.maximum)}`} (${podRange(r.pods!)})`;
+    return `| ${code(r.name)} | ${text(r.op)} | ${text(l.policy)} | ${perPeriod(l.limit)} | ${text(cluster)} |`;
+}
+
 /**
  * Counts by operation. `changeSummary` is Pulumi's own tally (and the only one that knows how many resources
  * are unchanged, since `same` steps are not listed by default); the steps are the fallback.
@@ -359,6 +443,15 @@ function describe(json: unknown): { markdown: string; ok: boolean } {
         lines.push("### Kong sizing", "");
         lines.push(SIZING_HEADER, "| --- | --- | --- | --- | --- | --- | --- | --- |");
         for (const r of kong) lines.push(kongSizingRow(r));
+        lines.push("");
+    }
+
+    const rateLimits = rateLimitChanges(json).filter((r) => r.limits.length > 0);
+    if (rateLimits.length > 0) {
+        lines.push("### Rate limits (cluster-wide)", "");
+        lines.push("`local` counts in each Kong pod, so the cluster admits up to the limit x the pods; `redis` shares one counter.", "");
+        lines.push("| KongPlugin | Op | Policy | Limit | Cluster-wide |", "| --- | --- | --- | --- | --- |");
+        for (const r of rateLimits) for (const l of r.limits) lines.push(rateLimitRow(r, l));
         lines.push("");
     }
 

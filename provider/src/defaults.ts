@@ -93,13 +93,15 @@ export const INPUT_DEFAULTS = {
     KumaMesh: { install: false, meshName: "default", mtls: true, multiZone: false },
     LoadBalancerControllerSettings: { install: false, identity: "irsa" },
     /** Timeouts in seconds: connect is Kong's own 60 s; read and write match LoadBalancer.idleTimeoutSeconds so streams outlive Kong's 60 s. */
-    GrpcServiceSpec: { port: 50051, replicas: 2, routeKind: "ingress", connectTimeoutSeconds: 60, readTimeoutSeconds: 3600, writeTimeoutSeconds: 3600 },
+    GrpcServiceSpec: { port: 50051, replicas: 2, routeKind: "ingress", connectTimeoutSeconds: 60, readTimeoutSeconds: 3600, writeTimeoutSeconds: 3600, grpcWeb: false },
     RateLimitingPlugin: { policy: "local" },
+    /** Kong 3.9's own defaults (kong/tools/redis/schema.lua), written out so the KongPlugin states them; tlsVerify true: verify when TLS is on. */
+    RateLimitingRedis: { port: 6379, database: 0, timeoutMilliseconds: 2000, tls: false, tlsVerify: true },
     KeyAuthPlugin: { keyNames: ["apikey"], hideCredentials: true },
     JwtPlugin: { claimsToVerify: ["exp"] },
     HmacAuthPlugin: { enforceHeaders: ["date", "@request-target"] },
     CorsPlugin: { exposedHeaders: ["grpc-status", "grpc-message"], credentials: false },
-    KongPlugins: { prometheus: false },
+    KongPlugins: { prometheus: false, authMode: "all" },
 } as const;
 
 /**

@@ -50,6 +50,10 @@ export class EdgeStack extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly proxyServiceName: pulumi.Output<string>;
     /**
+     * Every service rate limit with the requests it admits across the Kong replicas (a `local` limit counts per pod).
+     */
+    declare public /*out*/ readonly rateLimits: pulumi.Output<outputs.ClusterWideRateLimit[]>;
+    /**
      * `<namespace>/<name>` of every gRPC Service.
      */
     declare public /*out*/ readonly serviceNames: pulumi.Output<string[]>;
@@ -91,6 +95,7 @@ export class EdgeStack extends pulumi.ComponentResource {
             resourceInputs["loadBalancerControllerRoleArn"] = undefined /*out*/;
             resourceInputs["meshNamespaces"] = undefined /*out*/;
             resourceInputs["proxyServiceName"] = undefined /*out*/;
+            resourceInputs["rateLimits"] = undefined /*out*/;
             resourceInputs["serviceNames"] = undefined /*out*/;
             resourceInputs["sizing"] = undefined /*out*/;
         } else {
@@ -100,6 +105,7 @@ export class EdgeStack extends pulumi.ComponentResource {
             resourceInputs["loadBalancerControllerRoleArn"] = undefined /*out*/;
             resourceInputs["meshNamespaces"] = undefined /*out*/;
             resourceInputs["proxyServiceName"] = undefined /*out*/;
+            resourceInputs["rateLimits"] = undefined /*out*/;
             resourceInputs["serviceNames"] = undefined /*out*/;
             resourceInputs["sizing"] = undefined /*out*/;
         }

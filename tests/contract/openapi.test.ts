@@ -10,7 +10,7 @@ import { isSecretValue, revealSecrets } from "../support/secrets";
 const scenarios: Record<string, EdgeStackArgs> = {
     "NLB + vertical + Istio (strict mTLS, install)": { ...nlbVerticalIstio, mesh: { istio: { strictMtls: true, install: true } } },
     "ALB + horizontal + Kuma (install)": { ...albHorizontalKuma, mesh: { kuma: { install: true } } },
-    "GRPCRoutes, all plugins, Kuma multi-zone": {
+    "GRPCRoutes, all plugins (gRPC-Web, any-of auth, Redis rate limiting), Kuma multi-zone": {
         loadBalancer: { type: "nlb", certificateArn: CERT },
         mesh: { kuma: { multiZone: true, meshName: "edge" } },
         services: [
@@ -18,8 +18,10 @@ const scenarios: Record<string, EdgeStackArgs> = {
             {
                 ...orders,
                 routeKind: "grpcRoute",
+                grpcWeb: true,
                 plugins: {
-                    rateLimiting: { minute: 60, hour: 1000 },
+                    rateLimiting: { minute: 60, hour: 1000, policy: "redis", redis: { host: "redis.cache.svc", password: "REDIS-PASSWORD", tls: true, serverName: "redis.example.com" } },
+                    authMode: "any",
                     keyAuth: { keyNames: ["x-api-key"] },
                     jwt: {},
                     hmacAuth: {},
@@ -54,6 +56,18 @@ describe("kubernetes objects validate against their OpenAPI schemas", () => {
     it("the validator catches an invalid object (it can fail)", () => {
         expect(schemaProblems({ apiVersion: "v1", kind: "Service", metadata: { name: "x" }, spec: { ports: [{ port: "grpc" }] } })).not.to.be.empty;
         expect(schemaProblems({ apiVersion: "configuration.konghq.com/v1", kind: "KongPlugin", metadata: { name: "x" }, config: {} })).not.to.be.empty;
+    });
+
+    it("the Redis password stays a Pulumi secret in a Secret the KongPlugin patches from, never in the KongPlugin", async () => {
+        const args = scenarios["GRPCRoutes, all plugins (gRPC-Web, any-of auth, Redis rate limiting), Kuma multi-zone"];
+        const resources = await render(() => new EdgeStack("edge", args));
+        const plugin = resources.find((r) => r.type === "kubernetes:configuration.konghq.com/v1:KongPlugin" && r.inputs.metadata.name === "orders-rate-limiting")!;
+        expect(JSON.stringify(revealSecrets(plugin.inputs))).to.not.include("REDIS-PASSWORD");
+        expect(plugin.inputs.configPatches).to.deep.equal([{ path: "/redis/password", valueFrom: { secretKeyRef: { name: "orders-rate-limiting", key: "password" } } }]);
+        const secret = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.inputs.metadata.name === "orders-rate-limiting")!;
+        expect(isSecretValue(secret.inputs.stringData.password ?? secret.inputs.stringData)).to.equal(true);
+        // KIC decodes a configPatches value as JSON: the string is stored quoted.
+        expect(revealSecrets(secret.inputs.stringData)).to.deep.equal({ password: '"REDIS-PASSWORD"' });
     });
 
     it("consumer credentials stay Pulumi secrets", async () => {

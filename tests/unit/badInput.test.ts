@@ -195,6 +195,31 @@ const cases: Case[] = [
         message: ["services[0].plugins.rateLimiting = {}", "sets no limit"],
     },
     {
+        title: "rate limiting policy cluster (Kong runs without a database)",
+        build: edge({ ...base, services: [{ ...greeter, plugins: { rateLimiting: { minute: 10, policy: "cluster" as never } } }] }),
+        message: ['services[0].plugins.rateLimiting.policy = "cluster"', "no `cluster` policy", 'use "local", "redis"'],
+    },
+    {
+        title: "rate limits out of Kong's period order",
+        build: edge({ ...base, services: [{ ...greeter, plugins: { rateLimiting: { second: 100, minute: 60 } } }] }),
+        message: ["services[0].plugins.rateLimiting.minute = 60", "is lower than second (100)", "raise minute to at least 100, or lower second to at most 60"],
+    },
+    {
+        title: "redis policy without its connection",
+        build: edge({ ...base, services: [{ ...greeter, plugins: { rateLimiting: { minute: 10, policy: "redis" } } }] }),
+        message: ["services[0].plugins.rateLimiting.redis = (unset)", "is required with policy redis", "or use policy local"],
+    },
+    {
+        title: "cors on a gRPC route (no grpcWeb)",
+        build: edge({ ...base, services: [{ ...greeter, plugins: { cors: { origins: ["https://app.example.com"] } } }] }),
+        message: ["services[0].plugins.cors = ", "415", "set grpcWeb: true"],
+    },
+    {
+        title: "authMode any with one authentication plugin",
+        build: edge({ ...base, services: [{ ...greeter, plugins: { keyAuth: {}, authMode: "any" } }] }),
+        message: ['services[0].plugins.authMode = "any"', "only key-auth is enabled", "enable another of keyAuth, jwt, hmacAuth"],
+    },
+    {
         title: "KongGateway alone: NLB + horizontal",
         build: () => new KongGateway("kong", { namespace: "kong", loadBalancer: { type: "nlb" }, scalingMode: "horizontal" }),
         message: ['scalingMode = "horizontal"', "acceptL4Imbalance"],

@@ -8,12 +8,18 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { EdgeStack } from "../../provider/src/components/edgeStack";
+import { servicesRateLimits } from "../../provider/src/rules/plugins";
+import { render } from "../../scripts/lib/mock-runtime";
 import {
+    clusterWideLimits,
     countOperations,
     extractKongSizing,
     kongChartKind,
     kongReleaseChanges,
+    kongReplicaRange,
     kongSizingRow,
+    rateLimitChanges,
     NO_CHANGES,
     SIZING_HEADER,
     summarizePreview,
@@ -21,7 +27,7 @@ import {
     UNKNOWN_VALUE,
 } from "../../tools/preview-summary";
 import { repoRoot } from "../../scripts/lib/repo-root";
-import { KongChart, MeshKind, type KongSizing } from "../../provider/src/generated/schema-types";
+import { KongChart, MeshKind, type EdgeStackArgs, type KongSizing } from "../../provider/src/generated/schema-types";
 import { kongGatewayValues, kongSizingEnv } from "../../provider/src/rules/kongValues";
 import { computeKongSizing } from "../../provider/src/rules/sizing";
 
@@ -312,6 +318,66 @@ describe("preview summary", () => {
         it("leaves the Kong section out when no Kong release is in the preview", () => {
             const preview = { steps: [{ op: "create", urn: `${STACK}kubernetes:core/v1:Namespace::apps`, newState: { type: "kubernetes:core/v1:Namespace" } }] };
             expect(summarizePreview(preview)).not.to.contain("### Kong sizing");
+        });
+    });
+
+    describe("cluster-wide rate limits", () => {
+        // A first preview of what EdgeStack really registers: Kong under an HPA (2-10 pods), one service limited
+        // per pod (local), one through Redis.
+        const stack: EdgeStackArgs = {
+            loadBalancer: { type: "nlb" },
+            scalingMode: "horizontal",
+            horizontal: { minReplicas: 2, maxReplicas: 10 },
+            acceptL4Imbalance: true,
+            services: [
+                { name: "orders", namespace: "shop", paths: ["/shop.Orders/"], plugins: { rateLimiting: { second: 20, minute: 600 } } },
+                { name: "search", namespace: "shop", paths: ["/shop.Search/"], plugins: { rateLimiting: { minute: 1000, policy: "redis", redis: { host: "redis.cache", password: "SECRET" } } } },
+            ],
+        };
+        const previewOf = async (args: EdgeStackArgs) => {
+            const resources = await render(() => new EdgeStack("edge", args));
+            const steps = resources.map((r) => {
+                const urn = `${STACK}${r.type}::${r.name}`;
+                return { op: "create", urn, newState: { urn, custom: r.custom, type: r.type, inputs: r.inputs } };
+            });
+            return { steps, changeSummary: { create: steps.length } };
+        };
+
+        it("multiplies a local limit by the HPA range and leaves a Redis limit as it is", async () => {
+            const out = lines(summarizePreview(await previewOf(stack)));
+            const start = out.indexOf("### Rate limits (cluster-wide)");
+            expect(start).to.be.greaterThan(0);
+            expect(out.slice(start + 4, start + 9)).to.deep.equal([
+                "| KongPlugin | Op | Policy | Limit | Cluster-wide |",
+                "| --- | --- | --- | --- | --- |",
+                "| `orders-rate-limiting` | create | local | 20/second | 40-200/second (2-10 pods) |",
+                "| `orders-rate-limiting` | create | local | 600/minute | 1200-6000/minute (2-10 pods) |",
+                "| `search-rate-limiting` | create | redis | 1000/minute | 1000/minute (shared counter) |",
+            ]);
+            expect(out.join("\n")).to.not.include("SECRET");
+        });
+
+        it("agrees with EdgeStack's rateLimits output (the provider's clusterWideRateLimits) for the same sizing", async () => {
+            const fromSummary = rateLimitChanges(await previewOf(stack)).flatMap((r) => r.limits.map((l) => [r.name.replace(/-rate-limiting$/, ""), l.period, l.minimum, l.maximum]));
+            const sizing = computeKongSizing({ loadBalancerType: "nlb", scalingMode: "horizontal", horizontal: { minReplicas: 2, maxReplicas: 10 }, acceptL4Imbalance: true });
+            const fromProvider = servicesRateLimits(stack.services!, sizing).map((l) => [l.service.split("/")[1], l.period, l.minimum, l.maximum]);
+            expect(fromSummary).to.deep.equal(fromProvider);
+        });
+
+        it("fixed replicas: limit x replicas; unknown pods say so instead of guessing", () => {
+            expect(kongReplicaRange(gateway(verticalGateway), "ingress")).to.deep.equal({ min: 2, max: 2 });
+            expect(kongReplicaRange(gateway({ autoscaling: { enabled: true, minReplicas: 3, maxReplicas: UNKNOWN_VALUE } }), "ingress")).to.equal(undefined);
+            expect(clusterWideLimits({ minute: 5, policy: "local" }, { min: 2, max: 2 })).to.deep.equal([{ period: "minute", limit: 5, policy: "local", minimum: 10, maximum: 10 }]);
+            const plugin = { op: "update", urn: `${STACK}kubernetes:configuration.konghq.com/v1:KongPlugin::edge-rl`, newState: { type: "kubernetes:configuration.konghq.com/v1:KongPlugin", inputs: { plugin: "rate-limiting", config: { hour: 100 }, metadata: { name: "orders-rate-limiting" } } } };
+            expect(lines(summarizePreview({ steps: [plugin] }))).to.include("| `orders-rate-limiting` | update | local | 100/hour | 100/hour x ? pods |");
+            const release = { op: "update", urn: KONG_RELEASE_URN, newState: releaseState(KONG_RELEASE_URN, gateway(verticalGateway)) };
+            expect(lines(summarizePreview({ steps: [release, plugin] }))).to.include("| `orders-rate-limiting` | update | local | 100/hour | 200/hour (2 pods) |");
+        });
+
+        it("leaves the section out without rate-limiting plugin changes", () => {
+            const other = { op: "create", urn: `${STACK}kubernetes:configuration.konghq.com/v1:KongPlugin::edge-cors`, newState: { type: "kubernetes:configuration.konghq.com/v1:KongPlugin", inputs: { plugin: "cors", config: { origins: ["*"] } } } };
+            expect(summarizePreview({ steps: [other] })).to.not.include("Rate limits");
+            expect(summarizePreview(fixture("vertical-to-horizontal.json"))).to.not.include("Rate limits");
         });
     });
 

@@ -6,6 +6,7 @@ import { EdgeStackArgs, EdgeStackBase, GrpcServiceSpecArgs } from "../generated/
 import { readinessGateNamespaceLabels } from "../rules/drain";
 import { meshKindOf } from "../rules/mesh";
 import { childName } from "../rules/names";
+import { servicesRateLimits } from "../rules/plugins";
 import { checkEdgeStackArgs } from "../rules/validate";
 import { GrpcService } from "./grpcService";
 import { KongGateway } from "./kongGateway";
@@ -117,6 +118,7 @@ export class EdgeStack extends EdgeStackBase {
             albIngressName: kong.plan.alb?.ingressName,
             meshNamespaces: meshKind === "none" ? [] : [...namespaces.keys()],
             serviceNames: services.map((s) => `${s.namespace}/${s.name}`),
+            rateLimits: servicesRateLimits(services, kong.plan.sizing),
             loadBalancerControllerRoleArn: controller?.roleArn,
         });
     }

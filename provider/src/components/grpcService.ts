@@ -3,10 +3,10 @@ import { skipAwaitAnnotations } from "../builders/skipAwait";
 import * as cloud from "../cloud";
 import { Defaulted, INPUT_DEFAULTS, withDefaults } from "../defaults";
 import { GrpcServiceArgs, GrpcServiceBase, GrpcServiceSpecArgs as GrpcServiceSpec, KongConsumerArgs as KongConsumer } from "../generated/schema-types";
-import { grpcMethodMatch, grpcRouteAnnotations, grpcServiceAnnotations } from "../rules/grpc";
+import { grpcMethodMatch, grpcRouteAnnotations, grpcServiceAnnotations, grpcWebRouteAnnotations } from "../rules/grpc";
 import { KUMA_MESH_ADDRESS_PORT, kumaMeshAddress } from "../rules/mesh";
 import { childName } from "../rules/names";
-import { CredentialType, kongPluginSpecs } from "../rules/plugins";
+import { ANONYMOUS_CONSUMER, anonymousConsumerUsername, CredentialType, kongPluginSpecs, PluginTarget, pluginNamesFor, REDIS_PASSWORD_KEY } from "../rules/plugins";
 import { kongServiceTimeoutAnnotations } from "../rules/streamTimeouts";
 import { checkGrpcServiceArgs } from "../rules/validate";
 import { validateOnce } from "./validation";
@@ -98,23 +98,65 @@ function meshAddressFor(name: string, spec: ResolvedSpec, opts: pulumi.CustomRes
     return { name: meshServiceName, port: KUMA_MESH_ADDRESS_PORT };
 }
 
-/** One KongPlugin per enabled plugin, named `<service>-<plugin>`, which the route lists. */
-function pluginsFor(name: string, spec: ResolvedSpec, opts: pulumi.CustomResourceOptions): { names: string[]; resources: pulumi.Resource[] } {
-    const specs = kongPluginSpecs(spec.plugins);
-    const names = specs.map((p) => childName(spec.name, p.suffix));
-    const resources = specs.map(
-        (p, i) =>
-            new cloud.CustomResource(
-                childName(name, p.suffix),
-                { apiVersion: "configuration.konghq.com/v1", kind: "KongPlugin", metadata: { name: names[i], namespace: spec.namespace }, plugin: p.plugin, config: p.config },
-                opts,
-            ),
-    );
-    return { names, resources };
+/** The KongPlugins of a service, by what they attach to. */
+interface Plugins {
+    readonly names: string[];
+    readonly resources: pulumi.Resource[];
+    namesFor(target: PluginTarget): string[];
 }
 
-/** Each consumer: a KongConsumer and one credential Secret per credential it carries. */
-function consumersFor(name: string, spec: ResolvedSpec, ingressClassName: string, opts: pulumi.CustomResourceOptions): void {
+/**
+ * One KongPlugin per enabled plugin, named `<service>-<plugin>`, which the routes (or the anonymous consumer)
+ * list. A secret field (the Redis password) goes into a Secret of the same name that the KongPlugin's
+ * `configPatches` reads (KongPlugin CRD, ingress chart 0.24.0), so the KongPlugin object never holds it.
+ */
+function pluginsFor(name: string, spec: ResolvedSpec, opts: pulumi.CustomResourceOptions): Plugins {
+    const specs = kongPluginSpecs(spec);
+    const names = specs.map((p) => childName(spec.name, p.suffix));
+    const resources = specs.flatMap((p, i) => {
+        const created: pulumi.Resource[] = [];
+        const password = p.plugin === "rate-limiting" ? spec.plugins?.rateLimiting?.redis?.password : undefined;
+        const patches = p.secretPatches ?? [];
+        if (patches.length > 0 && password !== undefined) {
+            created.push(
+                new cloud.Secret(
+                    childName(name, `${p.suffix}-secret`),
+                    // KIC decodes each configPatches value as JSON, so a string is stored quoted.
+                    { metadata: { name: names[i], namespace: spec.namespace }, stringData: { [REDIS_PASSWORD_KEY]: pulumi.secret(pulumi.output(password).apply((v) => JSON.stringify(v))) } },
+                    opts,
+                ),
+            );
+        }
+        const configPatches = patches.map((patch) => ({ path: patch.path, valueFrom: { secretKeyRef: { name: names[i], key: patch.key } } }));
+        created.push(
+            new cloud.CustomResource(
+                childName(name, p.suffix),
+                {
+                    apiVersion: "configuration.konghq.com/v1",
+                    kind: "KongPlugin",
+                    metadata: { name: names[i], namespace: spec.namespace },
+                    plugin: p.plugin,
+                    config: p.config,
+                    ...(configPatches.length > 0 ? { configPatches } : {}),
+                },
+                { ...opts, dependsOn: [...created, ...toArray(opts.dependsOn)] },
+            ),
+        );
+        return created;
+    });
+    return { names, resources, namesFor: (target) => pluginNamesFor(spec.name, specs, target, childName) };
+}
+
+function toArray(d: pulumi.CustomResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+    if (d === undefined) return [];
+    return Array.isArray(d) ? d : [d as pulumi.Input<pulumi.Resource>];
+}
+
+/**
+ * Each consumer: a KongConsumer and one credential Secret per credential it carries. In authMode `any`, also the
+ * anonymous consumer the auth plugins fall back to, carrying the request-termination plugin that refuses it.
+ */
+function consumersFor(name: string, spec: ResolvedSpec, ingressClassName: string, plugins: Plugins, opts: pulumi.CustomResourceOptions): void {
     for (const consumer of spec.consumers ?? []) {
         const consumerName = childName(spec.name, consumer.username);
         const credentials = credentialSecrets(consumer).map(([type, stringData]) => {
@@ -136,6 +178,23 @@ function consumersFor(name: string, spec: ResolvedSpec, ingressClassName: string
                 credentials,
             },
             opts,
+        );
+    }
+    const anonymousPlugins = plugins.namesFor("anonymousConsumer");
+    if (anonymousPlugins.length > 0) {
+        new cloud.CustomResource(
+            childName(name, `consumer-${ANONYMOUS_CONSUMER}`),
+            {
+                apiVersion: "configuration.konghq.com/v1",
+                kind: "KongConsumer",
+                metadata: {
+                    name: childName(spec.name, ANONYMOUS_CONSUMER),
+                    namespace: spec.namespace,
+                    annotations: { "kubernetes.io/ingress.class": ingressClassName, "konghq.com/plugins": anonymousPlugins.join(",") },
+                },
+                username: anonymousConsumerUsername(spec),
+            },
+            { ...opts, dependsOn: [...plugins.resources, ...toArray(opts.dependsOn)] },
         );
     }
 }
@@ -168,12 +227,12 @@ function grpcRouteFor(name: string, spec: ResolvedSpec, args: ResolvedArgs, gate
 }
 
 /** An Ingress of Kong's class with every gRPC path, per host (or for any host). */
-function ingressRouteFor(name: string, spec: ResolvedSpec, args: ResolvedArgs, backend: Backend, pluginNames: string[], opts: pulumi.CustomResourceOptions): void {
+function ingressFor(resourceName: string, objectName: string, spec: ResolvedSpec, args: ResolvedArgs, backend: Backend, annotations: Record<string, string>, opts: pulumi.CustomResourceOptions): void {
     const paths = spec.paths.map((path) => ({ path, pathType: "ImplementationSpecific", backend: { service: { name: backend.name, port: { number: backend.port } } } }));
     new cloud.Ingress(
-        childName(name, "route"),
+        resourceName,
         {
-            metadata: { name: spec.name, namespace: spec.namespace, annotations: { ...grpcRouteAnnotations(pluginNames), ...skipAwaitAnnotations(args.waitForReady) } },
+            metadata: { name: objectName, namespace: spec.namespace, annotations: { ...annotations, ...skipAwaitAnnotations(args.waitForReady) } },
             spec: {
                 ingressClassName: args.ingressClassName,
                 rules: spec.hosts?.length ? spec.hosts.map((host) => ({ host, http: { paths } })) : [{ http: { paths } }],
@@ -181,6 +240,16 @@ function ingressRouteFor(name: string, spec: ResolvedSpec, args: ResolvedArgs, b
         },
         opts,
     );
+}
+
+/**
+ * gRPC-Web: the same paths and backend on http,https routes with Kong's grpc-web plugin; the Kong service still
+ * speaks gRPC to the backend (the Service's `konghq.com/protocol: grpc`), as in Kong's own grpc-web test
+ * (kong 3.9.3 spec/03-plugins/32-grpc-web/01-proxy_spec.lua: a grpc service, routes with protocols http,https).
+ */
+function grpcWebRoutesFor(name: string, spec: ResolvedSpec, args: ResolvedArgs, backend: Backend, plugins: Plugins, opts: pulumi.CustomResourceOptions): void {
+    ingressFor(childName(name, "grpc-web-route"), childName(spec.name, "grpc-web"), spec, args, backend, grpcWebRouteAnnotations(plugins.namesFor("grpcWeb"), "request"), opts);
+    ingressFor(childName(name, "grpc-web-preflight-route"), childName(spec.name, "grpc-web-preflight"), spec, args, backend, grpcWebRouteAnnotations(plugins.namesFor("grpcWebPreflight"), "preflight"), opts);
 }
 
 /** A gRPC service behind Kong: Deployment (optional), Service, route, plugins and consumers. */
@@ -196,12 +265,14 @@ export class GrpcService extends GrpcServiceBase {
         const service = serviceFor(name, spec, args, ordered);
         const backend = args.kumaMultiZone ? meshAddressFor(name, spec, ordered) : { name: spec.name, port: spec.port };
         const plugins = pluginsFor(name, spec, ordered);
-        consumersFor(name, spec, args.ingressClassName, ordered);
+        consumersFor(name, spec, args.ingressClassName, plugins, ordered);
 
         // Validation requires gatewayName for a GRPCRoute.
         const routeOpts = { parent: this, dependsOn: [service, ...plugins.resources] };
-        if (spec.routeKind === "grpcRoute" && args.gatewayName !== undefined) grpcRouteFor(name, spec, args, args.gatewayName, backend, plugins.names, routeOpts);
-        else ingressRouteFor(name, spec, args, backend, plugins.names, routeOpts);
+        const grpcPlugins = plugins.namesFor("grpc");
+        if (spec.routeKind === "grpcRoute" && args.gatewayName !== undefined) grpcRouteFor(name, spec, args, args.gatewayName, backend, grpcPlugins, routeOpts);
+        else ingressFor(childName(name, "route"), spec.name, spec, args, backend, grpcRouteAnnotations(grpcPlugins), routeOpts);
+        if (spec.grpcWeb) grpcWebRoutesFor(name, spec, args, backend, plugins, routeOpts);
 
         this.setOutputs({ serviceName: spec.name, namespace: spec.namespace, routeName: spec.name, pluginNames: plugins.names });
     }

@@ -783,55 +783,79 @@ export interface KongSettings {
 }
 
 /**
- * Kong `rate-limiting` plugin. Set at least one limit.
+ * Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
  */
 export interface RateLimitingPluginArgs {
     /**
-     * Requests per second.
+     * Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
      */
     readonly second?: number;
     /**
-     * Requests per minute.
+     * Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
      */
     readonly minute?: number;
     /**
-     * Requests per hour.
+     * Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
      */
     readonly hour?: number;
     /**
-     * Requests per day.
+     * Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
      */
     readonly day?: number;
     /**
-     * Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
+     * Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
      */
-    readonly policy?: string;
+    readonly month?: number;
+    /**
+     * Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
+     */
+    readonly year?: number;
+    /**
+     * Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+     */
+    readonly policy?: RateLimitingPolicy;
+    /**
+     * The Redis server for the `redis` policy (required with it, not allowed without it).
+     */
+    readonly redis?: RateLimitingRedisArgs;
 }
 
 /**
- * Kong `rate-limiting` plugin. Set at least one limit.
+ * Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
  */
 export interface RateLimitingPlugin {
     /**
-     * Requests per second.
+     * Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
      */
     readonly second?: number;
     /**
-     * Requests per minute.
+     * Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
      */
     readonly minute?: number;
     /**
-     * Requests per hour.
+     * Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
      */
     readonly hour?: number;
     /**
-     * Requests per day.
+     * Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
      */
     readonly day?: number;
     /**
-     * Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
+     * Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
      */
-    readonly policy?: string;
+    readonly month?: number;
+    /**
+     * Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
+     */
+    readonly year?: number;
+    /**
+     * Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+     */
+    readonly policy?: RateLimitingPolicy;
+    /**
+     * The Redis server for the `redis` policy (required with it, not allowed without it).
+     */
+    readonly redis?: RateLimitingRedis;
 }
 
 /**
@@ -903,7 +927,7 @@ export interface HmacAuthPlugin {
 }
 
 /**
- * Kong `cors` plugin (for gRPC-Web clients).
+ * Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
  */
 export interface CorsPluginArgs {
     /**
@@ -929,7 +953,7 @@ export interface CorsPluginArgs {
 }
 
 /**
- * Kong `cors` plugin (for gRPC-Web clients).
+ * Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
  */
 export interface CorsPlugin {
     /**
@@ -975,7 +999,11 @@ export interface KongPluginsArgs {
      */
     readonly hmacAuth?: HmacAuthPluginArgs;
     /**
-     * CORS.
+     * With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+     */
+    readonly authMode?: AuthMode;
+    /**
+     * CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
      */
     readonly cors?: CorsPluginArgs;
     /**
@@ -1005,7 +1033,11 @@ export interface KongPlugins {
      */
     readonly hmacAuth?: HmacAuthPlugin;
     /**
-     * CORS.
+     * With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+     */
+    readonly authMode?: AuthMode;
+    /**
+     * CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
      */
     readonly cors?: CorsPlugin;
     /**
@@ -1119,6 +1151,10 @@ export interface GrpcServiceSpecArgs {
      */
     readonly writeTimeoutSeconds?: number;
     /**
+     * Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
+     */
+    readonly grpcWeb?: boolean;
+    /**
      * Kong plugins on the route.
      */
     readonly plugins?: KongPluginsArgs;
@@ -1180,6 +1216,10 @@ export interface GrpcServiceSpec {
      * Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
      */
     readonly writeTimeoutSeconds?: number;
+    /**
+     * Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
+     */
+    readonly grpcWeb?: boolean;
     /**
      * Kong plugins on the route.
      */
@@ -1256,6 +1296,180 @@ export interface LoadBalancerControllerSettings {
      * Where the `aws-load-balancer-controller` chart comes from.
      */
     readonly chartSource?: ChartSource;
+}
+
+/**
+ * Where Kong's rate-limiting counters live (kong 3.9.3 kong/plugins/rate-limiting/schema.lua accepts only these without a database).
+ */
+export type RateLimitingPolicy = "local" | "redis";
+export const RateLimitingPolicy = {
+    /**
+     * In each Kong pod's memory: the limits apply per pod.
+     */
+    Local: "local",
+    /**
+     * In a Redis server shared by all Kong pods: the limits apply cluster-wide.
+     */
+    Redis: "redis",
+} as const;
+
+/**
+ * Connection to the Redis server of the `redis` rate-limiting policy (Kong 3.9 `config.redis`, kong 3.9.3 kong/tools/redis/schema.lua). The password reaches Kong through a Kubernetes Secret, never in the KongPlugin.
+ */
+export interface RateLimitingRedisArgs {
+    /**
+     * Redis hostname or IP address, without a port.
+     */
+    readonly host: string;
+    /**
+     * Redis port, 1-65535. Default 6379.
+     */
+    readonly port?: number;
+    /**
+     * ACL username (Redis 6+). Default: none, no ACL authentication.
+     */
+    readonly username?: string;
+    /**
+     * Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+     */
+    readonly password?: pulumi.Input<string>;
+    /**
+     * Redis database number, >= 0. Default 0.
+     */
+    readonly database?: number;
+    /**
+     * Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+     */
+    readonly timeoutMilliseconds?: number;
+    /**
+     * Connect over TLS. Default false.
+     */
+    readonly tls?: boolean;
+    /**
+     * With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
+     */
+    readonly tlsVerify?: boolean;
+    /**
+     * With `tls`, the SNI server name. Default: none.
+     */
+    readonly serverName?: string;
+}
+
+/**
+ * Connection to the Redis server of the `redis` rate-limiting policy (Kong 3.9 `config.redis`, kong 3.9.3 kong/tools/redis/schema.lua). The password reaches Kong through a Kubernetes Secret, never in the KongPlugin.
+ */
+export interface RateLimitingRedis {
+    /**
+     * Redis hostname or IP address, without a port.
+     */
+    readonly host: string;
+    /**
+     * Redis port, 1-65535. Default 6379.
+     */
+    readonly port?: number;
+    /**
+     * ACL username (Redis 6+). Default: none, no ACL authentication.
+     */
+    readonly username?: string;
+    /**
+     * Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+     */
+    readonly password?: string;
+    /**
+     * Redis database number, >= 0. Default 0.
+     */
+    readonly database?: number;
+    /**
+     * Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+     */
+    readonly timeoutMilliseconds?: number;
+    /**
+     * Connect over TLS. Default false.
+     */
+    readonly tls?: boolean;
+    /**
+     * With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
+     */
+    readonly tlsVerify?: boolean;
+    /**
+     * With `tls`, the SNI server name. Default: none.
+     */
+    readonly serverName?: string;
+}
+
+/**
+ * How several authentication plugins on one route combine (Kong 3.9 auth plugins' `anonymous`).
+ */
+export type AuthMode = "all" | "any";
+export const AuthMode = {
+    /**
+     * Every enabled authentication plugin must succeed (Kong's default, no `anonymous`).
+     */
+    All: "all",
+    /**
+     * One valid credential is enough: each plugin's `anonymous` names a per-service anonymous consumer, and a `request-termination` plugin on that consumer answers 401.
+     */
+    Any: "any",
+} as const;
+
+/**
+ * One rate limit of a service and what it admits across all Kong pods.
+ */
+export interface ClusterWideRateLimitArgs {
+    /**
+     * `<namespace>/<name>` of the gRPC service.
+     */
+    readonly service: pulumi.Input<string>;
+    /**
+     * `second`, `minute`, `hour`, `day`, `month` or `year`.
+     */
+    readonly period: pulumi.Input<string>;
+    /**
+     * The configured limit.
+     */
+    readonly limit: pulumi.Input<number>;
+    /**
+     * The counter store.
+     */
+    readonly policy: pulumi.Input<RateLimitingPolicy>;
+    /**
+     * Requests admitted per period across the cluster at the fewest Kong replicas (limit x replicas with `local`, the limit with `redis`).
+     */
+    readonly minimum: pulumi.Input<number>;
+    /**
+     * The same at the most Kong replicas (the HPA maximum in horizontal mode).
+     */
+    readonly maximum: pulumi.Input<number>;
+}
+
+/**
+ * One rate limit of a service and what it admits across all Kong pods.
+ */
+export interface ClusterWideRateLimit {
+    /**
+     * `<namespace>/<name>` of the gRPC service.
+     */
+    readonly service: string;
+    /**
+     * `second`, `minute`, `hour`, `day`, `month` or `year`.
+     */
+    readonly period: string;
+    /**
+     * The configured limit.
+     */
+    readonly limit: number;
+    /**
+     * The counter store.
+     */
+    readonly policy: RateLimitingPolicy;
+    /**
+     * Requests admitted per period across the cluster at the fewest Kong replicas (limit x replicas with `local`, the limit with `redis`).
+     */
+    readonly minimum: number;
+    /**
+     * The same at the most Kong replicas (the HPA maximum in horizontal mode).
+     */
+    readonly maximum: number;
 }
 
 /** What a component's setOutputs takes: each output, or a promise or Output of it. */
@@ -1353,6 +1567,10 @@ export interface EdgeStackOutputs {
      * IAM role ARN of the installed AWS Load Balancer Controller.
      */
     readonly loadBalancerControllerRoleArn?: string;
+    /**
+     * Every service rate limit with the requests it admits across the Kong replicas (a `local` limit counts per pod).
+     */
+    readonly rateLimits: ClusterWideRateLimit[];
 }
 
 export const EdgeStackToken = "meshedge:index:EdgeStack";
@@ -1391,6 +1609,10 @@ export abstract class EdgeStackBase extends pulumi.ComponentResource {
      * IAM role ARN of the installed AWS Load Balancer Controller.
      */
     declare readonly loadBalancerControllerRoleArn: pulumi.Output<string | undefined>;
+    /**
+     * Every service rate limit with the requests it admits across the Kong replicas (a `local` limit counts per pod).
+     */
+    declare readonly rateLimits: pulumi.Output<ClusterWideRateLimit[]>;
 
     constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
         super(EdgeStackToken, name, {}, opts);
@@ -1407,13 +1629,14 @@ export abstract class EdgeStackBase extends pulumi.ComponentResource {
             meshNamespaces: pulumi.output(outputs.meshNamespaces),
             serviceNames: pulumi.output(outputs.serviceNames),
             loadBalancerControllerRoleArn: pulumi.output(outputs.loadBalancerControllerRoleArn),
+            rateLimits: pulumi.output(outputs.rateLimits),
         });
         this.registerOutputs(outputs);
     }
 
     /** The outputs by schema name, for the provider's construct response. */
     outputState(): Record<string, pulumi.Output<unknown>> {
-        return { sizing: this.sizing, kongNamespace: this.kongNamespace, kongReleaseName: this.kongReleaseName, proxyServiceName: this.proxyServiceName, albIngressName: this.albIngressName, meshNamespaces: this.meshNamespaces, serviceNames: this.serviceNames, loadBalancerControllerRoleArn: this.loadBalancerControllerRoleArn };
+        return { sizing: this.sizing, kongNamespace: this.kongNamespace, kongReleaseName: this.kongReleaseName, proxyServiceName: this.proxyServiceName, albIngressName: this.albIngressName, meshNamespaces: this.meshNamespaces, serviceNames: this.serviceNames, loadBalancerControllerRoleArn: this.loadBalancerControllerRoleArn, rateLimits: this.rateLimits };
     }
 }
 

@@ -34,6 +34,29 @@ export function grpcRouteAnnotations(pluginNames: readonly string[]): Record<str
     return annotations;
 }
 
+/**
+ * The gRPC-Web routes: protocols http,https (Kong answers a non-gRPC request on a grpc,grpcs route 415, and an
+ * HTTP/1.1 gRPC request 426, before any plugin runs: kong 3.9.3 kong/runloop/handler.lua lines 1284-1300).
+ * Kong's router does not match on protocols, neither `traditional`, which both pinned charts configure
+ * (kong/router/traditional.lua MATCH_RULES), nor `traditional_compatible` (kong/router/transform.lua
+ * get_expression), so the same paths on both routes would collide. Each gRPC-Web route adds one criterion,
+ * which also ranks it above the gRPC route (traditional: categories sorted by match_weight; transform.lua
+ * get_priority: match_weight): `request` matches a gRPC-Web Content-Type (`~*` marks a regex, matched against
+ * the lowercased header: traditional.lua lines 400-405 and 980), `preflight` matches OPTIONS, which native
+ * gRPC never sends.
+ */
+export const GRPC_WEB_CONTENT_TYPE = "~*^application/grpc-web";
+
+export function grpcWebRouteAnnotations(pluginNames: readonly string[], kind: "request" | "preflight"): Record<string, string> {
+    const annotations: Record<string, string> = {
+        "konghq.com/protocols": "http,https",
+        "konghq.com/preserve-host": "false",
+        ...(kind === "request" ? { "konghq.com/headers.content-type": GRPC_WEB_CONTENT_TYPE } : { "konghq.com/methods": "OPTIONS" }),
+    };
+    if (pluginNames.length > 0) annotations["konghq.com/plugins"] = pluginNames.join(",");
+    return annotations;
+}
+
 export interface GrpcMethodMatch {
     readonly service: string;
     readonly method?: string;

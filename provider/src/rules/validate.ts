@@ -48,7 +48,7 @@ function checkKongSettings(problems: Problems, kong: KongSettingsArgs): void {
 function checkServiceSpec(problems: Problems, spec: GrpcServiceSpecArgs): void {
     checkGrpcService(problems, "", spec);
     checkServiceTimeouts(problems, spec);
-    checkPluginsAndConsumers(problems, "", spec.plugins, spec.consumers);
+    checkPluginsAndConsumers(problems, "", spec.plugins, spec.consumers, spec.grpcWeb ?? INPUT_DEFAULTS.GrpcServiceSpec.grpcWeb);
 }
 
 /** The controller's own settings (EdgeStack's `loadBalancerController`, or LoadBalancerController's top level). */

@@ -28,6 +28,8 @@ type EdgeStack struct {
 	MeshNamespaces pulumi.StringArrayOutput `pulumi:"meshNamespaces"`
 	// Kong proxy Service name.
 	ProxyServiceName pulumi.StringOutput `pulumi:"proxyServiceName"`
+	// Every service rate limit with the requests it admits across the Kong replicas (a `local` limit counts per pod).
+	RateLimits ClusterWideRateLimitArrayOutput `pulumi:"rateLimits"`
 	// `<namespace>/<name>` of every gRPC Service.
 	ServiceNames pulumi.StringArrayOutput `pulumi:"serviceNames"`
 	// The computed Kong sizing.
@@ -224,6 +226,11 @@ func (o EdgeStackOutput) MeshNamespaces() pulumi.StringArrayOutput {
 // Kong proxy Service name.
 func (o EdgeStackOutput) ProxyServiceName() pulumi.StringOutput {
 	return o.ApplyT(func(v *EdgeStack) pulumi.StringOutput { return v.ProxyServiceName }).(pulumi.StringOutput)
+}
+
+// Every service rate limit with the requests it admits across the Kong replicas (a `local` limit counts per pod).
+func (o EdgeStackOutput) RateLimits() ClusterWideRateLimitArrayOutput {
+	return o.ApplyT(func(v *EdgeStack) ClusterWideRateLimitArrayOutput { return v.RateLimits }).(ClusterWideRateLimitArrayOutput)
 }
 
 // `<namespace>/<name>` of every gRPC Service.

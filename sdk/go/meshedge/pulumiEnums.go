@@ -10,6 +10,174 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// How several authentication plugins on one route combine (Kong 3.9 auth plugins' `anonymous`).
+type AuthMode string
+
+const (
+	// Every enabled authentication plugin must succeed (Kong's default, no `anonymous`).
+	AuthModeAll = AuthMode("all")
+	// One valid credential is enough: each plugin's `anonymous` names a per-service anonymous consumer, and a `request-termination` plugin on that consumer answers 401.
+	AuthModeAny = AuthMode("any")
+)
+
+func (AuthMode) ElementType() reflect.Type {
+	return reflect.TypeOf((*AuthMode)(nil)).Elem()
+}
+
+func (e AuthMode) ToAuthModeOutput() AuthModeOutput {
+	return pulumi.ToOutput(e).(AuthModeOutput)
+}
+
+func (e AuthMode) ToAuthModeOutputWithContext(ctx context.Context) AuthModeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(AuthModeOutput)
+}
+
+func (e AuthMode) ToAuthModePtrOutput() AuthModePtrOutput {
+	return e.ToAuthModePtrOutputWithContext(context.Background())
+}
+
+func (e AuthMode) ToAuthModePtrOutputWithContext(ctx context.Context) AuthModePtrOutput {
+	return AuthMode(e).ToAuthModeOutputWithContext(ctx).ToAuthModePtrOutputWithContext(ctx)
+}
+
+func (e AuthMode) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e AuthMode) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e AuthMode) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e AuthMode) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type AuthModeOutput struct{ *pulumi.OutputState }
+
+func (AuthModeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AuthMode)(nil)).Elem()
+}
+
+func (o AuthModeOutput) ToAuthModeOutput() AuthModeOutput {
+	return o
+}
+
+func (o AuthModeOutput) ToAuthModeOutputWithContext(ctx context.Context) AuthModeOutput {
+	return o
+}
+
+func (o AuthModeOutput) ToAuthModePtrOutput() AuthModePtrOutput {
+	return o.ToAuthModePtrOutputWithContext(context.Background())
+}
+
+func (o AuthModeOutput) ToAuthModePtrOutputWithContext(ctx context.Context) AuthModePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AuthMode) *AuthMode {
+		return &v
+	}).(AuthModePtrOutput)
+}
+
+func (o AuthModeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o AuthModeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e AuthMode) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o AuthModeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o AuthModeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e AuthMode) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type AuthModePtrOutput struct{ *pulumi.OutputState }
+
+func (AuthModePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AuthMode)(nil)).Elem()
+}
+
+func (o AuthModePtrOutput) ToAuthModePtrOutput() AuthModePtrOutput {
+	return o
+}
+
+func (o AuthModePtrOutput) ToAuthModePtrOutputWithContext(ctx context.Context) AuthModePtrOutput {
+	return o
+}
+
+func (o AuthModePtrOutput) Elem() AuthModeOutput {
+	return o.ApplyT(func(v *AuthMode) AuthMode {
+		if v != nil {
+			return *v
+		}
+		var ret AuthMode
+		return ret
+	}).(AuthModeOutput)
+}
+
+func (o AuthModePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o AuthModePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *AuthMode) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// AuthModeInput is an input type that accepts values of the AuthMode enum
+// A concrete instance of `AuthModeInput` can be one of the following:
+//
+//	AuthModeAll
+//	AuthModeAny
+type AuthModeInput interface {
+	pulumi.Input
+
+	ToAuthModeOutput() AuthModeOutput
+	ToAuthModeOutputWithContext(context.Context) AuthModeOutput
+}
+
+var authModePtrType = reflect.TypeOf((**AuthMode)(nil)).Elem()
+
+type AuthModePtrInput interface {
+	pulumi.Input
+
+	ToAuthModePtrOutput() AuthModePtrOutput
+	ToAuthModePtrOutputWithContext(context.Context) AuthModePtrOutput
+}
+
+type authModePtr string
+
+func AuthModePtr(v string) AuthModePtrInput {
+	return (*authModePtr)(&v)
+}
+
+func (*authModePtr) ElementType() reflect.Type {
+	return authModePtrType
+}
+
+func (in *authModePtr) ToAuthModePtrOutput() AuthModePtrOutput {
+	return pulumi.ToOutput(in).(AuthModePtrOutput)
+}
+
+func (in *authModePtr) ToAuthModePtrOutputWithContext(ctx context.Context) AuthModePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(AuthModePtrOutput)
+}
+
 // The protocol version of the ALB target group that forwards to Kong.
 type BackendProtocolVersion string
 
@@ -1188,6 +1356,174 @@ func (in *meshKindPtr) ToMeshKindPtrOutputWithContext(ctx context.Context) MeshK
 	return pulumi.ToOutputWithContext(ctx, in).(MeshKindPtrOutput)
 }
 
+// Where Kong's rate-limiting counters live (kong 3.9.3 kong/plugins/rate-limiting/schema.lua accepts only these without a database).
+type RateLimitingPolicy string
+
+const (
+	// In each Kong pod's memory: the limits apply per pod.
+	RateLimitingPolicyLocal = RateLimitingPolicy("local")
+	// In a Redis server shared by all Kong pods: the limits apply cluster-wide.
+	RateLimitingPolicyRedis = RateLimitingPolicy("redis")
+)
+
+func (RateLimitingPolicy) ElementType() reflect.Type {
+	return reflect.TypeOf((*RateLimitingPolicy)(nil)).Elem()
+}
+
+func (e RateLimitingPolicy) ToRateLimitingPolicyOutput() RateLimitingPolicyOutput {
+	return pulumi.ToOutput(e).(RateLimitingPolicyOutput)
+}
+
+func (e RateLimitingPolicy) ToRateLimitingPolicyOutputWithContext(ctx context.Context) RateLimitingPolicyOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(RateLimitingPolicyOutput)
+}
+
+func (e RateLimitingPolicy) ToRateLimitingPolicyPtrOutput() RateLimitingPolicyPtrOutput {
+	return e.ToRateLimitingPolicyPtrOutputWithContext(context.Background())
+}
+
+func (e RateLimitingPolicy) ToRateLimitingPolicyPtrOutputWithContext(ctx context.Context) RateLimitingPolicyPtrOutput {
+	return RateLimitingPolicy(e).ToRateLimitingPolicyOutputWithContext(ctx).ToRateLimitingPolicyPtrOutputWithContext(ctx)
+}
+
+func (e RateLimitingPolicy) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e RateLimitingPolicy) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e RateLimitingPolicy) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e RateLimitingPolicy) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type RateLimitingPolicyOutput struct{ *pulumi.OutputState }
+
+func (RateLimitingPolicyOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RateLimitingPolicy)(nil)).Elem()
+}
+
+func (o RateLimitingPolicyOutput) ToRateLimitingPolicyOutput() RateLimitingPolicyOutput {
+	return o
+}
+
+func (o RateLimitingPolicyOutput) ToRateLimitingPolicyOutputWithContext(ctx context.Context) RateLimitingPolicyOutput {
+	return o
+}
+
+func (o RateLimitingPolicyOutput) ToRateLimitingPolicyPtrOutput() RateLimitingPolicyPtrOutput {
+	return o.ToRateLimitingPolicyPtrOutputWithContext(context.Background())
+}
+
+func (o RateLimitingPolicyOutput) ToRateLimitingPolicyPtrOutputWithContext(ctx context.Context) RateLimitingPolicyPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v RateLimitingPolicy) *RateLimitingPolicy {
+		return &v
+	}).(RateLimitingPolicyPtrOutput)
+}
+
+func (o RateLimitingPolicyOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o RateLimitingPolicyOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e RateLimitingPolicy) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o RateLimitingPolicyOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o RateLimitingPolicyOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e RateLimitingPolicy) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type RateLimitingPolicyPtrOutput struct{ *pulumi.OutputState }
+
+func (RateLimitingPolicyPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**RateLimitingPolicy)(nil)).Elem()
+}
+
+func (o RateLimitingPolicyPtrOutput) ToRateLimitingPolicyPtrOutput() RateLimitingPolicyPtrOutput {
+	return o
+}
+
+func (o RateLimitingPolicyPtrOutput) ToRateLimitingPolicyPtrOutputWithContext(ctx context.Context) RateLimitingPolicyPtrOutput {
+	return o
+}
+
+func (o RateLimitingPolicyPtrOutput) Elem() RateLimitingPolicyOutput {
+	return o.ApplyT(func(v *RateLimitingPolicy) RateLimitingPolicy {
+		if v != nil {
+			return *v
+		}
+		var ret RateLimitingPolicy
+		return ret
+	}).(RateLimitingPolicyOutput)
+}
+
+func (o RateLimitingPolicyPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o RateLimitingPolicyPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *RateLimitingPolicy) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// RateLimitingPolicyInput is an input type that accepts values of the RateLimitingPolicy enum
+// A concrete instance of `RateLimitingPolicyInput` can be one of the following:
+//
+//	RateLimitingPolicyLocal
+//	RateLimitingPolicyRedis
+type RateLimitingPolicyInput interface {
+	pulumi.Input
+
+	ToRateLimitingPolicyOutput() RateLimitingPolicyOutput
+	ToRateLimitingPolicyOutputWithContext(context.Context) RateLimitingPolicyOutput
+}
+
+var rateLimitingPolicyPtrType = reflect.TypeOf((**RateLimitingPolicy)(nil)).Elem()
+
+type RateLimitingPolicyPtrInput interface {
+	pulumi.Input
+
+	ToRateLimitingPolicyPtrOutput() RateLimitingPolicyPtrOutput
+	ToRateLimitingPolicyPtrOutputWithContext(context.Context) RateLimitingPolicyPtrOutput
+}
+
+type rateLimitingPolicyPtr string
+
+func RateLimitingPolicyPtr(v string) RateLimitingPolicyPtrInput {
+	return (*rateLimitingPolicyPtr)(&v)
+}
+
+func (*rateLimitingPolicyPtr) ElementType() reflect.Type {
+	return rateLimitingPolicyPtrType
+}
+
+func (in *rateLimitingPolicyPtr) ToRateLimitingPolicyPtrOutput() RateLimitingPolicyPtrOutput {
+	return pulumi.ToOutput(in).(RateLimitingPolicyPtrOutput)
+}
+
+func (in *rateLimitingPolicyPtr) ToRateLimitingPolicyPtrOutputWithContext(ctx context.Context) RateLimitingPolicyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(RateLimitingPolicyPtrOutput)
+}
+
 // How a gRPC service is exposed through Kong.
 type RouteKind string
 
@@ -1528,6 +1864,8 @@ func (in *scalingModePtr) ToScalingModePtrOutputWithContext(ctx context.Context)
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*AuthModeInput)(nil)).Elem(), AuthMode("all"))
+	pulumi.RegisterInputType(reflect.TypeOf((*AuthModePtrInput)(nil)).Elem(), AuthMode("all"))
 	pulumi.RegisterInputType(reflect.TypeOf((*BackendProtocolVersionInput)(nil)).Elem(), BackendProtocolVersion("GRPC"))
 	pulumi.RegisterInputType(reflect.TypeOf((*BackendProtocolVersionPtrInput)(nil)).Elem(), BackendProtocolVersion("GRPC"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ClientIpModeInput)(nil)).Elem(), ClientIpMode("proxyProtocol"))
@@ -1542,10 +1880,14 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*LoadBalancerTypePtrInput)(nil)).Elem(), LoadBalancerType("nlb"))
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshKindInput)(nil)).Elem(), MeshKind("none"))
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshKindPtrInput)(nil)).Elem(), MeshKind("none"))
+	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingPolicyInput)(nil)).Elem(), RateLimitingPolicy("local"))
+	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingPolicyPtrInput)(nil)).Elem(), RateLimitingPolicy("local"))
 	pulumi.RegisterInputType(reflect.TypeOf((*RouteKindInput)(nil)).Elem(), RouteKind("ingress"))
 	pulumi.RegisterInputType(reflect.TypeOf((*RouteKindPtrInput)(nil)).Elem(), RouteKind("ingress"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ScalingModeInput)(nil)).Elem(), ScalingMode("vertical"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ScalingModePtrInput)(nil)).Elem(), ScalingMode("vertical"))
+	pulumi.RegisterOutputType(AuthModeOutput{})
+	pulumi.RegisterOutputType(AuthModePtrOutput{})
 	pulumi.RegisterOutputType(BackendProtocolVersionOutput{})
 	pulumi.RegisterOutputType(BackendProtocolVersionPtrOutput{})
 	pulumi.RegisterOutputType(ClientIpModeOutput{})
@@ -1560,6 +1902,8 @@ func init() {
 	pulumi.RegisterOutputType(LoadBalancerTypePtrOutput{})
 	pulumi.RegisterOutputType(MeshKindOutput{})
 	pulumi.RegisterOutputType(MeshKindPtrOutput{})
+	pulumi.RegisterOutputType(RateLimitingPolicyOutput{})
+	pulumi.RegisterOutputType(RateLimitingPolicyPtrOutput{})
 	pulumi.RegisterOutputType(RouteKindOutput{})
 	pulumi.RegisterOutputType(RouteKindPtrOutput{})
 	pulumi.RegisterOutputType(ScalingModeOutput{})

@@ -71,7 +71,7 @@ export interface ContainerResourcesArgs {
 }
 
 /**
- * Kong `cors` plugin (for gRPC-Web clients).
+ * Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
  */
 export interface CorsPluginArgs {
     /**
@@ -108,6 +108,10 @@ export interface GrpcServiceSpecArgs {
      * Consumers with credentials for the authentication plugins.
      */
     consumers?: pulumi.Input<inputs.KongConsumerArgs>[];
+    /**
+     * Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
+     */
+    grpcWeb?: boolean;
     /**
      * Hostnames the route matches. Default: any host.
      */
@@ -301,7 +305,11 @@ export interface KongConsumerArgs {
  */
 export interface KongPluginsArgs {
     /**
-     * CORS.
+     * With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+     */
+    authMode?: enums.AuthMode;
+    /**
+     * CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
      */
     cors?: inputs.CorsPluginArgs;
     /**
@@ -493,29 +501,83 @@ export interface MeshArgs {
 }
 
 /**
- * Kong `rate-limiting` plugin. Set at least one limit.
+ * Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
  */
 export interface RateLimitingPluginArgs {
     /**
-     * Requests per day.
+     * Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
      */
     day?: number;
     /**
-     * Requests per hour.
+     * Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
      */
     hour?: number;
     /**
-     * Requests per minute.
+     * Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
      */
     minute?: number;
     /**
-     * Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
+     * Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
      */
-    policy?: string;
+    month?: number;
     /**
-     * Requests per second.
+     * Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+     */
+    policy?: enums.RateLimitingPolicy;
+    /**
+     * The Redis server for the `redis` policy (required with it, not allowed without it).
+     */
+    redis?: inputs.RateLimitingRedisArgs;
+    /**
+     * Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
      */
     second?: number;
+    /**
+     * Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
+     */
+    year?: number;
+}
+
+/**
+ * Connection to the Redis server of the `redis` rate-limiting policy (Kong 3.9 `config.redis`, kong 3.9.3 kong/tools/redis/schema.lua). The password reaches Kong through a Kubernetes Secret, never in the KongPlugin.
+ */
+export interface RateLimitingRedisArgs {
+    /**
+     * Redis database number, >= 0. Default 0.
+     */
+    database?: number;
+    /**
+     * Redis hostname or IP address, without a port.
+     */
+    host: string;
+    /**
+     * Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+     */
+    password?: pulumi.Input<string>;
+    /**
+     * Redis port, 1-65535. Default 6379.
+     */
+    port?: number;
+    /**
+     * With `tls`, the SNI server name. Default: none.
+     */
+    serverName?: string;
+    /**
+     * Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+     */
+    timeoutMilliseconds?: number;
+    /**
+     * Connect over TLS. Default false.
+     */
+    tls?: boolean;
+    /**
+     * With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
+     */
+    tlsVerify?: boolean;
+    /**
+     * ACL username (Redis 6+). Default: none, no ACL authentication.
+     */
+    username?: string;
 }
 
 /**

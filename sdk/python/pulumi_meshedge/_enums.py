@@ -7,6 +7,7 @@ import pulumi
 from enum import Enum
 
 __all__ = [
+    'AuthMode',
     'BackendProtocolVersion',
     'ClientIpMode',
     'ControllerIdentity',
@@ -14,9 +15,25 @@ __all__ = [
     'LoadBalancerScheme',
     'LoadBalancerType',
     'MeshKind',
+    'RateLimitingPolicy',
     'RouteKind',
     'ScalingMode',
 ]
+
+
+@pulumi.type_token("meshedge:index:AuthMode")
+class AuthMode(_builtins.str, Enum):
+    """
+    How several authentication plugins on one route combine (Kong 3.9 auth plugins' `anonymous`).
+    """
+    ALL = "all"
+    """
+    Every enabled authentication plugin must succeed (Kong's default, no `anonymous`).
+    """
+    ANY = "any"
+    """
+    One valid credential is enough: each plugin's `anonymous` names a per-service anonymous consumer, and a `request-termination` plugin on that consumer answers 401.
+    """
 
 
 @pulumi.type_token("meshedge:index:BackendProtocolVersion")
@@ -118,6 +135,21 @@ class MeshKind(_builtins.str, Enum):
     """
     ISTIO = "istio"
     KUMA = "kuma"
+
+
+@pulumi.type_token("meshedge:index:RateLimitingPolicy")
+class RateLimitingPolicy(_builtins.str, Enum):
+    """
+    Where Kong's rate-limiting counters live (kong 3.9.3 kong/plugins/rate-limiting/schema.lua accepts only these without a database).
+    """
+    LOCAL = "local"
+    """
+    In each Kong pod's memory: the limits apply per pod.
+    """
+    REDIS = "redis"
+    """
+    In a Redis server shared by all Kong pods: the limits apply cluster-wide.
+    """
 
 
 @pulumi.type_token("meshedge:index:RouteKind")

@@ -56,6 +56,8 @@ __all__ = [
     'MeshArgsDict',
     'RateLimitingPluginArgs',
     'RateLimitingPluginArgsDict',
+    'RateLimitingRedisArgs',
+    'RateLimitingRedisArgsDict',
     'VerticalScaling',
     'VerticalScalingDict',
     'VerticalScalingArgs',
@@ -331,7 +333,7 @@ class ContainerResourcesArgs:
 if not MYPY:
     class CorsPluginArgsDict(TypedDict):
         """
-        Kong `cors` plugin (for gRPC-Web clients).
+        Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
         """
         origins: Sequence[pulumi.Input[_builtins.str]]
         """
@@ -365,7 +367,7 @@ class CorsPluginArgs:
                  headers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
                  max_age: Optional[_builtins.int] = None):
         """
-        Kong `cors` plugin (for gRPC-Web clients).
+        Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
         :param Sequence[pulumi.Input[_builtins.str]] origins: Allowed origins.
         :param _builtins.bool credentials: Send `Access-Control-Allow-Credentials`. Default false.
         :param Sequence[pulumi.Input[_builtins.str]] exposed_headers: Response headers exposed to the browser. Default `["grpc-status", "grpc-message"]`.
@@ -468,6 +470,10 @@ if not MYPY:
         """
         Consumers with credentials for the authentication plugins.
         """
+        grpc_web: NotRequired[_builtins.bool]
+        """
+        Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
+        """
         hosts: NotRequired[Sequence[pulumi.Input[_builtins.str]]]
         """
         Hostnames the route matches. Default: any host.
@@ -515,6 +521,7 @@ class GrpcServiceSpecArgs:
                  paths: Sequence[pulumi.Input[_builtins.str]],
                  connect_timeout_seconds: Optional[_builtins.int] = None,
                  consumers: Optional[Sequence[pulumi.Input['KongConsumerArgs']]] = None,
+                 grpc_web: Optional[_builtins.bool] = None,
                  hosts: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
                  image: Optional[_builtins.str] = None,
                  plugins: Optional['KongPluginsArgs'] = None,
@@ -531,6 +538,7 @@ class GrpcServiceSpecArgs:
         :param Sequence[pulumi.Input[_builtins.str]] paths: gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
         :param _builtins.int connect_timeout_seconds: Seconds Kong waits to connect to the service (Kong Service `connect_timeout`, written as the `konghq.com/connect-timeout` annotation in ms). Default 60 (Kong's own).
         :param Sequence[pulumi.Input['KongConsumerArgs']] consumers: Consumers with credentials for the authentication plugins.
+        :param _builtins.bool grpc_web: Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
         :param Sequence[pulumi.Input[_builtins.str]] hosts: Hostnames the route matches. Default: any host.
         :param _builtins.str image: Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
         :param 'KongPluginsArgs' plugins: Kong plugins on the route.
@@ -548,6 +556,8 @@ class GrpcServiceSpecArgs:
             pulumi.set(__self__, "connect_timeout_seconds", connect_timeout_seconds)
         if consumers is not None:
             pulumi.set(__self__, "consumers", consumers)
+        if grpc_web is not None:
+            pulumi.set(__self__, "grpc_web", grpc_web)
         if hosts is not None:
             pulumi.set(__self__, "hosts", hosts)
         if image is not None:
@@ -626,6 +636,18 @@ class GrpcServiceSpecArgs:
     @consumers.setter
     def consumers(self, value: Optional[Sequence[pulumi.Input['KongConsumerArgs']]]):
         pulumi.set(self, "consumers", value)
+
+    @_builtins.property
+    @pulumi.getter(name="grpcWeb")
+    def grpc_web(self) -> Optional[_builtins.bool]:
+        """
+        Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
+        """
+        return pulumi.get(self, "grpc_web")
+
+    @grpc_web.setter
+    def grpc_web(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "grpc_web", value)
 
     @_builtins.property
     @pulumi.getter
@@ -1330,9 +1352,13 @@ if not MYPY:
         """
         Kong plugins attached to one gRPC service's route, each created as a KongPlugin resource.
         """
+        auth_mode: NotRequired['AuthMode']
+        """
+        With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+        """
         cors: NotRequired['CorsPluginArgsDict']
         """
-        CORS.
+        CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
         """
         hmac_auth: NotRequired['HmacAuthPluginArgsDict']
         """
@@ -1360,6 +1386,7 @@ elif False:
 @pulumi.input_type
 class KongPluginsArgs:
     def __init__(__self__, *,
+                 auth_mode: Optional['AuthMode'] = None,
                  cors: Optional['CorsPluginArgs'] = None,
                  hmac_auth: Optional['HmacAuthPluginArgs'] = None,
                  jwt: Optional['JwtPluginArgs'] = None,
@@ -1368,13 +1395,16 @@ class KongPluginsArgs:
                  rate_limiting: Optional['RateLimitingPluginArgs'] = None):
         """
         Kong plugins attached to one gRPC service's route, each created as a KongPlugin resource.
-        :param 'CorsPluginArgs' cors: CORS.
+        :param 'AuthMode' auth_mode: With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+        :param 'CorsPluginArgs' cors: CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
         :param 'HmacAuthPluginArgs' hmac_auth: HMAC authentication; consumers with `hmacSecret` get a credential.
         :param 'JwtPluginArgs' jwt: JWT authentication; consumers with `jwtKey` get a credential.
         :param 'KeyAuthPluginArgs' key_auth: API-key authentication; consumers with `keyAuthKey` get a credential.
         :param _builtins.bool prometheus: Per-route Prometheus metrics. Default false.
         :param 'RateLimitingPluginArgs' rate_limiting: Rate limiting.
         """
+        if auth_mode is not None:
+            pulumi.set(__self__, "auth_mode", auth_mode)
         if cors is not None:
             pulumi.set(__self__, "cors", cors)
         if hmac_auth is not None:
@@ -1389,10 +1419,22 @@ class KongPluginsArgs:
             pulumi.set(__self__, "rate_limiting", rate_limiting)
 
     @_builtins.property
+    @pulumi.getter(name="authMode")
+    def auth_mode(self) -> Optional['AuthMode']:
+        """
+        With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+        """
+        return pulumi.get(self, "auth_mode")
+
+    @auth_mode.setter
+    def auth_mode(self, value: Optional['AuthMode']):
+        pulumi.set(self, "auth_mode", value)
+
+    @_builtins.property
     @pulumi.getter
     def cors(self) -> Optional['CorsPluginArgs']:
         """
-        CORS.
+        CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
         """
         return pulumi.get(self, "cors")
 
@@ -2223,27 +2265,39 @@ class MeshArgs:
 if not MYPY:
     class RateLimitingPluginArgsDict(TypedDict):
         """
-        Kong `rate-limiting` plugin. Set at least one limit.
+        Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
         """
         day: NotRequired[_builtins.int]
         """
-        Requests per day.
+        Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
         """
         hour: NotRequired[_builtins.int]
         """
-        Requests per hour.
+        Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
         """
         minute: NotRequired[_builtins.int]
         """
-        Requests per minute.
+        Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
         """
-        policy: NotRequired[_builtins.str]
+        month: NotRequired[_builtins.int]
         """
-        Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
+        Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
+        """
+        policy: NotRequired['RateLimitingPolicy']
+        """
+        Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+        """
+        redis: NotRequired['RateLimitingRedisArgsDict']
+        """
+        The Redis server for the `redis` policy (required with it, not allowed without it).
         """
         second: NotRequired[_builtins.int]
         """
-        Requests per second.
+        Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
+        """
+        year: NotRequired[_builtins.int]
+        """
+        Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
         """
 elif False:
     RateLimitingPluginArgsDict: TypeAlias = Mapping[str, Any]
@@ -2254,15 +2308,21 @@ class RateLimitingPluginArgs:
                  day: Optional[_builtins.int] = None,
                  hour: Optional[_builtins.int] = None,
                  minute: Optional[_builtins.int] = None,
-                 policy: Optional[_builtins.str] = None,
-                 second: Optional[_builtins.int] = None):
+                 month: Optional[_builtins.int] = None,
+                 policy: Optional['RateLimitingPolicy'] = None,
+                 redis: Optional['RateLimitingRedisArgs'] = None,
+                 second: Optional[_builtins.int] = None,
+                 year: Optional[_builtins.int] = None):
         """
-        Kong `rate-limiting` plugin. Set at least one limit.
-        :param _builtins.int day: Requests per day.
-        :param _builtins.int hour: Requests per hour.
-        :param _builtins.int minute: Requests per minute.
-        :param _builtins.str policy: Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
-        :param _builtins.int second: Requests per second.
+        Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
+        :param _builtins.int day: Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
+        :param _builtins.int hour: Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
+        :param _builtins.int minute: Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
+        :param _builtins.int month: Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
+        :param 'RateLimitingPolicy' policy: Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+        :param 'RateLimitingRedisArgs' redis: The Redis server for the `redis` policy (required with it, not allowed without it).
+        :param _builtins.int second: Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
+        :param _builtins.int year: Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
         """
         if day is not None:
             pulumi.set(__self__, "day", day)
@@ -2270,16 +2330,22 @@ class RateLimitingPluginArgs:
             pulumi.set(__self__, "hour", hour)
         if minute is not None:
             pulumi.set(__self__, "minute", minute)
+        if month is not None:
+            pulumi.set(__self__, "month", month)
         if policy is not None:
             pulumi.set(__self__, "policy", policy)
+        if redis is not None:
+            pulumi.set(__self__, "redis", redis)
         if second is not None:
             pulumi.set(__self__, "second", second)
+        if year is not None:
+            pulumi.set(__self__, "year", year)
 
     @_builtins.property
     @pulumi.getter
     def day(self) -> Optional[_builtins.int]:
         """
-        Requests per day.
+        Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
         """
         return pulumi.get(self, "day")
 
@@ -2291,7 +2357,7 @@ class RateLimitingPluginArgs:
     @pulumi.getter
     def hour(self) -> Optional[_builtins.int]:
         """
-        Requests per hour.
+        Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
         """
         return pulumi.get(self, "hour")
 
@@ -2303,7 +2369,7 @@ class RateLimitingPluginArgs:
     @pulumi.getter
     def minute(self) -> Optional[_builtins.int]:
         """
-        Requests per minute.
+        Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
         """
         return pulumi.get(self, "minute")
 
@@ -2313,27 +2379,258 @@ class RateLimitingPluginArgs:
 
     @_builtins.property
     @pulumi.getter
-    def policy(self) -> Optional[_builtins.str]:
+    def month(self) -> Optional[_builtins.int]:
         """
-        Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
+        Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
+        """
+        return pulumi.get(self, "month")
+
+    @month.setter
+    def month(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "month", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def policy(self) -> Optional['RateLimitingPolicy']:
+        """
+        Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
         """
         return pulumi.get(self, "policy")
 
     @policy.setter
-    def policy(self, value: Optional[_builtins.str]):
+    def policy(self, value: Optional['RateLimitingPolicy']):
         pulumi.set(self, "policy", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def redis(self) -> Optional['RateLimitingRedisArgs']:
+        """
+        The Redis server for the `redis` policy (required with it, not allowed without it).
+        """
+        return pulumi.get(self, "redis")
+
+    @redis.setter
+    def redis(self, value: Optional['RateLimitingRedisArgs']):
+        pulumi.set(self, "redis", value)
 
     @_builtins.property
     @pulumi.getter
     def second(self) -> Optional[_builtins.int]:
         """
-        Requests per second.
+        Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
         """
         return pulumi.get(self, "second")
 
     @second.setter
     def second(self, value: Optional[_builtins.int]):
         pulumi.set(self, "second", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def year(self) -> Optional[_builtins.int]:
+        """
+        Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
+        """
+        return pulumi.get(self, "year")
+
+    @year.setter
+    def year(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "year", value)
+
+
+if not MYPY:
+    class RateLimitingRedisArgsDict(TypedDict):
+        """
+        Connection to the Redis server of the `redis` rate-limiting policy (Kong 3.9 `config.redis`, kong 3.9.3 kong/tools/redis/schema.lua). The password reaches Kong through a Kubernetes Secret, never in the KongPlugin.
+        """
+        host: _builtins.str
+        """
+        Redis hostname or IP address, without a port.
+        """
+        database: NotRequired[_builtins.int]
+        """
+        Redis database number, >= 0. Default 0.
+        """
+        password: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+        """
+        port: NotRequired[_builtins.int]
+        """
+        Redis port, 1-65535. Default 6379.
+        """
+        server_name: NotRequired[_builtins.str]
+        """
+        With `tls`, the SNI server name. Default: none.
+        """
+        timeout_milliseconds: NotRequired[_builtins.int]
+        """
+        Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+        """
+        tls: NotRequired[_builtins.bool]
+        """
+        Connect over TLS. Default false.
+        """
+        tls_verify: NotRequired[_builtins.bool]
+        """
+        With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
+        """
+        username: NotRequired[_builtins.str]
+        """
+        ACL username (Redis 6+). Default: none, no ACL authentication.
+        """
+elif False:
+    RateLimitingRedisArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class RateLimitingRedisArgs:
+    def __init__(__self__, *,
+                 host: _builtins.str,
+                 database: Optional[_builtins.int] = None,
+                 password: Optional[pulumi.Input[_builtins.str]] = None,
+                 port: Optional[_builtins.int] = None,
+                 server_name: Optional[_builtins.str] = None,
+                 timeout_milliseconds: Optional[_builtins.int] = None,
+                 tls: Optional[_builtins.bool] = None,
+                 tls_verify: Optional[_builtins.bool] = None,
+                 username: Optional[_builtins.str] = None):
+        """
+        Connection to the Redis server of the `redis` rate-limiting policy (Kong 3.9 `config.redis`, kong 3.9.3 kong/tools/redis/schema.lua). The password reaches Kong through a Kubernetes Secret, never in the KongPlugin.
+        :param _builtins.str host: Redis hostname or IP address, without a port.
+        :param _builtins.int database: Redis database number, >= 0. Default 0.
+        :param pulumi.Input[_builtins.str] password: Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+        :param _builtins.int port: Redis port, 1-65535. Default 6379.
+        :param _builtins.str server_name: With `tls`, the SNI server name. Default: none.
+        :param _builtins.int timeout_milliseconds: Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+        :param _builtins.bool tls: Connect over TLS. Default false.
+        :param _builtins.bool tls_verify: With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
+        :param _builtins.str username: ACL username (Redis 6+). Default: none, no ACL authentication.
+        """
+        pulumi.set(__self__, "host", host)
+        if database is not None:
+            pulumi.set(__self__, "database", database)
+        if password is not None:
+            pulumi.set(__self__, "password", password)
+        if port is not None:
+            pulumi.set(__self__, "port", port)
+        if server_name is not None:
+            pulumi.set(__self__, "server_name", server_name)
+        if timeout_milliseconds is not None:
+            pulumi.set(__self__, "timeout_milliseconds", timeout_milliseconds)
+        if tls is not None:
+            pulumi.set(__self__, "tls", tls)
+        if tls_verify is not None:
+            pulumi.set(__self__, "tls_verify", tls_verify)
+        if username is not None:
+            pulumi.set(__self__, "username", username)
+
+    @_builtins.property
+    @pulumi.getter
+    def host(self) -> _builtins.str:
+        """
+        Redis hostname or IP address, without a port.
+        """
+        return pulumi.get(self, "host")
+
+    @host.setter
+    def host(self, value: _builtins.str):
+        pulumi.set(self, "host", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def database(self) -> Optional[_builtins.int]:
+        """
+        Redis database number, >= 0. Default 0.
+        """
+        return pulumi.get(self, "database")
+
+    @database.setter
+    def database(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "database", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def password(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+        """
+        return pulumi.get(self, "password")
+
+    @password.setter
+    def password(self, value: Optional[pulumi.Input[_builtins.str]]):
+        pulumi.set(self, "password", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def port(self) -> Optional[_builtins.int]:
+        """
+        Redis port, 1-65535. Default 6379.
+        """
+        return pulumi.get(self, "port")
+
+    @port.setter
+    def port(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "port", value)
+
+    @_builtins.property
+    @pulumi.getter(name="serverName")
+    def server_name(self) -> Optional[_builtins.str]:
+        """
+        With `tls`, the SNI server name. Default: none.
+        """
+        return pulumi.get(self, "server_name")
+
+    @server_name.setter
+    def server_name(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "server_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="timeoutMilliseconds")
+    def timeout_milliseconds(self) -> Optional[_builtins.int]:
+        """
+        Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+        """
+        return pulumi.get(self, "timeout_milliseconds")
+
+    @timeout_milliseconds.setter
+    def timeout_milliseconds(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "timeout_milliseconds", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def tls(self) -> Optional[_builtins.bool]:
+        """
+        Connect over TLS. Default false.
+        """
+        return pulumi.get(self, "tls")
+
+    @tls.setter
+    def tls(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "tls", value)
+
+    @_builtins.property
+    @pulumi.getter(name="tlsVerify")
+    def tls_verify(self) -> Optional[_builtins.bool]:
+        """
+        With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
+        """
+        return pulumi.get(self, "tls_verify")
+
+    @tls_verify.setter
+    def tls_verify(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "tls_verify", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def username(self) -> Optional[_builtins.str]:
+        """
+        ACL username (Redis 6+). Default: none, no ACL authentication.
+        """
+        return pulumi.get(self, "username")
+
+    @username.setter
+    def username(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "username", value)
 
 
 if not MYPY:

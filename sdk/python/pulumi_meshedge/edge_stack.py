@@ -342,6 +342,7 @@ class EdgeStack(pulumi.ComponentResource):
             __props__.__dict__["load_balancer_controller_role_arn"] = None
             __props__.__dict__["mesh_namespaces"] = None
             __props__.__dict__["proxy_service_name"] = None
+            __props__.__dict__["rate_limits"] = None
             __props__.__dict__["service_names"] = None
             __props__.__dict__["sizing"] = None
         super(EdgeStack, __self__).__init__(
@@ -398,6 +399,14 @@ class EdgeStack(pulumi.ComponentResource):
         Kong proxy Service name.
         """
         return pulumi.get(self, "proxy_service_name")
+
+    @_builtins.property
+    @pulumi.getter(name="rateLimits")
+    def rate_limits(self) -> pulumi.Output[Sequence['outputs.ClusterWideRateLimit']]:
+        """
+        Every service rate limit with the requests it admits across the Kong replicas (a `local` limit counts per pod).
+        """
+        return pulumi.get(self, "rate_limits")
 
     @_builtins.property
     @pulumi.getter(name="serviceNames")

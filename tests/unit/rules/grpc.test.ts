@@ -1,14 +1,15 @@
 // gRPC routing: which paths and hosts a service may claim, the GRPCRoute match a path becomes
 // (checked against the Gateway API v1.6.1 GRPCRoute CRD in ../shared/crds), and the Kong annotations.
 import { expect } from "chai";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { INPUT_DEFAULTS } from "../../../provider/src/defaults";
 import { MeshKind, RouteKind, type GrpcServiceSpecArgs } from "../../../provider/src/generated/schema-types";
 import { Problems } from "../../../provider/src/rules/errors";
-import { checkGrpcService, checkServicesAreDistinct, grpcMethodMatch, grpcPort, grpcRouteAnnotations, grpcServiceAnnotations } from "../../../provider/src/rules/grpc";
-import { sharedDir } from "../../../scripts/lib/repo-root";
+import { checkGrpcService, checkServicesAreDistinct, grpcMethodMatch, grpcPort, grpcRouteAnnotations, grpcServiceAnnotations, grpcWebRouteAnnotations, GRPC_WEB_CONTENT_TYPE } from "../../../provider/src/rules/grpc";
+import { repoRoot, sharedDir } from "../../../scripts/lib/repo-root";
 
 const spec = (over: Partial<GrpcServiceSpecArgs> = {}): GrpcServiceSpecArgs => ({ name: "greeter", namespace: "apps", paths: ["/helloworld.Greeter/"], ...over });
 const check = (s: GrpcServiceSpecArgs) => {
@@ -117,6 +118,48 @@ describe("grpc: annotations", () => {
     it("route: grpc and grpcs, the upstream Host left to Kong, plugins in the order given", () => {
         expect(grpcRouteAnnotations([])).to.deep.equal({ "konghq.com/protocols": "grpc,grpcs", "konghq.com/preserve-host": "false" });
         expect(grpcRouteAnnotations(["orders-rate-limiting", "orders-key-auth"])["konghq.com/plugins"]).to.equal("orders-rate-limiting,orders-key-auth");
+    });
+});
+
+describe("grpc: gRPC-Web routes", () => {
+    it("http,https routes told apart from the gRPC route by the Content-Type (requests) or OPTIONS (preflight)", () => {
+        expect(grpcWebRouteAnnotations(["orders-grpc-web", "orders-cors"], "request")).to.deep.equal({
+            "konghq.com/protocols": "http,https",
+            "konghq.com/preserve-host": "false",
+            "konghq.com/headers.content-type": "~*^application/grpc-web",
+            "konghq.com/plugins": "orders-grpc-web,orders-cors",
+        });
+        expect(grpcWebRouteAnnotations([], "preflight")).to.deep.equal({ "konghq.com/protocols": "http,https", "konghq.com/preserve-host": "false", "konghq.com/methods": "OPTIONS" });
+    });
+
+    it("the header value matches every gRPC-Web content type and no gRPC one, as Kong's router applies it", () => {
+        // kong 3.9.3 kong/router/transform.lua: a value starting with ~* is a regex, matched against the
+        // lowercased header (`lower(http.headers.content_type) ~ <value without ~*, lowercased>`).
+        expect(GRPC_WEB_CONTENT_TYPE.startsWith("~*")).to.equal(true);
+        const matches = (contentType: string) => new RegExp(GRPC_WEB_CONTENT_TYPE.slice(2).toLowerCase()).test(contentType.toLowerCase());
+        for (const ct of ["application/grpc-web", "application/grpc-web+proto", "application/grpc-web-text", "Application/gRPC-Web-Text+proto", "application/grpc-web+json"]) expect(matches(ct), ct).to.equal(true);
+        for (const ct of ["application/grpc", "application/grpc+proto", "application/json", "text/plain; application/grpc-web"]) expect(matches(ct), ct).to.equal(false);
+    });
+});
+
+describe("grpc: the Kong router the gRPC-Web routes rely on", () => {
+    // The gRPC-Web routes are told apart by a header or a method because Kong's router does not match on
+    // protocols. That holds for the `traditional` router (kong 3.9.3 kong/router/traditional.lua MATCH_RULES:
+    // host, header, uri, method, sni, src, dst; header `~*` regex, lines 400-405 and 980; categories sorted
+    // by match_weight) and for `traditional_compatible` (kong/router/transform.lua). The pinned charts pick
+    // `traditional`, and neither meshedge's values nor the ingress chart's override it.
+    const untar = (args: string[], input?: Buffer): Buffer => execFileSync("tar", args, { ...(input ? { input: new Uint8Array(input) } : {}), maxBuffer: 64 * 1024 * 1024 }) as Buffer;
+    const kong341 = yaml.load(untar(["-xzf", path.join(sharedDir(), "charts", "kong-3.4.1.tgz"), "-O", "kong/values.yaml"]).toString("utf8")) as any;
+    const bundled = untar(["-xzf", path.join(sharedDir(), "charts", "ingress-0.24.0.tgz"), "-O", "ingress/charts/kong-3.2.0.tgz"]);
+    const kong320 = yaml.load(untar(["-xzf", "-", "-O", "kong/values.yaml"], bundled).toString("utf8")) as any;
+    const ingress = yaml.load(untar(["-xzf", path.join(sharedDir(), "charts", "ingress-0.24.0.tgz"), "-O", "ingress/values.yaml"]).toString("utf8")) as any;
+
+    it("both charts run the traditional router, and nothing meshedge writes changes it", () => {
+        expect(kong341.env.router_flavor).to.equal("traditional");
+        expect(kong320.env.router_flavor).to.equal("traditional");
+        expect(ingress.gateway?.env?.router_flavor).to.equal(undefined);
+        const goldenDir = path.join(repoRoot(), "tests", "golden");
+        for (const golden of fs.readdirSync(goldenDir)) expect(fs.readFileSync(path.join(goldenDir, golden), "utf8"), golden).to.not.include("router_flavor");
     });
 });
 

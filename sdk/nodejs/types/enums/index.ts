@@ -2,6 +2,22 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 
+export const AuthMode = {
+    /**
+     * Every enabled authentication plugin must succeed (Kong's default, no `anonymous`).
+     */
+    All: "all",
+    /**
+     * One valid credential is enough: each plugin's `anonymous` names a per-service anonymous consumer, and a `request-termination` plugin on that consumer answers 401.
+     */
+    Any: "any",
+} as const;
+
+/**
+ * How several authentication plugins on one route combine (Kong 3.9 auth plugins' `anonymous`).
+ */
+export type AuthMode = (typeof AuthMode)[keyof typeof AuthMode];
+
 export const BackendProtocolVersion = {
     /**
      * gRPC target group: health checks are gRPC calls and success codes are gRPC status codes.
@@ -109,6 +125,22 @@ export const MeshKind = {
  * The service mesh the workloads run in.
  */
 export type MeshKind = (typeof MeshKind)[keyof typeof MeshKind];
+
+export const RateLimitingPolicy = {
+    /**
+     * In each Kong pod's memory: the limits apply per pod.
+     */
+    Local: "local",
+    /**
+     * In a Redis server shared by all Kong pods: the limits apply cluster-wide.
+     */
+    Redis: "redis",
+} as const;
+
+/**
+ * Where Kong's rate-limiting counters live (kong 3.9.3 kong/plugins/rate-limiting/schema.lua accepts only these without a database).
+ */
+export type RateLimitingPolicy = (typeof RateLimitingPolicy)[keyof typeof RateLimitingPolicy];
 
 export const RouteKind = {
     /**
