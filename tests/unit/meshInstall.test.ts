@@ -43,3 +43,49 @@ describe("mesh control plane installs", () => {
         expect(ofType(resources, RELEASE).map((r) => r.inputs.name)).to.deep.equal(["edge-kong"]);
     });
 });
+
+// Kuma's owner-reference webhook rejects a mesh-scoped policy whose Mesh does not exist yet
+// (tests/unit/kumaWebhooks.test.ts reads it from the pinned chart), so the order is part of the
+// contract: control plane, Mesh, MeshTrafficPermission, then Kong and the services. The
+// dependencies are the ones the SDK sends to the engine, which creates nothing before its dependencies.
+describe("Kuma: creation order the engine follows", () => {
+    const MESH = "kubernetes:kuma.io/v1alpha1:Mesh";
+    const PERMISSION = "kubernetes:kuma.io/v1alpha1:MeshTrafficPermission";
+
+    const scenarios = [
+        { title: "install: true, default mesh", kuma: { install: true } },
+        { title: "a Kuma installed elsewhere, mesh payments", kuma: { meshName: "payments" } },
+    ];
+    for (const { title, kuma } of scenarios) {
+        it(`${title}: Mesh, then the permission, both before Kong's release and every service object`, async () => {
+            const resources = await render(() => new EdgeStack("edge", { loadBalancer: { type: "nlb" }, mesh: { kuma }, services: [greeter] }));
+            const mesh = ofType(resources, MESH)[0];
+            const permission = ofType(resources, PERMISSION)[0];
+            expect(mesh.urn).to.match(/::edge-mesh$/);
+            expect(permission.inputs.metadata.labels["kuma.io/mesh"]).to.equal(mesh.inputs.metadata.name);
+            expect(permission.dependencies).to.include(mesh.urn);
+            expect(mesh.dependencies).not.to.include(permission.urn);
+
+            const controlPlane = releasesIn(resources, "kuma-system");
+            for (const release of controlPlane) expect(mesh.dependencies, "the Mesh waits for the control plane").to.include(release.urn);
+            expect(controlPlane.length).to.equal(kuma.install ? 1 : 0);
+
+            const kong = ofType(resources, RELEASE).find((r) => r.inputs.name === "edge-kong")!;
+            expect(kong.dependencies).to.include.members([mesh.urn, permission.urn]);
+            // Every object of the service (Deployment, Service, route, plugins, ...) that can start a data plane or route to one.
+            const serviceObjects = resources.filter((r) => r.custom && r.urn.includes("meshedge:index:GrpcService$"));
+            expect(serviceObjects.map((r) => r.type)).to.include.members(["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service"]);
+            for (const r of serviceObjects.filter((r) => ["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service"].includes(r.type))) {
+                expect(r.dependencies, r.name).to.include.members([mesh.urn, permission.urn]);
+            }
+        });
+    }
+
+    it("without mTLS there is no permission, and Kong still waits for the Mesh", async () => {
+        const resources = await render(() => new EdgeStack("edge", { loadBalancer: { type: "nlb" }, mesh: { kuma: { mtls: false } }, services: [greeter] }));
+        expect(ofType(resources, PERMISSION)).to.deep.equal([]);
+        const mesh = ofType(resources, MESH)[0];
+        expect(mesh.inputs.spec).to.deep.equal({});
+        expect(ofType(resources, RELEASE).find((r) => r.inputs.name === "edge-kong")!.dependencies).to.include(mesh.urn);
+    });
+});
