@@ -25,6 +25,12 @@ describe("mesh control plane installs", () => {
         for (const r of releases) expect(r.inputs, r.name).not.to.have.property("createNamespace");
     });
 
+    it("Istio revision: istio/base gets defaultRevision and istiod the revision, so the default validator calls istiod-<revision>", async () => {
+        const resources = await render(() => new EdgeStack("edge", { loadBalancer: { type: "nlb" }, mesh: { istio: { install: true, revision: "canary" } }, services: [greeter] }));
+        const values = Object.fromEntries(releasesIn(resources, "istio-system").map((r) => [r.inputs.name, r.inputs.values]));
+        expect(values).to.deep.equal({ "istio-base": { defaultRevision: "canary" }, istiod: { revision: "canary" } });
+    });
+
     it("Kuma: kuma-system is a stack Namespace holding the control-plane release", async () => {
         const resources = await render(() => new EdgeStack("edge", { loadBalancer: { type: "nlb" }, mesh: { kuma: { install: true } }, services: [greeter] }));
         expect(namespaceNames(resources)).to.deep.equal(["apps", "kong", "kuma-system"]);

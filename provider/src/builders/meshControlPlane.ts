@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloud from "../cloud";
 import { INPUT_DEFAULTS, ISTIO_SYSTEM_NAMESPACE, KUMA_SYSTEM_NAMESPACE, pinnedCharts, withDefaults } from "../defaults";
 import type { IstioMesh, KumaMesh } from "../generated/schema-types";
-import { KUMA_INJECTION_LABEL, KUMA_MESH_LABEL } from "../rules/mesh";
+import { istioBaseValues, istiodValues, KUMA_INJECTION_LABEL, KUMA_MESH_LABEL } from "../rules/mesh";
 import { childName } from "../rules/names";
 import { helmRelease } from "./helmRelease";
 
@@ -18,7 +18,7 @@ export function installIstio(parentName: string, istio: IstioMesh, waitForReady:
     const namespace = systemNamespace(childName(parentName, "istio-system"), ISTIO_SYSTEM_NAMESPACE, undefined, opts);
     const base = helmRelease(
         childName(parentName, "istio-base"),
-        { releaseName: "istio-base", namespace: ISTIO_SYSTEM_NAMESPACE, chart: pinnedCharts.istioBase, chartSource: istio.baseChart, values: {}, waitForReady },
+        { releaseName: "istio-base", namespace: ISTIO_SYSTEM_NAMESPACE, chart: pinnedCharts.istioBase, chartSource: istio.baseChart, values: istioBaseValues(istio), waitForReady },
         { ...opts, dependsOn: [namespace] },
     );
     const istiod = helmRelease(
@@ -28,7 +28,7 @@ export function installIstio(parentName: string, istio: IstioMesh, waitForReady:
             namespace: ISTIO_SYSTEM_NAMESPACE,
             chart: pinnedCharts.istiod,
             chartSource: istio.istiodChart,
-            values: istio.revision ? { revision: istio.revision } : {},
+            values: istiodValues(istio),
             waitForReady,
         },
         { ...opts, dependsOn: [base] },

@@ -85,6 +85,26 @@ export function kongControllerPodAnnotations(kind: MeshKind): Record<string, str
     }
 }
 
+/**
+ * Values of the istio/base chart. Its default validator (`istiod-default-validator`; base chart 1.30.3
+ * templates/defaultrevision-validatingwebhookconfiguration.yaml) calls Service `istiod` while
+ * `defaultRevision` is "default" (its values.yaml default) and `istiod-<defaultRevision>` otherwise,
+ * and carries `istio.io/rev: <defaultRevision>`. istiod installed with a revision creates only Service
+ * `istiod-<revision>` (istiod chart 1.30.3 templates/service.yaml) and patches only the webhooks
+ * labelled with its revision (istio 1.30.3 pkg/webhooks/validation/controller/controller.go, the
+ * `istio.io/rev=<revision>` filter). Left at "default", the validator calls a Service that does not
+ * exist: fail-open on install, but on a `helm upgrade` the chart omits failurePolicy (Fail), and then
+ * every Istio resource (the stack's PeerAuthentications too) is rejected.
+ */
+export function istioBaseValues(istio: IstioMesh): Record<string, unknown> {
+    return istio.revision ? { defaultRevision: istio.revision } : {};
+}
+
+/** Values of the istiod chart: the revision names its Service, injector webhook and validator. */
+export function istiodValues(istio: IstioMesh): Record<string, unknown> {
+    return istio.revision ? { revision: istio.revision } : {};
+}
+
 /** The dotted `.mesh` hostname Kuma's DNS resolves in every zone. */
 export function kumaMeshAddress(service: string, namespace: string, port: number): string {
     return `${service}.${namespace}.svc.${port}.mesh`;

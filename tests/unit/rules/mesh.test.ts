@@ -3,13 +3,14 @@
 // pod annotations and Kuma's `.mesh` addresses.
 import { expect } from "chai";
 import { execFileSync } from "child_process";
+import * as yaml from "js-yaml";
 import * as path from "path";
 import { INPUT_DEFAULTS } from "../../../provider/src/defaults";
 import { MeshKind } from "../../../provider/src/generated/schema-types";
 import { Problems } from "../../../provider/src/rules/errors";
 import {
     checkExtraLabels, checkMesh, injectionLabels, ISTIO_INJECTION_LABEL, ISTIO_REVISION_LABEL, KUMA_INJECTION_LABEL, KUMA_MESH_ADDRESS_PORT, KUMA_MESH_LABEL,
-    kongControllerPodAnnotations, kongGatewayPodAnnotations, kumaMeshAddress, meshKindOf, meshNamespaceLabels,
+    istioBaseValues, istiodValues, kongControllerPodAnnotations, kongGatewayPodAnnotations, kumaMeshAddress, meshKindOf, meshNamespaceLabels,
 } from "../../../provider/src/rules/mesh";
 import { sharedDir } from "../../../scripts/lib/repo-root";
 
@@ -112,5 +113,41 @@ describe("mesh: Kong pods and Kuma addresses", () => {
     it("a Kuma .mesh address is <service>.<namespace>.svc.<port>.mesh, served on port 80", () => {
         expect(kumaMeshAddress("orders", "apps", 9090)).to.equal("orders.apps.svc.9090.mesh");
         expect(KUMA_MESH_ADDRESS_PORT).to.equal(80);
+    });
+});
+
+describe("mesh: Istio revisions and the base chart's default validator (istio base/istiod charts 1.30.3)", () => {
+    // The Service each template names, from its own template text (asserted verbatim, so a chart that changes it fails here).
+    let validatorService: (defaultRevision: string) => string;
+    let istiodService: (revision: string) => string;
+    let baseDefaults: Record<string, any>;
+    let istiodDefaults: Record<string, any>;
+    before(() => {
+        const validator = fromChart("base-1.30.3.tgz", "base/templates/defaultrevision-validatingwebhookconfiguration.yaml");
+        expect(validator).to.match(/\{\{- if \(eq \.Values\.defaultRevision "default"\) \}\}\s+name: istiod\s+\{\{- else \}\}\s+name: istiod-\{\{ \.Values\.defaultRevision \}\}/);
+        expect(validator).to.include("istio.io/rev: {{ .Values.defaultRevision | quote }}");
+        validatorService = (r) => (r === "default" ? "istiod" : `istiod-${r}`);
+        expect(fromChart("istiod-1.30.3.tgz", "istiod/templates/service.yaml")).to.include('name: istiod{{- if not (eq .Values.revision "") }}-{{ .Values.revision }}{{- end }}');
+        istiodService = (r) => (r === "" ? "istiod" : `istiod-${r}`);
+        baseDefaults = (yaml.load(fromChart("base-1.30.3.tgz", "base/values.yaml")) as any)._internal_defaults_do_not_set;
+        istiodDefaults = (yaml.load(fromChart("istiod-1.30.3.tgz", "istiod/values.yaml")) as any)._internal_defaults_do_not_set;
+    });
+
+    /** The chart values after meshedge's values (the charts merge user values over `_internal_defaults_do_not_set`). */
+    const services = (istio: { revision?: string }) => ({
+        validator: validatorService({ ...baseDefaults, ...istioBaseValues(istio) }.defaultRevision),
+        istiod: istiodService({ ...istiodDefaults, ...istiodValues(istio) }.revision),
+    });
+
+    it("with a revision, the default validator calls the Service the revisioned istiod creates", () => {
+        expect(istioBaseValues({ revision: "canary" })).to.deep.equal({ defaultRevision: "canary" });
+        expect(services({ revision: "canary" })).to.deep.equal({ validator: "istiod-canary", istiod: "istiod-canary" });
+        // Without defaultRevision it would call `istiod`, which a revision-only install never creates.
+        expect(validatorService(baseDefaults.defaultRevision)).to.equal("istiod").and.not.equal(istiodService("canary"));
+    });
+
+    it("without a revision both charts keep their defaults, which already agree on Service istiod", () => {
+        expect([istioBaseValues({}), istiodValues({})]).to.deep.equal([{}, {}]);
+        expect(services({})).to.deep.equal({ validator: "istiod", istiod: "istiod" });
     });
 });
