@@ -78,6 +78,11 @@ describe("Kuma: creation order the engine follows", () => {
 
             const kong = ofType(resources, RELEASE).find((r) => r.inputs.name === "edge-kong")!;
             expect(kong.dependencies).to.include.members([mesh.urn, permission.urn]);
+            // Kuma's injector fails a pod whose named ContainerPatch is missing: the patch sizing Kong's sidecar comes first.
+            const [patch] = ofType(resources, "kubernetes:kuma.io/v1alpha1:ContainerPatch");
+            expect(kong.inputs.values.gateway.podAnnotations["kuma.io/container-patches"]).to.equal(patch.inputs.metadata.name);
+            expect(kong.dependencies).to.include(patch.urn);
+            expect(patch.dependencies).to.include.members([mesh.urn, permission.urn]);
             // Every object of the service (Deployment, Service, route, plugins, ...) that can start a data plane or route to one.
             const serviceObjects = resources.filter((r) => r.custom && r.urn.includes("meshedge:index:GrpcService$"));
             expect(serviceObjects.map((r) => r.type)).to.include.members(["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service"]);
@@ -93,5 +98,26 @@ describe("Kuma: creation order the engine follows", () => {
         const mesh = ofType(resources, MESH)[0];
         expect(mesh.inputs.spec).to.deep.equal({});
         expect(ofType(resources, RELEASE).find((r) => r.inputs.name === "edge-kong")!.dependencies).to.include(mesh.urn);
+    });
+});
+
+describe("the gateway sidecar's size", () => {
+    it("mesh.istio.gatewaySidecar becomes the Kong gateway pods' proxy annotations, requests = limits", async () => {
+        const resources = await render(() => new EdgeStack("edge", { loadBalancer: { type: "nlb" }, mesh: { istio: { gatewaySidecar: { cpu: "2", memory: "1Gi" } } }, services: [greeter] }));
+        const values = ofType(resources, RELEASE).find((r) => r.inputs.name === "edge-kong")!.inputs.values;
+        expect(values.gateway.podAnnotations).to.include({
+            "sidecar.istio.io/proxyCPU": "2",
+            "sidecar.istio.io/proxyCPULimit": "2",
+            "sidecar.istio.io/proxyMemory": "1Gi",
+            "sidecar.istio.io/proxyMemoryLimit": "1Gi",
+        });
+        // Only the gateway: the controller pod keeps its own sizing.
+        expect(Object.keys(values.controller.podAnnotations).filter((k) => k.startsWith("sidecar.istio.io/proxy"))).to.deep.equal([]);
+    });
+
+    it("mesh.kuma.gatewaySidecar becomes the ContainerPatch the gateway pods name", async () => {
+        const resources = await render(() => new EdgeStack("edge", { loadBalancer: { type: "nlb" }, mesh: { kuma: { gatewaySidecar: { cpu: "500m" } } }, services: [greeter] }));
+        const [patch] = ofType(resources, "kubernetes:kuma.io/v1alpha1:ContainerPatch");
+        expect(JSON.parse(patch.inputs.spec.sidecarPatch[0].value)).to.deep.equal({ requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
     });
 });

@@ -8,6 +8,11 @@ import { istioBaseValues, istiodValues, KUMA_INJECTION_LABEL, KUMA_MESH_LABEL } 
 import { childName } from "../rules/names";
 import { helmRelease } from "./helmRelease";
 
+/** A Kuma ContainerPatch in kuma-system (Kuma's validator admits ContainerPatches only in its system namespace: kumahq/kuma 2.12.3 pkg/plugins/runtime/k8s/webhooks/containerpatch_validator.go). */
+export function kumaSidecarPatch(name: string, patch: { name: string; spec: object }, opts: pulumi.CustomResourceOptions): pulumi.Resource {
+    return new cloud.CustomResource(name, { apiVersion: "kuma.io/v1alpha1", kind: "ContainerPatch", metadata: { name: patch.name, namespace: KUMA_SYSTEM_NAMESPACE }, spec: patch.spec }, opts);
+}
+
 /** The control plane's namespace as a stack resource: Helm's createNamespace would outlive `pulumi destroy`. */
 function systemNamespace(name: string, namespace: string, labels: Record<string, string> | undefined, opts: pulumi.CustomResourceOptions): cloud.Namespace {
     return new cloud.Namespace(name, { metadata: { name: namespace, labels } }, opts);

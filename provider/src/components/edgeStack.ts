@@ -81,6 +81,7 @@ export class EdgeStack extends EdgeStackBase {
                 horizontal: args.horizontal,
                 acceptL4Imbalance: args.acceptL4Imbalance,
                 meshKind,
+                meshSidecar: args.mesh?.istio?.gatewaySidecar ?? args.mesh?.kuma?.gatewaySidecar,
                 gatewayApi: usesGrpcRoute,
                 waitForReady: args.waitForReady,
             }),

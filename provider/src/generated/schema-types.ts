@@ -192,6 +192,34 @@ export interface ContainerResources {
 }
 
 /**
+ * A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+ */
+export interface SidecarSizeArgs {
+    /**
+     * CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+     */
+    readonly cpu?: string;
+    /**
+     * Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+     */
+    readonly memory?: string;
+}
+
+/**
+ * A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+ */
+export interface SidecarSize {
+    /**
+     * CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+     */
+    readonly cpu?: string;
+    /**
+     * Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+     */
+    readonly memory?: string;
+}
+
+/**
  * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
  */
 export interface VerticalScalingArgs {
@@ -468,7 +496,7 @@ export interface LoadBalancer {
  */
 export interface IstioMeshArgs {
     /**
-     * Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+     * Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
      */
     readonly revision?: string;
     /**
@@ -487,6 +515,10 @@ export interface IstioMeshArgs {
      * Source of the `istiod` chart when installing.
      */
     readonly istiodChart?: ChartSourceArgs;
+    /**
+     * Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+     */
+    readonly gatewaySidecar?: SidecarSizeArgs;
 }
 
 /**
@@ -494,7 +526,7 @@ export interface IstioMeshArgs {
  */
 export interface IstioMesh {
     /**
-     * Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+     * Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
      */
     readonly revision?: string;
     /**
@@ -513,6 +545,10 @@ export interface IstioMesh {
      * Source of the `istiod` chart when installing.
      */
     readonly istiodChart?: ChartSource;
+    /**
+     * Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+     */
+    readonly gatewaySidecar?: SidecarSize;
 }
 
 /**
@@ -524,7 +560,7 @@ export interface KumaMeshArgs {
      */
     readonly meshName?: string;
     /**
-     * Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+     * Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
      */
     readonly mtls?: boolean;
     /**
@@ -539,6 +575,10 @@ export interface KumaMeshArgs {
      * Source of the `kuma` chart when installing.
      */
     readonly chart?: ChartSourceArgs;
+    /**
+     * Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+     */
+    readonly gatewaySidecar?: SidecarSizeArgs;
 }
 
 /**
@@ -550,7 +590,7 @@ export interface KumaMesh {
      */
     readonly meshName?: string;
     /**
-     * Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+     * Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
      */
     readonly mtls?: boolean;
     /**
@@ -565,6 +605,10 @@ export interface KumaMesh {
      * Source of the `kuma` chart when installing.
      */
     readonly chart?: ChartSource;
+    /**
+     * Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+     */
+    readonly gatewaySidecar?: SidecarSize;
 }
 
 /**
@@ -1298,6 +1342,10 @@ export interface KongGatewayArgs {
      * Mesh of the gateway pods, for their annotations. Default `none`.
      */
     readonly meshKind?: MeshKind;
+    /**
+     * Size of the mesh sidecar on the gateway pods, requests equal to limits (with meshKind `istio`: pod annotations; `kuma`: a ContainerPatch in `kuma-system` the pods name). Ignored without a mesh.
+     */
+    readonly meshSidecar?: SidecarSizeArgs;
     /**
      * Default `ingress`.
      */

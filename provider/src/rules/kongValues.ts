@@ -6,11 +6,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import { KONG_PORTS, ResolvedKongGateway } from "../defaults";
 import type { ContainerResources, KongChart, KongSizing, LoadBalancerArgs as LoadBalancer } from "../generated/schema-types";
 import { nlbLoadBalancerClass, nlbServiceAnnotations, nlbTerminatesTls } from "./loadBalancer";
-import { kongControllerPodAnnotations, kongGatewayPodAnnotations } from "./mesh";
+import { gatewaySidecarSize, kongControllerPodAnnotations, kongGatewayPodAnnotations } from "./mesh";
 
 /** The KongGateway inputs (defaults applied) the values are made from, and the sizing the rules chose. */
-export type KongValuesInputs = Pick<ResolvedKongGateway, "chart" | "loadBalancer" | "eksAutoMode" | "meshKind" | "controllerResources" | "ingressClassName"> & {
+export type KongValuesInputs = Pick<ResolvedKongGateway, "chart" | "loadBalancer" | "eksAutoMode" | "meshKind" | "meshSidecar" | "controllerResources" | "ingressClassName"> & {
     readonly sizing: KongSizing;
+    /** Kuma: the ContainerPatch (in kuma-system) that sizes the gateway pods' sidecar, which the pods name. */
+    readonly kumaSidecarPatch?: string;
 };
 
 /** Requests equal limits: nginx sizes itself from the worker count, and Guaranteed QoS keeps the CPUs it counts on. */
@@ -58,7 +60,7 @@ export function kongGatewayValues(i: KongValuesInputs): Record<string, unknown> 
         resources: gatewayResources(i.sizing),
         // Never "auto": inside a container nginx counts the node's cores, not the CPU limit.
         env: { nginx_worker_processes: String(i.sizing.workersPerPod) },
-        podAnnotations: kongGatewayPodAnnotations(i.meshKind),
+        podAnnotations: kongGatewayPodAnnotations(i.meshKind, gatewaySidecarSize(i.meshSidecar), i.kumaSidecarPatch),
         proxy: proxyValues(i.loadBalancer, i.eksAutoMode),
     };
 }

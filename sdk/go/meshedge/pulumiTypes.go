@@ -1116,11 +1116,13 @@ func (o HorizontalScalingPtrOutput) TargetCpuUtilizationPercent() pulumi.IntPtrO
 type IstioMesh struct {
 	// Source of the `base` chart when installing.
 	BaseChart *ChartSource `pulumi:"baseChart"`
+	// Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+	GatewaySidecar *SidecarSize `pulumi:"gatewaySidecar"`
 	// Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
 	Install *bool `pulumi:"install"`
 	// Source of the `istiod` chart when installing.
 	IstiodChart *ChartSource `pulumi:"istiodChart"`
-	// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+	// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
 	Revision *string `pulumi:"revision"`
 	// Create a PeerAuthentication with mTLS STRICT in every service namespace. Default false.
 	StrictMtls *bool `pulumi:"strictMtls"`
@@ -1141,11 +1143,13 @@ type IstioMeshInput interface {
 type IstioMeshArgs struct {
 	// Source of the `base` chart when installing.
 	BaseChart *ChartSourceArgs `pulumi:"baseChart"`
+	// Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+	GatewaySidecar *SidecarSizeArgs `pulumi:"gatewaySidecar"`
 	// Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
 	Install *bool `pulumi:"install"`
 	// Source of the `istiod` chart when installing.
 	IstiodChart *ChartSourceArgs `pulumi:"istiodChart"`
-	// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+	// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
 	Revision *string `pulumi:"revision"`
 	// Create a PeerAuthentication with mTLS STRICT in every service namespace. Default false.
 	StrictMtls *bool `pulumi:"strictMtls"`
@@ -1234,6 +1238,11 @@ func (o IstioMeshOutput) BaseChart() ChartSourcePtrOutput {
 	return o.ApplyT(func(v IstioMesh) *ChartSource { return v.BaseChart }).(ChartSourcePtrOutput)
 }
 
+// Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+func (o IstioMeshOutput) GatewaySidecar() SidecarSizePtrOutput {
+	return o.ApplyT(func(v IstioMesh) *SidecarSize { return v.GatewaySidecar }).(SidecarSizePtrOutput)
+}
+
 // Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
 func (o IstioMeshOutput) Install() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v IstioMesh) *bool { return v.Install }).(pulumi.BoolPtrOutput)
@@ -1244,7 +1253,7 @@ func (o IstioMeshOutput) IstiodChart() ChartSourcePtrOutput {
 	return o.ApplyT(func(v IstioMesh) *ChartSource { return v.IstiodChart }).(ChartSourcePtrOutput)
 }
 
-// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
 func (o IstioMeshOutput) Revision() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v IstioMesh) *string { return v.Revision }).(pulumi.StringPtrOutput)
 }
@@ -1288,6 +1297,16 @@ func (o IstioMeshPtrOutput) BaseChart() ChartSourcePtrOutput {
 	}).(ChartSourcePtrOutput)
 }
 
+// Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+func (o IstioMeshPtrOutput) GatewaySidecar() SidecarSizePtrOutput {
+	return o.ApplyT(func(v *IstioMesh) *SidecarSize {
+		if v == nil {
+			return nil
+		}
+		return v.GatewaySidecar
+	}).(SidecarSizePtrOutput)
+}
+
 // Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
 func (o IstioMeshPtrOutput) Install() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *IstioMesh) *bool {
@@ -1308,7 +1327,7 @@ func (o IstioMeshPtrOutput) IstiodChart() ChartSourcePtrOutput {
 	}).(ChartSourcePtrOutput)
 }
 
-// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
 func (o IstioMeshPtrOutput) Revision() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *IstioMesh) *string {
 		if v == nil {
@@ -2333,11 +2352,13 @@ func (o KongSizingOutput) WorkersPerPod() pulumi.IntOutput {
 type KumaMesh struct {
 	// Source of the `kuma` chart when installing.
 	Chart *ChartSource `pulumi:"chart"`
+	// Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+	GatewaySidecar *SidecarSize `pulumi:"gatewaySidecar"`
 	// Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
 	Install *bool `pulumi:"install"`
 	// Name of the Kuma Mesh the stack creates and joins. Default `default`.
 	MeshName *string `pulumi:"meshName"`
-	// Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+	// Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
 	Mtls *bool `pulumi:"mtls"`
 	// Route Kong to services through their `.mesh` addresses (ExternalName Services to `<svc>.<ns>.svc.<port>.mesh`), so Kong reaches every zone. Default false.
 	MultiZone *bool `pulumi:"multiZone"`
@@ -2358,11 +2379,13 @@ type KumaMeshInput interface {
 type KumaMeshArgs struct {
 	// Source of the `kuma` chart when installing.
 	Chart *ChartSourceArgs `pulumi:"chart"`
+	// Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+	GatewaySidecar *SidecarSizeArgs `pulumi:"gatewaySidecar"`
 	// Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
 	Install *bool `pulumi:"install"`
 	// Name of the Kuma Mesh the stack creates and joins. Default `default`.
 	MeshName *string `pulumi:"meshName"`
-	// Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+	// Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
 	Mtls *bool `pulumi:"mtls"`
 	// Route Kong to services through their `.mesh` addresses (ExternalName Services to `<svc>.<ns>.svc.<port>.mesh`), so Kong reaches every zone. Default false.
 	MultiZone *bool `pulumi:"multiZone"`
@@ -2451,6 +2474,11 @@ func (o KumaMeshOutput) Chart() ChartSourcePtrOutput {
 	return o.ApplyT(func(v KumaMesh) *ChartSource { return v.Chart }).(ChartSourcePtrOutput)
 }
 
+// Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+func (o KumaMeshOutput) GatewaySidecar() SidecarSizePtrOutput {
+	return o.ApplyT(func(v KumaMesh) *SidecarSize { return v.GatewaySidecar }).(SidecarSizePtrOutput)
+}
+
 // Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
 func (o KumaMeshOutput) Install() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v KumaMesh) *bool { return v.Install }).(pulumi.BoolPtrOutput)
@@ -2461,7 +2489,7 @@ func (o KumaMeshOutput) MeshName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v KumaMesh) *string { return v.MeshName }).(pulumi.StringPtrOutput)
 }
 
-// Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+// Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
 func (o KumaMeshOutput) Mtls() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v KumaMesh) *bool { return v.Mtls }).(pulumi.BoolPtrOutput)
 }
@@ -2505,6 +2533,16 @@ func (o KumaMeshPtrOutput) Chart() ChartSourcePtrOutput {
 	}).(ChartSourcePtrOutput)
 }
 
+// Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+func (o KumaMeshPtrOutput) GatewaySidecar() SidecarSizePtrOutput {
+	return o.ApplyT(func(v *KumaMesh) *SidecarSize {
+		if v == nil {
+			return nil
+		}
+		return v.GatewaySidecar
+	}).(SidecarSizePtrOutput)
+}
+
 // Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
 func (o KumaMeshPtrOutput) Install() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *KumaMesh) *bool {
@@ -2525,7 +2563,7 @@ func (o KumaMeshPtrOutput) MeshName() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+// Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
 func (o KumaMeshPtrOutput) Mtls() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *KumaMesh) *bool {
 		if v == nil {
@@ -3310,6 +3348,165 @@ func (o RateLimitingPluginPtrOutput) Second() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
+// A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+type SidecarSize struct {
+	// CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+	Cpu *string `pulumi:"cpu"`
+	// Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+	Memory *string `pulumi:"memory"`
+}
+
+// SidecarSizeInput is an input type that accepts SidecarSizeArgs and SidecarSizeOutput values.
+// You can construct a concrete instance of `SidecarSizeInput` via:
+//
+//	SidecarSizeArgs{...}
+type SidecarSizeInput interface {
+	pulumi.Input
+
+	ToSidecarSizeOutput() SidecarSizeOutput
+	ToSidecarSizeOutputWithContext(context.Context) SidecarSizeOutput
+}
+
+// A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+type SidecarSizeArgs struct {
+	// CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+	Cpu *string `pulumi:"cpu"`
+	// Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+	Memory *string `pulumi:"memory"`
+}
+
+func (SidecarSizeArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*SidecarSize)(nil)).Elem()
+}
+
+func (i SidecarSizeArgs) ToSidecarSizeOutput() SidecarSizeOutput {
+	return i.ToSidecarSizeOutputWithContext(context.Background())
+}
+
+func (i SidecarSizeArgs) ToSidecarSizeOutputWithContext(ctx context.Context) SidecarSizeOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SidecarSizeOutput)
+}
+
+func (i SidecarSizeArgs) ToSidecarSizePtrOutput() SidecarSizePtrOutput {
+	return i.ToSidecarSizePtrOutputWithContext(context.Background())
+}
+
+func (i SidecarSizeArgs) ToSidecarSizePtrOutputWithContext(ctx context.Context) SidecarSizePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SidecarSizeOutput).ToSidecarSizePtrOutputWithContext(ctx)
+}
+
+// SidecarSizePtrInput is an input type that accepts SidecarSizeArgs, SidecarSizePtr and SidecarSizePtrOutput values.
+// You can construct a concrete instance of `SidecarSizePtrInput` via:
+//
+//	        SidecarSizeArgs{...}
+//
+//	or:
+//
+//	        nil
+type SidecarSizePtrInput interface {
+	pulumi.Input
+
+	ToSidecarSizePtrOutput() SidecarSizePtrOutput
+	ToSidecarSizePtrOutputWithContext(context.Context) SidecarSizePtrOutput
+}
+
+type sidecarSizePtrType SidecarSizeArgs
+
+func SidecarSizePtr(v *SidecarSizeArgs) SidecarSizePtrInput {
+	return (*sidecarSizePtrType)(v)
+}
+
+func (*sidecarSizePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**SidecarSize)(nil)).Elem()
+}
+
+func (i *sidecarSizePtrType) ToSidecarSizePtrOutput() SidecarSizePtrOutput {
+	return i.ToSidecarSizePtrOutputWithContext(context.Background())
+}
+
+func (i *sidecarSizePtrType) ToSidecarSizePtrOutputWithContext(ctx context.Context) SidecarSizePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SidecarSizePtrOutput)
+}
+
+// A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+type SidecarSizeOutput struct{ *pulumi.OutputState }
+
+func (SidecarSizeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SidecarSize)(nil)).Elem()
+}
+
+func (o SidecarSizeOutput) ToSidecarSizeOutput() SidecarSizeOutput {
+	return o
+}
+
+func (o SidecarSizeOutput) ToSidecarSizeOutputWithContext(ctx context.Context) SidecarSizeOutput {
+	return o
+}
+
+func (o SidecarSizeOutput) ToSidecarSizePtrOutput() SidecarSizePtrOutput {
+	return o.ToSidecarSizePtrOutputWithContext(context.Background())
+}
+
+func (o SidecarSizeOutput) ToSidecarSizePtrOutputWithContext(ctx context.Context) SidecarSizePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v SidecarSize) *SidecarSize {
+		return &v
+	}).(SidecarSizePtrOutput)
+}
+
+// CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+func (o SidecarSizeOutput) Cpu() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SidecarSize) *string { return v.Cpu }).(pulumi.StringPtrOutput)
+}
+
+// Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+func (o SidecarSizeOutput) Memory() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SidecarSize) *string { return v.Memory }).(pulumi.StringPtrOutput)
+}
+
+type SidecarSizePtrOutput struct{ *pulumi.OutputState }
+
+func (SidecarSizePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**SidecarSize)(nil)).Elem()
+}
+
+func (o SidecarSizePtrOutput) ToSidecarSizePtrOutput() SidecarSizePtrOutput {
+	return o
+}
+
+func (o SidecarSizePtrOutput) ToSidecarSizePtrOutputWithContext(ctx context.Context) SidecarSizePtrOutput {
+	return o
+}
+
+func (o SidecarSizePtrOutput) Elem() SidecarSizeOutput {
+	return o.ApplyT(func(v *SidecarSize) SidecarSize {
+		if v != nil {
+			return *v
+		}
+		var ret SidecarSize
+		return ret
+	}).(SidecarSizeOutput)
+}
+
+// CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+func (o SidecarSizePtrOutput) Cpu() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SidecarSize) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Cpu
+	}).(pulumi.StringPtrOutput)
+}
+
+// Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+func (o SidecarSizePtrOutput) Memory() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SidecarSize) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Memory
+	}).(pulumi.StringPtrOutput)
+}
+
 // Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU.
 type VerticalScaling struct {
 	// CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
@@ -3522,6 +3719,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshPtrInput)(nil)).Elem(), MeshArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingPluginInput)(nil)).Elem(), RateLimitingPluginArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingPluginPtrInput)(nil)).Elem(), RateLimitingPluginArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SidecarSizeInput)(nil)).Elem(), SidecarSizeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SidecarSizePtrInput)(nil)).Elem(), SidecarSizeArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VerticalScalingInput)(nil)).Elem(), VerticalScalingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VerticalScalingPtrInput)(nil)).Elem(), VerticalScalingArgs{})
 	pulumi.RegisterOutputType(ChartSourceOutput{})
@@ -3558,6 +3757,8 @@ func init() {
 	pulumi.RegisterOutputType(MeshPtrOutput{})
 	pulumi.RegisterOutputType(RateLimitingPluginOutput{})
 	pulumi.RegisterOutputType(RateLimitingPluginPtrOutput{})
+	pulumi.RegisterOutputType(SidecarSizeOutput{})
+	pulumi.RegisterOutputType(SidecarSizePtrOutput{})
 	pulumi.RegisterOutputType(VerticalScalingOutput{})
 	pulumi.RegisterOutputType(VerticalScalingPtrOutput{})
 }

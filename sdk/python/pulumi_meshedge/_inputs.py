@@ -52,6 +52,8 @@ __all__ = [
     'MeshArgsDict',
     'RateLimitingPluginArgs',
     'RateLimitingPluginArgsDict',
+    'SidecarSizeArgs',
+    'SidecarSizeArgsDict',
     'VerticalScaling',
     'VerticalScalingDict',
     'VerticalScalingArgs',
@@ -795,6 +797,10 @@ if not MYPY:
         """
         Source of the `base` chart when installing.
         """
+        gateway_sidecar: NotRequired['SidecarSizeArgsDict']
+        """
+        Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+        """
         install: NotRequired[_builtins.bool]
         """
         Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
@@ -805,7 +811,7 @@ if not MYPY:
         """
         revision: NotRequired[_builtins.str]
         """
-        Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+        Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
         """
         strict_mtls: NotRequired[_builtins.bool]
         """
@@ -818,6 +824,7 @@ elif False:
 class IstioMeshArgs:
     def __init__(__self__, *,
                  base_chart: Optional['ChartSourceArgs'] = None,
+                 gateway_sidecar: Optional['SidecarSizeArgs'] = None,
                  install: Optional[_builtins.bool] = None,
                  istiod_chart: Optional['ChartSourceArgs'] = None,
                  revision: Optional[_builtins.str] = None,
@@ -825,13 +832,16 @@ class IstioMeshArgs:
         """
         Istio sidecar injection for the stack's namespaces.
         :param 'ChartSourceArgs' base_chart: Source of the `base` chart when installing.
+        :param 'SidecarSizeArgs' gateway_sidecar: Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
         :param _builtins.bool install: Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
         :param 'ChartSourceArgs' istiod_chart: Source of the `istiod` chart when installing.
-        :param _builtins.str revision: Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+        :param _builtins.str revision: Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
         :param _builtins.bool strict_mtls: Create a PeerAuthentication with mTLS STRICT in every service namespace. Default false.
         """
         if base_chart is not None:
             pulumi.set(__self__, "base_chart", base_chart)
+        if gateway_sidecar is not None:
+            pulumi.set(__self__, "gateway_sidecar", gateway_sidecar)
         if install is not None:
             pulumi.set(__self__, "install", install)
         if istiod_chart is not None:
@@ -852,6 +862,18 @@ class IstioMeshArgs:
     @base_chart.setter
     def base_chart(self, value: Optional['ChartSourceArgs']):
         pulumi.set(self, "base_chart", value)
+
+    @_builtins.property
+    @pulumi.getter(name="gatewaySidecar")
+    def gateway_sidecar(self) -> Optional['SidecarSizeArgs']:
+        """
+        Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+        """
+        return pulumi.get(self, "gateway_sidecar")
+
+    @gateway_sidecar.setter
+    def gateway_sidecar(self, value: Optional['SidecarSizeArgs']):
+        pulumi.set(self, "gateway_sidecar", value)
 
     @_builtins.property
     @pulumi.getter
@@ -881,7 +903,7 @@ class IstioMeshArgs:
     @pulumi.getter
     def revision(self) -> Optional[_builtins.str]:
         """
-        Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+        Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
         """
         return pulumi.get(self, "revision")
 
@@ -1390,6 +1412,10 @@ if not MYPY:
         """
         Source of the `kuma` chart when installing.
         """
+        gateway_sidecar: NotRequired['SidecarSizeArgsDict']
+        """
+        Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+        """
         install: NotRequired[_builtins.bool]
         """
         Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
@@ -1400,7 +1426,7 @@ if not MYPY:
         """
         mtls: NotRequired[_builtins.bool]
         """
-        Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+        Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
         """
         multi_zone: NotRequired[_builtins.bool]
         """
@@ -1413,6 +1439,7 @@ elif False:
 class KumaMeshArgs:
     def __init__(__self__, *,
                  chart: Optional['ChartSourceArgs'] = None,
+                 gateway_sidecar: Optional['SidecarSizeArgs'] = None,
                  install: Optional[_builtins.bool] = None,
                  mesh_name: Optional[_builtins.str] = None,
                  mtls: Optional[_builtins.bool] = None,
@@ -1420,13 +1447,16 @@ class KumaMeshArgs:
         """
         Kuma sidecar injection and its Mesh with builtin-CA mTLS.
         :param 'ChartSourceArgs' chart: Source of the `kuma` chart when installing.
+        :param 'SidecarSizeArgs' gateway_sidecar: Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
         :param _builtins.bool install: Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
         :param _builtins.str mesh_name: Name of the Kuma Mesh the stack creates and joins. Default `default`.
-        :param _builtins.bool mtls: Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+        :param _builtins.bool mtls: Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
         :param _builtins.bool multi_zone: Route Kong to services through their `.mesh` addresses (ExternalName Services to `<svc>.<ns>.svc.<port>.mesh`), so Kong reaches every zone. Default false.
         """
         if chart is not None:
             pulumi.set(__self__, "chart", chart)
+        if gateway_sidecar is not None:
+            pulumi.set(__self__, "gateway_sidecar", gateway_sidecar)
         if install is not None:
             pulumi.set(__self__, "install", install)
         if mesh_name is not None:
@@ -1447,6 +1477,18 @@ class KumaMeshArgs:
     @chart.setter
     def chart(self, value: Optional['ChartSourceArgs']):
         pulumi.set(self, "chart", value)
+
+    @_builtins.property
+    @pulumi.getter(name="gatewaySidecar")
+    def gateway_sidecar(self) -> Optional['SidecarSizeArgs']:
+        """
+        Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+        """
+        return pulumi.get(self, "gateway_sidecar")
+
+    @gateway_sidecar.setter
+    def gateway_sidecar(self, value: Optional['SidecarSizeArgs']):
+        pulumi.set(self, "gateway_sidecar", value)
 
     @_builtins.property
     @pulumi.getter
@@ -1476,7 +1518,7 @@ class KumaMeshArgs:
     @pulumi.getter
     def mtls(self) -> Optional[_builtins.bool]:
         """
-        Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+        Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
         """
         return pulumi.get(self, "mtls")
 
@@ -2038,6 +2080,62 @@ class RateLimitingPluginArgs:
     @second.setter
     def second(self, value: Optional[_builtins.int]):
         pulumi.set(self, "second", value)
+
+
+if not MYPY:
+    class SidecarSizeArgsDict(TypedDict):
+        """
+        A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+        """
+        cpu: NotRequired[_builtins.str]
+        """
+        CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+        """
+        memory: NotRequired[_builtins.str]
+        """
+        Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+        """
+elif False:
+    SidecarSizeArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class SidecarSizeArgs:
+    def __init__(__self__, *,
+                 cpu: Optional[_builtins.str] = None,
+                 memory: Optional[_builtins.str] = None):
+        """
+        A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+        :param _builtins.str cpu: CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+        :param _builtins.str memory: Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+        """
+        if cpu is not None:
+            pulumi.set(__self__, "cpu", cpu)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+
+    @_builtins.property
+    @pulumi.getter
+    def cpu(self) -> Optional[_builtins.str]:
+        """
+        CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+        """
+        return pulumi.get(self, "cpu")
+
+    @cpu.setter
+    def cpu(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "cpu", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> Optional[_builtins.str]:
+        """
+        Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+        """
+        return pulumi.get(self, "memory")
+
+    @memory.setter
+    def memory(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "memory", value)
 
 
 if not MYPY:
