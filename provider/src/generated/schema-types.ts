@@ -1016,7 +1016,7 @@ export interface GrpcServiceSpecArgs {
      */
     readonly hosts?: string[];
     /**
-     * gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+     * gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
      */
     readonly paths: string[];
     /**
@@ -1066,7 +1066,7 @@ export interface GrpcServiceSpec {
      */
     readonly hosts?: string[];
     /**
-     * gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+     * gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
      */
     readonly paths: string[];
     /**

@@ -597,7 +597,7 @@ type GrpcServiceSpec struct {
 	Name string `pulumi:"name"`
 	// Namespace (DNS-1123 label); the stack creates it, labelled for the mesh.
 	Namespace string `pulumi:"namespace"`
-	// gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+	// gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
 	Paths []string `pulumi:"paths"`
 	// Kong plugins on the route.
 	Plugins *KongPlugins `pulumi:"plugins"`
@@ -634,7 +634,7 @@ type GrpcServiceSpecArgs struct {
 	Name string `pulumi:"name"`
 	// Namespace (DNS-1123 label); the stack creates it, labelled for the mesh.
 	Namespace string `pulumi:"namespace"`
-	// gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+	// gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
 	Paths []pulumi.StringInput `pulumi:"paths"`
 	// Kong plugins on the route.
 	Plugins *KongPluginsArgs `pulumi:"plugins"`
@@ -725,7 +725,7 @@ func (o GrpcServiceSpecOutput) Namespace() pulumi.StringOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) string { return v.Namespace }).(pulumi.StringOutput)
 }
 
-// gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+// gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
 func (o GrpcServiceSpecOutput) Paths() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) []string { return v.Paths }).(pulumi.StringArrayOutput)
 }

@@ -344,7 +344,7 @@ if not MYPY:
         """
         paths: Sequence[pulumi.Input[_builtins.str]]
         """
-        gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+        gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
         """
         consumers: NotRequired[Sequence[pulumi.Input['KongConsumerArgsDict']]]
         """
@@ -399,7 +399,7 @@ class GrpcServiceSpecArgs:
         One gRPC service behind Kong.
         :param _builtins.str name: Service name (DNS-1123 label); names the Service, Deployment, route and plugins.
         :param _builtins.str namespace: Namespace (DNS-1123 label); the stack creates it, labelled for the mesh.
-        :param Sequence[pulumi.Input[_builtins.str]] paths: gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+        :param Sequence[pulumi.Input[_builtins.str]] paths: gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
         :param Sequence[pulumi.Input['KongConsumerArgs']] consumers: Consumers with credentials for the authentication plugins.
         :param Sequence[pulumi.Input[_builtins.str]] hosts: Hostnames the route matches. Default: any host.
         :param _builtins.str image: Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
@@ -457,7 +457,7 @@ class GrpcServiceSpecArgs:
     @pulumi.getter
     def paths(self) -> Sequence[pulumi.Input[_builtins.str]]:
         """
-        gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+        gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
         """
         return pulumi.get(self, "paths")
 
