@@ -82,6 +82,7 @@ export class KongGateway extends pulumi.ComponentResource {
             resourceInputs["ingressClassName"] = args?.ingressClassName;
             resourceInputs["loadBalancer"] = args?.loadBalancer;
             resourceInputs["meshKind"] = args?.meshKind;
+            resourceInputs["meshSidecar"] = args?.meshSidecar;
             resourceInputs["namespace"] = args?.namespace;
             resourceInputs["scalingMode"] = args?.scalingMode;
             resourceInputs["values"] = args?.values;
@@ -154,6 +155,10 @@ export interface KongGatewayArgs {
      * Mesh of the gateway pods, for their annotations. Default `none`.
      */
     meshKind?: enums.MeshKind;
+    /**
+     * Size of the mesh sidecar on the gateway pods, requests equal to limits (with meshKind `istio`: pod annotations; `kuma`: a ContainerPatch in `kuma-system` the pods name). Ignored without a mesh.
+     */
+    meshSidecar?: inputs.SidecarSizeArgs;
     /**
      * Namespace to install into (must exist).
      */

@@ -118,7 +118,8 @@ describe("cluster: ALB + auto scaling + Kuma + GRPCRoute on the kong/kong chart"
         const gateway = await kube.must(`/apis/gateway.networking.k8s.io/v1/namespaces/${parent.namespace}/gateways/${parent.name}`);
         expect(gateway.spec.gatewayClassName).to.equal(KONG);
         expect(route.spec.hostnames).to.deep.equal(["grpc.example.com"]);
-        expect(route.spec.rules[0].matches).to.deep.equal([{ method: { type: "Exact", service: "helloworld.Greeter", method: "SayHello" } }]);
+        // A full method: KIC's Exact would be a prefix (`~/helloworld.Greeter/SayHello`), so an anchored regex (rules/grpc.ts).
+        expect(route.spec.rules[0].matches).to.deep.equal([{ method: { type: "RegularExpression", service: "helloworld\\.Greeter", method: "SayHello$" } }]);
         expect(route.metadata.annotations["konghq.com/plugins"].split(",")).to.have.members(["greeter-rate-limiting", "greeter-key-auth"]);
     });
 

@@ -26,6 +26,7 @@ const T = {
     peerAuth: "kubernetes:security.istio.io/v1:PeerAuthentication",
     kumaMesh: "kubernetes:kuma.io/v1alpha1:Mesh",
     trafficPermission: "kubernetes:kuma.io/v1alpha1:MeshTrafficPermission",
+    containerPatch: "kubernetes:kuma.io/v1alpha1:ContainerPatch",
 };
 
 function argsFor(lb: Lb, mode: Mode, mesh: Mesh): EdgeStackArgs {
@@ -64,7 +65,7 @@ function expectedResources(lb: Lb, mesh: Mesh): string[] {
     if (lb === "alb") names.push(`${T.ingress}/edge-kong-alb`);
     if (mesh !== "none") names.push(`${T.meshNs}/edge-ns-kong`, `${T.meshNs}/edge-ns-apps`);
     if (mesh === "istio") names.push(`${T.peerAuth}/edge-ns-apps-strict-mtls`);
-    if (mesh === "kuma") names.push(`${T.kumaMesh}/edge-mesh`, `${T.trafficPermission}/edge-allow-all`);
+    if (mesh === "kuma") names.push(`${T.kumaMesh}/edge-mesh`, `${T.trafficPermission}/edge-allow-all`, `${T.containerPatch}/edge-kong-sidecar`);
     return names.sort();
 }
 
@@ -180,7 +181,18 @@ for (const lb of ["alb", "nlb"] as const) {
                     }[mesh];
                     // Only Kong's pods are load balancer targets: only its namespace opts into the readiness gate, with or without a mesh.
                     expect(labels).to.deep.equal({ kong: { ...expectedLabels, "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" }, apps: expectedLabels });
-                    const gatewayPods = { istio: { "traffic.sidecar.istio.io/includeInboundPorts": "" }, kuma: { "kuma.io/gateway": "enabled" }, none: {} }[mesh];
+                    // The sidecar at its default size, requests = limits.
+                    const gatewayPods = {
+                        istio: {
+                            "traffic.sidecar.istio.io/includeInboundPorts": "",
+                            "sidecar.istio.io/proxyCPU": "1",
+                            "sidecar.istio.io/proxyCPULimit": "1",
+                            "sidecar.istio.io/proxyMemory": "512Mi",
+                            "sidecar.istio.io/proxyMemoryLimit": "512Mi",
+                        },
+                        kuma: { "kuma.io/gateway": "enabled", "kuma.io/container-patches": "edge-kong-sidecar" },
+                        none: {},
+                    }[mesh];
                     expect(release.gateway.podAnnotations).to.deep.equal(gatewayPods);
                     const controllerPods = {
                         istio: { "traffic.sidecar.istio.io/excludeOutboundPorts": "8444" },
@@ -201,6 +213,10 @@ for (const lb of ["alb", "nlb"] as const) {
                         const mtp = one(resources, T.trafficPermission).inputs;
                         expect(mtp.metadata.labels).to.deep.equal({ "kuma.io/mesh": "default" });
                         expect(mtp.spec.from[0].default.action).to.equal("Allow");
+                        const patch = one(resources, T.containerPatch).inputs;
+                        expect(patch.metadata).to.deep.equal({ name: "edge-kong-sidecar", namespace: "kuma-system" });
+                        const equal = JSON.stringify({ requests: { cpu: "1", memory: "512Mi" }, limits: { cpu: "1", memory: "512Mi" } });
+                        expect(patch.spec.sidecarPatch).to.deep.equal([{ op: "add", path: "/resources", value: equal }]);
                     }
                 });
 

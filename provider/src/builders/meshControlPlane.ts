@@ -4,9 +4,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloud from "../cloud";
 import { INPUT_DEFAULTS, ISTIO_SYSTEM_NAMESPACE, KUMA_SYSTEM_NAMESPACE, pinnedCharts, withDefaults } from "../defaults";
 import type { IstioMesh, KumaMesh } from "../generated/schema-types";
-import { KUMA_INJECTION_LABEL } from "../rules/mesh";
+import { istioBaseValues, istiodValues, KUMA_INJECTION_LABEL, KUMA_MESH_LABEL } from "../rules/mesh";
 import { childName } from "../rules/names";
 import { helmRelease } from "./helmRelease";
+
+/** A Kuma ContainerPatch in kuma-system (Kuma's validator admits ContainerPatches only in its system namespace: kumahq/kuma 2.12.3 pkg/plugins/runtime/k8s/webhooks/containerpatch_validator.go). */
+export function kumaSidecarPatch(name: string, patch: { name: string; spec: object }, opts: pulumi.CustomResourceOptions): pulumi.Resource {
+    return new cloud.CustomResource(name, { apiVersion: "kuma.io/v1alpha1", kind: "ContainerPatch", metadata: { name: patch.name, namespace: KUMA_SYSTEM_NAMESPACE }, spec: patch.spec }, opts);
+}
 
 /** The control plane's namespace as a stack resource: Helm's createNamespace would outlive `pulumi destroy`. */
 function systemNamespace(name: string, namespace: string, labels: Record<string, string> | undefined, opts: pulumi.CustomResourceOptions): cloud.Namespace {
@@ -18,7 +23,7 @@ export function installIstio(parentName: string, istio: IstioMesh, waitForReady:
     const namespace = systemNamespace(childName(parentName, "istio-system"), ISTIO_SYSTEM_NAMESPACE, undefined, opts);
     const base = helmRelease(
         childName(parentName, "istio-base"),
-        { releaseName: "istio-base", namespace: ISTIO_SYSTEM_NAMESPACE, chart: pinnedCharts.istioBase, chartSource: istio.baseChart, values: {}, waitForReady },
+        { releaseName: "istio-base", namespace: ISTIO_SYSTEM_NAMESPACE, chart: pinnedCharts.istioBase, chartSource: istio.baseChart, values: istioBaseValues(istio), waitForReady },
         { ...opts, dependsOn: [namespace] },
     );
     const istiod = helmRelease(
@@ -28,7 +33,7 @@ export function installIstio(parentName: string, istio: IstioMesh, waitForReady:
             namespace: ISTIO_SYSTEM_NAMESPACE,
             chart: pinnedCharts.istiod,
             chartSource: istio.istiodChart,
-            values: istio.revision ? { revision: istio.revision } : {},
+            values: istiodValues(istio),
             waitForReady,
         },
         { ...opts, dependsOn: [base] },
@@ -58,40 +63,39 @@ export function installKuma(parentName: string, kuma: KumaMesh, waitForReady: bo
 }
 
 /**
- * The Kuma Mesh with builtin-CA mTLS. An allow-all MeshTrafficPermission exists first: since Kuma
- * 2.6 enabling mTLS denies all traffic that no permission allows.
+ * The Kuma Mesh with builtin-CA mTLS, then its allow-all MeshTrafficPermission, which depends on it.
+ *
+ * Order: Kuma's owner-reference webhook (kuma chart 2.12.3 templates/cp-webhooks-and-secrets.yaml,
+ * `owner-reference.kuma-admission.kuma.io`, failurePolicy Fail, on namespaces that carry
+ * `kuma.io/sidecar-injection`, as kuma-system does) looks the policy's Mesh up and rejects the
+ * create when it is missing (kumahq/kuma 2.12.3 pkg/plugins/runtime/k8s/webhooks/owner_reference_mutator.go:
+ * `Client.Get(... ObjectKey{Name: obj.GetMesh()}, owner)` -> `admission.Errored`). So the Mesh comes first.
+ * Since Kuma 2.6 mTLS without a permission denies all traffic, and for the moment between the two
+ * creates nothing runs in the mesh: EdgeStack makes Kong's release and the services depend on both,
+ * so no data plane proxy exists yet and no request can be denied.
  */
 export function kumaMeshPolicies(parentName: string, kuma: KumaMesh, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
     const { meshName, mtls } = withDefaults(kuma, INPUT_DEFAULTS.KumaMesh);
-    const resources: pulumi.Resource[] = [];
-    let meshOpts = opts;
-    if (mtls) {
-        const permission = new cloud.CustomResource(
-            childName(parentName, "allow-all"),
-            {
-                apiVersion: "kuma.io/v1alpha1",
-                kind: "MeshTrafficPermission",
-                metadata: { name: childName(meshName, "allow-all"), namespace: KUMA_SYSTEM_NAMESPACE, labels: { "kuma.io/mesh": meshName } },
-                spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] },
-            },
-            opts,
-        );
-        resources.push(permission);
-        meshOpts = { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Resource[] | undefined) ?? []), permission] };
-    }
-    resources.push(
-        new cloud.CustomResource(
-            childName(parentName, "mesh"),
-            {
-                apiVersion: "kuma.io/v1alpha1",
-                kind: "Mesh",
-                metadata: { name: meshName },
-                spec: mtls
-                    ? { mtls: { enabledBackend: "ca-1", backends: [{ name: "ca-1", type: "builtin", mode: "STRICT" }] } }
-                    : {},
-            },
-            meshOpts,
-        ),
+    const mesh = new cloud.CustomResource(
+        childName(parentName, "mesh"),
+        {
+            apiVersion: "kuma.io/v1alpha1",
+            kind: "Mesh",
+            metadata: { name: meshName },
+            spec: mtls ? { mtls: { enabledBackend: "ca-1", backends: [{ name: "ca-1", type: "builtin", mode: "STRICT" }] } } : {},
+        },
+        opts,
     );
-    return resources;
+    if (!mtls) return [mesh];
+    const permission = new cloud.CustomResource(
+        childName(parentName, "allow-all"),
+        {
+            apiVersion: "kuma.io/v1alpha1",
+            kind: "MeshTrafficPermission",
+            metadata: { name: childName(meshName, "allow-all"), namespace: KUMA_SYSTEM_NAMESPACE, labels: { [KUMA_MESH_LABEL]: meshName } },
+            spec: { targetRef: { kind: "Mesh" }, from: [{ targetRef: { kind: "Mesh" }, default: { action: "Allow" } }] },
+        },
+        { ...opts, dependsOn: [mesh] },
+    );
+    return [mesh, permission];
 }

@@ -87,6 +87,7 @@ export class EdgeStack extends EdgeStackBase {
                 acceptL4Imbalance: args.acceptL4Imbalance,
                 connectionRecycling: args.connectionRecycling,
                 meshKind,
+                meshSidecar: args.mesh?.istio?.gatewaySidecar ?? args.mesh?.kuma?.gatewaySidecar,
                 gatewayApi: usesGrpcRoute,
                 waitForReady: args.waitForReady,
             }),

@@ -3,7 +3,7 @@ import { skipAwaitAnnotations } from "../builders/skipAwait";
 import * as cloud from "../cloud";
 import { Defaulted, INPUT_DEFAULTS, withDefaults } from "../defaults";
 import { GrpcServiceArgs, GrpcServiceBase, GrpcServiceSpecArgs as GrpcServiceSpec, KongConsumerArgs as KongConsumer } from "../generated/schema-types";
-import { grpcMethodMatch, grpcRouteAnnotations, grpcServiceAnnotations, grpcWebRouteAnnotations } from "../rules/grpc";
+import { grpcRouteAnnotations, grpcRouteMethodMatch, grpcServiceAnnotations, grpcWebRouteAnnotations, ingressPath } from "../rules/grpc";
 import { KUMA_MESH_ADDRESS_PORT, kumaMeshAddress } from "../rules/mesh";
 import { childName } from "../rules/names";
 import { ANONYMOUS_CONSUMER, anonymousConsumerUsername, CredentialType, kongPluginSpecs, PluginTarget, pluginNamesFor, REDIS_PASSWORD_KEY } from "../rules/plugins";
@@ -199,7 +199,7 @@ function consumersFor(name: string, spec: ResolvedSpec, ingressClassName: string
     }
 }
 
-/** A GRPCRoute on Kong's Gateway, one exact method match per path. */
+/** A GRPCRoute on Kong's Gateway, one method match per path: every method of a service prefix, exactly the method of a full-method path. */
 function grpcRouteFor(name: string, spec: ResolvedSpec, args: ResolvedArgs, gatewayName: string, backend: Backend, pluginNames: string[], opts: pulumi.CustomResourceOptions): void {
     new cloud.CustomResource(
         childName(name, "route"),
@@ -216,7 +216,7 @@ function grpcRouteFor(name: string, spec: ResolvedSpec, args: ResolvedArgs, gate
                 ...(spec.hosts?.length ? { hostnames: spec.hosts } : {}),
                 rules: [
                     {
-                        matches: spec.paths.map((path) => ({ method: { type: "Exact", ...grpcMethodMatch(path) } })),
+                        matches: spec.paths.map((path) => ({ method: grpcRouteMethodMatch(path) })),
                         backendRefs: [{ name: backend.name, port: backend.port }],
                     },
                 ],
@@ -226,9 +226,9 @@ function grpcRouteFor(name: string, spec: ResolvedSpec, args: ResolvedArgs, gate
     );
 }
 
-/** An Ingress of Kong's class with every gRPC path, per host (or for any host). */
+/** An Ingress of Kong's class with every gRPC path (a prefix, or an exact method), per host (or for any host). */
 function ingressFor(resourceName: string, objectName: string, spec: ResolvedSpec, args: ResolvedArgs, backend: Backend, annotations: Record<string, string>, opts: pulumi.CustomResourceOptions): void {
-    const paths = spec.paths.map((path) => ({ path, pathType: "ImplementationSpecific", backend: { service: { name: backend.name, port: { number: backend.port } } } }));
+    const paths = spec.paths.map((path) => ({ ...ingressPath(path), backend: { service: { name: backend.name, port: { number: backend.port } } } }));
     new cloud.Ingress(
         resourceName,
         {

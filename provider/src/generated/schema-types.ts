@@ -211,6 +211,34 @@ export interface ContainerResources {
 }
 
 /**
+ * A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+ */
+export interface SidecarSizeArgs {
+    /**
+     * CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+     */
+    readonly cpu?: string;
+    /**
+     * Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+     */
+    readonly memory?: string;
+}
+
+/**
+ * A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+ */
+export interface SidecarSize {
+    /**
+     * CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+     */
+    readonly cpu?: string;
+    /**
+     * Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+     */
+    readonly memory?: string;
+}
+
+/**
  * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
  */
 export interface VerticalScalingArgs {
@@ -595,7 +623,7 @@ export interface LoadBalancer {
  */
 export interface IstioMeshArgs {
     /**
-     * Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+     * Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
      */
     readonly revision?: string;
     /**
@@ -614,6 +642,10 @@ export interface IstioMeshArgs {
      * Source of the `istiod` chart when installing.
      */
     readonly istiodChart?: ChartSourceArgs;
+    /**
+     * Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+     */
+    readonly gatewaySidecar?: SidecarSizeArgs;
 }
 
 /**
@@ -621,7 +653,7 @@ export interface IstioMeshArgs {
  */
 export interface IstioMesh {
     /**
-     * Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+     * Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
      */
     readonly revision?: string;
     /**
@@ -640,6 +672,10 @@ export interface IstioMesh {
      * Source of the `istiod` chart when installing.
      */
     readonly istiodChart?: ChartSource;
+    /**
+     * Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+     */
+    readonly gatewaySidecar?: SidecarSize;
 }
 
 /**
@@ -651,7 +687,7 @@ export interface KumaMeshArgs {
      */
     readonly meshName?: string;
     /**
-     * Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+     * Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
      */
     readonly mtls?: boolean;
     /**
@@ -666,6 +702,10 @@ export interface KumaMeshArgs {
      * Source of the `kuma` chart when installing.
      */
     readonly chart?: ChartSourceArgs;
+    /**
+     * Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+     */
+    readonly gatewaySidecar?: SidecarSizeArgs;
 }
 
 /**
@@ -677,7 +717,7 @@ export interface KumaMesh {
      */
     readonly meshName?: string;
     /**
-     * Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+     * Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
      */
     readonly mtls?: boolean;
     /**
@@ -692,6 +732,10 @@ export interface KumaMesh {
      * Source of the `kuma` chart when installing.
      */
     readonly chart?: ChartSource;
+    /**
+     * Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+     */
+    readonly gatewaySidecar?: SidecarSize;
 }
 
 /**
@@ -1131,7 +1175,7 @@ export interface GrpcServiceSpecArgs {
      */
     readonly hosts?: string[];
     /**
-     * gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+     * gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
      */
     readonly paths: string[];
     /**
@@ -1197,7 +1241,7 @@ export interface GrpcServiceSpec {
      */
     readonly hosts?: string[];
     /**
-     * gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+     * gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
      */
     readonly paths: string[];
     /**
@@ -1680,6 +1724,10 @@ export interface KongGatewayArgs {
      * Mesh of the gateway pods, for their annotations. Default `none`.
      */
     readonly meshKind?: MeshKind;
+    /**
+     * Size of the mesh sidecar on the gateway pods, requests equal to limits (with meshKind `istio`: pod annotations; `kuma`: a ContainerPatch in `kuma-system` the pods name). Ignored without a mesh.
+     */
+    readonly meshSidecar?: SidecarSizeArgs;
     /**
      * Default `ingress`.
      */

@@ -62,12 +62,72 @@ export interface GrpcMethodMatch {
     readonly method?: string;
 }
 
-/** GRPCRoute `matches[].method` for a gRPC path prefix. */
+/** The service and (for a full-method path) the method of a gRPC path. */
 export function grpcMethodMatch(path: string): GrpcMethodMatch {
     const m = GRPC_PATH.exec(path);
     if (!m) throw new Error(`not a gRPC path: ${path}`);
     return m[2] ? { service: m[1], method: m[2] } : { service: m[1] };
 }
+
+/** A gRPC path's only regex metacharacter is the dot between package and service names (GRPC_PATH). */
+const escapeDots = (name: string) => name.replace(/\./g, "\\.");
+
+/**
+ * The Kong path a full-method path must become for exact-method semantics: `~/<pkg\.Svc>/<Method>$`.
+ * Kong regex paths are anchored at the start only, so without `$` a route for `/pkg.Svc/Say` would
+ * also take `/pkg.Svc/SayHello`.
+ */
+export function kongExactMethodRegex(match: Required<GrpcMethodMatch>): string {
+    return `/${escapeDots(match.service)}/${match.method}$`;
+}
+
+export interface GrpcRouteMethodMatch {
+    readonly type: "Exact" | "RegularExpression";
+    readonly service: string;
+    readonly method?: string;
+}
+
+/**
+ * GRPCRoute `matches[].method` for a gRPC path. KIC 3.5 with Kong's default router
+ * (kubernetes-ingress-controller v3.5.13 internal/dataplane/translator/subtranslator/grpcroute.go,
+ * GenerateKongRoutesFromGRPCRouteRule) turns every method match into the Kong path
+ * `~/<service>/<method>` with no `$`: `Exact` with a method is a prefix match on it, and the service's
+ * dots are regex wildcards. So:
+ * - a service prefix `/pkg.Svc/` stays `Exact` with the service only (`~/pkg.Svc/`: every method of the
+ *   service, which is what a prefix means; Core support in Gateway API);
+ * - a full method `/pkg.Svc/Method` becomes `RegularExpression` with the dots escaped and `$` after the
+ *   method: `~/pkg\.Svc/Method$` there, and `^/pkg\.Svc/Method$` under the expressions router
+ *   (grpcroute_atc.go methodMatcherFromGRPCRegexMethodMatch), exact in both.
+ */
+export function grpcRouteMethodMatch(path: string): GrpcRouteMethodMatch {
+    const match = grpcMethodMatch(path);
+    if (match.method === undefined) return { type: "Exact", service: match.service };
+    return { type: "RegularExpression", service: escapeDots(match.service), method: `${match.method}$` };
+}
+
+export interface IngressPath {
+    readonly path: string;
+    readonly pathType: "ImplementationSpecific";
+}
+
+/**
+ * The Ingress path for a gRPC path (KIC 3.5, subtranslator/ingress.go PathsFromIngressPaths and
+ * MaybePrependRegexPrefix; ingress_atc.go pathMatcherFromIngressPath for the expressions router):
+ * - a service prefix is an ImplementationSpecific path, which KIC passes to Kong as a plain
+ *   (literal) prefix path;
+ * - a full method is an ImplementationSpecific path with KIC's regex prefix `/~`, which KIC turns into
+ *   the Kong regex path `~/pkg\.Svc/Method$` (expressions router: `^/pkg\.Svc/Method$`), the same
+ *   exact match the GRPCRoute gets. (pathType Exact would give `~/pkg.Svc/Method$`, whose unescaped
+ *   dots also match other service names.)
+ */
+export function ingressPath(path: string): IngressPath {
+    const match = grpcMethodMatch(path);
+    if (match.method === undefined) return { path, pathType: "ImplementationSpecific" };
+    return { path: `${KIC_REGEX_PATH_PREFIX}${kongExactMethodRegex({ service: match.service, method: match.method })}`, pathType: "ImplementationSpecific" };
+}
+
+/** KIC's default marker for an Ingress regex path (subtranslator_vars.go ControllerPathRegexPrefix), replaced by Kong's `~`. */
+export const KIC_REGEX_PATH_PREFIX = "/~";
 
 export function grpcPort(spec: GrpcServiceSpec): number {
     return spec.port ?? INPUT_DEFAULTS.GrpcServiceSpec.port;

@@ -5,6 +5,7 @@ import type { KongGatewayArgs, KongSizing } from "../generated/schema-types";
 import type { HelmReleaseSpec } from "./chartSource";
 import { kongHelmValues, kongProxyServiceName } from "./kongValues";
 import { albIngressClassName } from "./loadBalancer";
+import { gatewaySidecarSize, kumaSidecarPatchName, kumaSidecarPatchSpec } from "./mesh";
 import { childName } from "./names";
 import { computeKongSizing } from "./sizing";
 
@@ -21,10 +22,13 @@ export interface KongGatewayPlan {
     readonly alb?: { readonly ingressName: string; readonly className: string; readonly createClass: boolean };
     /** With gatewayApi: the Gateway (and GatewayClass) GRPCRoutes attach to. */
     readonly gatewayName?: string;
+    /** Kuma only: the ContainerPatch in kuma-system that sizes the gateway pods' sidecar; it must exist before the pods. */
+    readonly kumaSidecarPatch?: { readonly name: string; readonly spec: ReturnType<typeof kumaSidecarPatchSpec> };
 }
 
 export function planKongGateway(name: string, given: KongGatewayArgs): KongGatewayPlan {
     const args = withDefaults(given, INPUT_DEFAULTS.KongGateway);
+    const kumaSidecarPatch = args.meshKind === "kuma" ? { name: kumaSidecarPatchName(name), spec: kumaSidecarPatchSpec(gatewaySidecarSize(args.meshSidecar)) } : undefined;
     const sizing = computeKongSizing({ ...args, loadBalancerType: args.loadBalancer.type });
     const albName = childName(name, "alb");
     return {
@@ -36,7 +40,7 @@ export function planKongGateway(name: string, given: KongGatewayArgs): KongGatew
             namespace: args.namespace,
             chart: args.chart === "ingress" ? pinnedCharts.kongIngress : pinnedCharts.kong,
             chartSource: args.chartSource,
-            values: kongHelmValues({ ...args, sizing }),
+            values: kongHelmValues({ ...args, sizing, kumaSidecarPatch: kumaSidecarPatch?.name }),
             userValues: args.values,
             waitForReady: args.waitForReady,
         },
@@ -52,5 +56,6 @@ export function planKongGateway(name: string, given: KongGatewayArgs): KongGatew
                   }
                 : undefined,
         gatewayName: args.gatewayApi ? name : undefined,
+        kumaSidecarPatch,
     };
 }

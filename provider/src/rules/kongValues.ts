@@ -8,12 +8,14 @@ import type { ContainerResources, KongChart, KongSizing, LoadBalancerArgs as Loa
 import { kongClientAddressEnv, kongStatusValues, proxyListenParameters } from "./clientAddress";
 import { kongDrainValues } from "./drain";
 import { nlbLoadBalancerClass, nlbServiceAnnotations, nlbTerminatesTls } from "./loadBalancer";
-import { kongControllerPodAnnotations, kongGatewayPodAnnotations } from "./mesh";
+import { gatewaySidecarSize, kongControllerPodAnnotations, kongGatewayPodAnnotations } from "./mesh";
 import { kongKeepaliveEnv } from "./streamTimeouts";
 
 /** The KongGateway inputs (defaults applied) the values are made from, and the sizing the rules chose. */
-export type KongValuesInputs = Pick<ResolvedKongGateway, "chart" | "loadBalancer" | "eksAutoMode" | "meshKind" | "controllerResources" | "ingressClassName"> & {
+export type KongValuesInputs = Pick<ResolvedKongGateway, "chart" | "loadBalancer" | "eksAutoMode" | "meshKind" | "meshSidecar" | "controllerResources" | "ingressClassName"> & {
     readonly sizing: KongSizing;
+    /** Kuma: the ContainerPatch (in kuma-system) that sizes the gateway pods' sidecar, which the pods name. */
+    readonly kumaSidecarPatch?: string;
 };
 
 /** Requests equal limits: nginx sizes itself from the worker count, and Guaranteed QoS keeps the CPUs it counts on. */
@@ -78,7 +80,7 @@ export function kongGatewayValues(i: KongValuesInputs): Record<string, unknown> 
         ...scalingValues(i.sizing),
         resources: gatewayResources(i.sizing),
         env: { ...kongSizingEnv(i.sizing), ...kongClientAddressEnv(i.loadBalancer), ...kongKeepaliveEnv(i.loadBalancer) },
-        podAnnotations: kongGatewayPodAnnotations(i.meshKind),
+        podAnnotations: kongGatewayPodAnnotations(i.meshKind, gatewaySidecarSize(i.meshSidecar), i.kumaSidecarPatch),
         proxy: proxyValues(i.loadBalancer, i.eksAutoMode),
         ...(kongStatusValues(i.loadBalancer) ? { status: kongStatusValues(i.loadBalancer) } : {}),
         ...kongDrainValues(i.loadBalancer),

@@ -1,8 +1,8 @@
 // Mesh wiring: namespace injection labels, Kong pod annotations and the mesh policies' shapes.
-import { INPUT_DEFAULTS } from "../defaults";
-import type { IstioMesh, KumaMesh, Mesh, MeshKind } from "../generated/schema-types";
+import { INPUT_DEFAULTS, withDefaults } from "../defaults";
+import type { IstioMesh, KumaMesh, Mesh, MeshKind, SidecarSize } from "../generated/schema-types";
 import { joinPath, Problems } from "./errors";
-import { isDns1123Label } from "./names";
+import { childName, isDns1123Label } from "./names";
 
 export const ISTIO_INJECTION_LABEL = "istio-injection";
 export const ISTIO_REVISION_LABEL = "istio.io/rev";
@@ -25,6 +25,61 @@ export function checkMesh(problems: Problems, field: string, mesh: { istio?: Ist
     if (mesh?.kuma?.meshName !== undefined && !isDns1123Label(mesh.kuma.meshName)) {
         problems.add(joinPath(field, `kuma.meshName`), mesh.kuma.meshName, "is not a valid Mesh name (a DNS-1123 label)", 'use a name such as "default"');
     }
+    checkSidecarSize(problems, joinPath(field, "istio.gatewaySidecar"), mesh?.istio?.gatewaySidecar);
+    checkSidecarSize(problems, joinPath(field, "kuma.gatewaySidecar"), mesh?.kuma?.gatewaySidecar);
+}
+
+/** A Kubernetes resource quantity greater than zero (apimachinery resource.Quantity: decimal number, optional SI or binary suffix). */
+const QUANTITY = /^(?:\d+(?:\.\d*)?|\.\d+)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+
+export function checkSidecarSize(problems: Problems, field: string, size: SidecarSize | undefined): void {
+    if (!size) return;
+    const examples = { cpu: '"500m" or "1"', memory: '"256Mi" or "1Gi"' };
+    for (const key of ["cpu", "memory"] as const) {
+        const value = size[key];
+        if (value === undefined) continue;
+        if (typeof value !== "string" || !QUANTITY.test(value) || !/[1-9]/.test(value.replace(/[a-zA-Z]+$/, ""))) {
+            problems.add(joinPath(field, key), value, "is not a Kubernetes quantity greater than zero", `use e.g. ${examples[key]}`);
+        }
+    }
+}
+
+/** The gateway sidecar's size with its defaults; requests and limits both take it. */
+export function gatewaySidecarSize(size: SidecarSize | undefined): Required<SidecarSize> {
+    return withDefaults(size, INPUT_DEFAULTS.SidecarSize);
+}
+
+/** The ContainerPatch (in kuma-system) that sizes the Kuma sidecar of a Kong release's gateway pods. */
+export function kumaSidecarPatchName(releaseName: string): string {
+    return childName(releaseName, "sidecar");
+}
+
+/**
+ * Kuma's init container as its injector builds it (kumahq/kuma 2.12.3
+ * pkg/plugins/runtime/k8s/webhooks/injector/injector.go, NewInitContainer and NewValidationContainer
+ * for CNI mode): requests 20m/20M, limits 100m/50M. Its requests are raised to those limits.
+ */
+export const KUMA_INIT_CONTAINER_LIMITS = { cpu: "100m", memory: "50M" } as const;
+
+/**
+ * The ContainerPatch spec: JSON patches Kuma's injector applies to the injected containers of pods that
+ * name the patch in `kuma.io/container-patches` (kumahq/kuma 2.12.3 injector.go loadContainerPatches /
+ * applyCustomPatches; patch values are JSON strings, kuma chart 2.12.3 crds/kuma.io_containerpatches.yaml).
+ * `add` on `/resources` replaces what the injector set. The pod is Guaranteed only when every
+ * container, init containers included, has requests equal to limits.
+ */
+export function kumaSidecarPatchSpec(size: Required<SidecarSize>): { sidecarPatch: JsonPatch[]; initPatch: JsonPatch[] } {
+    const equal = (amounts: { cpu: string; memory: string }) => JSON.stringify({ requests: amounts, limits: amounts });
+    return {
+        sidecarPatch: [{ op: "add", path: "/resources", value: equal({ cpu: size.cpu, memory: size.memory }) }],
+        initPatch: [{ op: "add", path: "/resources", value: equal(KUMA_INIT_CONTAINER_LIMITS) }],
+    };
+}
+
+export interface JsonPatch {
+    readonly op: "add";
+    readonly path: string;
+    readonly value: string;
 }
 
 /** Labels that make the injector add sidecars. Istio: `istio-injection` or, for revisions, `istio.io/rev` alone (istio-injection would win). */
@@ -60,14 +115,26 @@ export function checkExtraLabels(problems: Problems, field: string, mesh: { isti
 
 /**
  * Kong gateway pods at the edge: load balancer traffic enters Kong directly (no inbound sidecar
- * capture) while Kong's calls to services leave through the sidecar, so they get mTLS.
+ * capture) while Kong's calls to services leave through the sidecar, so they get mTLS. The sidecar
+ * is sized with requests equal to limits so the gateway pods stay Guaranteed: Istio reads the four
+ * `sidecar.istio.io/proxy*` annotations for istio-proxy and istio-init (istiod chart 1.30.3
+ * files/injection-template.yaml, `define "resources"`; once any is set, the unset ones are dropped,
+ * so all four are set); Kuma has no such annotation (kumahq/kuma 2.12.3
+ * pkg/plugins/runtime/k8s/metadata/annotations.go) and takes a ContainerPatch named by
+ * `kuma.io/container-patches` instead.
  */
-export function kongGatewayPodAnnotations(kind: MeshKind): Record<string, string> {
+export function kongGatewayPodAnnotations(kind: MeshKind, sidecar: Required<SidecarSize>, kumaSidecarPatch: string | undefined): Record<string, string> {
     switch (kind) {
         case "istio":
-            return { "traffic.sidecar.istio.io/includeInboundPorts": "" };
+            return {
+                "traffic.sidecar.istio.io/includeInboundPorts": "",
+                "sidecar.istio.io/proxyCPU": sidecar.cpu,
+                "sidecar.istio.io/proxyCPULimit": sidecar.cpu,
+                "sidecar.istio.io/proxyMemory": sidecar.memory,
+                "sidecar.istio.io/proxyMemoryLimit": sidecar.memory,
+            };
         case "kuma":
-            return { "kuma.io/gateway": "enabled" };
+            return { "kuma.io/gateway": "enabled", ...(kumaSidecarPatch ? { "kuma.io/container-patches": kumaSidecarPatch } : {}) };
         default:
             return {};
     }
@@ -83,6 +150,26 @@ export function kongControllerPodAnnotations(kind: MeshKind): Record<string, str
         default:
             return {};
     }
+}
+
+/**
+ * Values of the istio/base chart. Its default validator (`istiod-default-validator`; base chart 1.30.3
+ * templates/defaultrevision-validatingwebhookconfiguration.yaml) calls Service `istiod` while
+ * `defaultRevision` is "default" (its values.yaml default) and `istiod-<defaultRevision>` otherwise,
+ * and carries `istio.io/rev: <defaultRevision>`. istiod installed with a revision creates only Service
+ * `istiod-<revision>` (istiod chart 1.30.3 templates/service.yaml) and patches only the webhooks
+ * labelled with its revision (istio 1.30.3 pkg/webhooks/validation/controller/controller.go, the
+ * `istio.io/rev=<revision>` filter). Left at "default", the validator calls a Service that does not
+ * exist: fail-open on install, but on a `helm upgrade` the chart omits failurePolicy (Fail), and then
+ * every Istio resource (the stack's PeerAuthentications too) is rejected.
+ */
+export function istioBaseValues(istio: IstioMesh): Record<string, unknown> {
+    return istio.revision ? { defaultRevision: istio.revision } : {};
+}
+
+/** Values of the istiod chart: the revision names its Service, injector webhook and validator. */
+export function istiodValues(istio: IstioMesh): Record<string, unknown> {
+    return istio.revision ? { revision: istio.revision } : {};
 }
 
 /** The dotted `.mesh` hostname Kuma's DNS resolves in every zone. */

@@ -19,7 +19,7 @@ import { checkOneOf, Problems } from "./errors";
 import { checkGrpcService, checkServicesAreDistinct } from "./grpc";
 import { checkControllerIdentity } from "./lbcIdentity";
 import { checkLoadBalancer } from "./loadBalancer";
-import { checkExtraLabels, checkMesh } from "./mesh";
+import { checkExtraLabels, checkMesh, checkSidecarSize } from "./mesh";
 import { checkDns1123Label, COMPONENT_NAME_MAX } from "./names";
 import { checkPluginsAndConsumers } from "./plugins";
 import { checkSizingInputs, SizingInputs } from "./sizing";
@@ -68,6 +68,7 @@ export function checkKongGatewayArgs(problems: Problems, name: string, args: Kon
     checkDns1123Label(problems, "namespace", args.namespace);
     checkFrontAndSizing(problems, args);
     checkOneOf(problems, "meshKind", args.meshKind, MeshKind, "mesh kind");
+    checkSidecarSize(problems, "meshSidecar", args.meshSidecar);
     checkKongSettings(problems, { chart: args.chart, chartSource: args.chartSource, ingressClassName: args.ingressClassName });
 }
 

@@ -71,6 +71,8 @@ type kongGatewayArgs struct {
 	LoadBalancer LoadBalancer `pulumi:"loadBalancer"`
 	// Mesh of the gateway pods, for their annotations. Default `none`.
 	MeshKind *MeshKind `pulumi:"meshKind"`
+	// Size of the mesh sidecar on the gateway pods, requests equal to limits (with meshKind `istio`: pod annotations; `kuma`: a ContainerPatch in `kuma-system` the pods name). Ignored without a mesh.
+	MeshSidecar *SidecarSize `pulumi:"meshSidecar"`
 	// Namespace to install into (must exist).
 	Namespace string `pulumi:"namespace"`
 	// Default `auto`.
@@ -107,6 +109,8 @@ type KongGatewayArgs struct {
 	LoadBalancer LoadBalancerArgs
 	// Mesh of the gateway pods, for their annotations. Default `none`.
 	MeshKind *MeshKind
+	// Size of the mesh sidecar on the gateway pods, requests equal to limits (with meshKind `istio`: pod annotations; `kuma`: a ContainerPatch in `kuma-system` the pods name). Ignored without a mesh.
+	MeshSidecar *SidecarSizeArgs
 	// Namespace to install into (must exist).
 	Namespace string
 	// Default `auto`.

@@ -210,6 +210,87 @@ func (o ChartSourcePtrOutput) Version() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// One rate limit of a service and what it admits across all Kong pods.
+type ClusterWideRateLimit struct {
+	// The configured limit.
+	Limit int `pulumi:"limit"`
+	// The same at the most Kong replicas (the HPA maximum in horizontal mode).
+	Maximum int `pulumi:"maximum"`
+	// Requests admitted per period across the cluster at the fewest Kong replicas (limit x replicas with `local`, the limit with `redis`).
+	Minimum int `pulumi:"minimum"`
+	// `second`, `minute`, `hour`, `day`, `month` or `year`.
+	Period string `pulumi:"period"`
+	// The counter store.
+	Policy RateLimitingPolicy `pulumi:"policy"`
+	// `<namespace>/<name>` of the gRPC service.
+	Service string `pulumi:"service"`
+}
+
+// One rate limit of a service and what it admits across all Kong pods.
+type ClusterWideRateLimitOutput struct{ *pulumi.OutputState }
+
+func (ClusterWideRateLimitOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ClusterWideRateLimit)(nil)).Elem()
+}
+
+func (o ClusterWideRateLimitOutput) ToClusterWideRateLimitOutput() ClusterWideRateLimitOutput {
+	return o
+}
+
+func (o ClusterWideRateLimitOutput) ToClusterWideRateLimitOutputWithContext(ctx context.Context) ClusterWideRateLimitOutput {
+	return o
+}
+
+// The configured limit.
+func (o ClusterWideRateLimitOutput) Limit() pulumi.IntOutput {
+	return o.ApplyT(func(v ClusterWideRateLimit) int { return v.Limit }).(pulumi.IntOutput)
+}
+
+// The same at the most Kong replicas (the HPA maximum in horizontal mode).
+func (o ClusterWideRateLimitOutput) Maximum() pulumi.IntOutput {
+	return o.ApplyT(func(v ClusterWideRateLimit) int { return v.Maximum }).(pulumi.IntOutput)
+}
+
+// Requests admitted per period across the cluster at the fewest Kong replicas (limit x replicas with `local`, the limit with `redis`).
+func (o ClusterWideRateLimitOutput) Minimum() pulumi.IntOutput {
+	return o.ApplyT(func(v ClusterWideRateLimit) int { return v.Minimum }).(pulumi.IntOutput)
+}
+
+// `second`, `minute`, `hour`, `day`, `month` or `year`.
+func (o ClusterWideRateLimitOutput) Period() pulumi.StringOutput {
+	return o.ApplyT(func(v ClusterWideRateLimit) string { return v.Period }).(pulumi.StringOutput)
+}
+
+// The counter store.
+func (o ClusterWideRateLimitOutput) Policy() RateLimitingPolicyOutput {
+	return o.ApplyT(func(v ClusterWideRateLimit) RateLimitingPolicy { return v.Policy }).(RateLimitingPolicyOutput)
+}
+
+// `<namespace>/<name>` of the gRPC service.
+func (o ClusterWideRateLimitOutput) Service() pulumi.StringOutput {
+	return o.ApplyT(func(v ClusterWideRateLimit) string { return v.Service }).(pulumi.StringOutput)
+}
+
+type ClusterWideRateLimitArrayOutput struct{ *pulumi.OutputState }
+
+func (ClusterWideRateLimitArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ClusterWideRateLimit)(nil)).Elem()
+}
+
+func (o ClusterWideRateLimitArrayOutput) ToClusterWideRateLimitArrayOutput() ClusterWideRateLimitArrayOutput {
+	return o
+}
+
+func (o ClusterWideRateLimitArrayOutput) ToClusterWideRateLimitArrayOutputWithContext(ctx context.Context) ClusterWideRateLimitArrayOutput {
+	return o
+}
+
+func (o ClusterWideRateLimitArrayOutput) Index(i pulumi.IntInput) ClusterWideRateLimitOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ClusterWideRateLimit {
+		return vs[0].([]ClusterWideRateLimit)[vs[1].(int)]
+	}).(ClusterWideRateLimitOutput)
+}
+
 // When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
 type ConnectionRecycling struct {
 	// Seconds after which Kong recycles a client connection at its next request: `nginx_http_keepalive_time` (nginx `keepalive_time`), set as `env.nginx_http_keepalive_time`. Default 3600 (nginx's 1h, which Kong keeps); 300 for horizontal scaling behind an NLB (acceptL4Imbalance). From 10 to 604800.
@@ -528,7 +609,7 @@ func (o ContainerResourcesPtrOutput) Requests() pulumi.StringMapOutput {
 	}).(pulumi.StringMapOutput)
 }
 
-// Kong `cors` plugin (for gRPC-Web clients).
+// Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
 type CorsPlugin struct {
 	// Send `Access-Control-Allow-Credentials`. Default false.
 	Credentials *bool `pulumi:"credentials"`
@@ -553,7 +634,7 @@ type CorsPluginInput interface {
 	ToCorsPluginOutputWithContext(context.Context) CorsPluginOutput
 }
 
-// Kong `cors` plugin (for gRPC-Web clients).
+// Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
 type CorsPluginArgs struct {
 	// Send `Access-Control-Allow-Credentials`. Default false.
 	Credentials *bool `pulumi:"credentials"`
@@ -620,7 +701,7 @@ func (i *corsPluginPtrType) ToCorsPluginPtrOutputWithContext(ctx context.Context
 	return pulumi.ToOutputWithContext(ctx, i).(CorsPluginPtrOutput)
 }
 
-// Kong `cors` plugin (for gRPC-Web clients).
+// Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
 type CorsPluginOutput struct{ *pulumi.OutputState }
 
 func (CorsPluginOutput) ElementType() reflect.Type {
@@ -750,6 +831,8 @@ type GrpcServiceSpec struct {
 	ConnectTimeoutSeconds *int `pulumi:"connectTimeoutSeconds"`
 	// Consumers with credentials for the authentication plugins.
 	Consumers []KongConsumer `pulumi:"consumers"`
+	// Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
+	GrpcWeb *bool `pulumi:"grpcWeb"`
 	// Hostnames the route matches. Default: any host.
 	Hosts []string `pulumi:"hosts"`
 	// Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
@@ -758,7 +841,7 @@ type GrpcServiceSpec struct {
 	Name string `pulumi:"name"`
 	// Namespace (DNS-1123 label); the stack creates it, labelled for the mesh.
 	Namespace string `pulumi:"namespace"`
-	// gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+	// gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
 	Paths []string `pulumi:"paths"`
 	// Kong plugins on the route.
 	Plugins *KongPlugins `pulumi:"plugins"`
@@ -793,6 +876,8 @@ type GrpcServiceSpecArgs struct {
 	ConnectTimeoutSeconds *int `pulumi:"connectTimeoutSeconds"`
 	// Consumers with credentials for the authentication plugins.
 	Consumers []KongConsumerInput `pulumi:"consumers"`
+	// Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
+	GrpcWeb *bool `pulumi:"grpcWeb"`
 	// Hostnames the route matches. Default: any host.
 	Hosts []pulumi.StringInput `pulumi:"hosts"`
 	// Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
@@ -801,7 +886,7 @@ type GrpcServiceSpecArgs struct {
 	Name string `pulumi:"name"`
 	// Namespace (DNS-1123 label); the stack creates it, labelled for the mesh.
 	Namespace string `pulumi:"namespace"`
-	// gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+	// gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
 	Paths []pulumi.StringInput `pulumi:"paths"`
 	// Kong plugins on the route.
 	Plugins *KongPluginsArgs `pulumi:"plugins"`
@@ -881,6 +966,11 @@ func (o GrpcServiceSpecOutput) Consumers() KongConsumerArrayOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) []KongConsumer { return v.Consumers }).(KongConsumerArrayOutput)
 }
 
+// Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
+func (o GrpcServiceSpecOutput) GrpcWeb() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v GrpcServiceSpec) *bool { return v.GrpcWeb }).(pulumi.BoolPtrOutput)
+}
+
 // Hostnames the route matches. Default: any host.
 func (o GrpcServiceSpecOutput) Hosts() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) []string { return v.Hosts }).(pulumi.StringArrayOutput)
@@ -901,7 +991,7 @@ func (o GrpcServiceSpecOutput) Namespace() pulumi.StringOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) string { return v.Namespace }).(pulumi.StringOutput)
 }
 
-// gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+// gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
 func (o GrpcServiceSpecOutput) Paths() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) []string { return v.Paths }).(pulumi.StringArrayOutput)
 }
@@ -1321,11 +1411,13 @@ func (o HorizontalScalingPtrOutput) TargetCpuUtilizationPercent() pulumi.IntPtrO
 type IstioMesh struct {
 	// Source of the `base` chart when installing.
 	BaseChart *ChartSource `pulumi:"baseChart"`
+	// Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+	GatewaySidecar *SidecarSize `pulumi:"gatewaySidecar"`
 	// Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
 	Install *bool `pulumi:"install"`
 	// Source of the `istiod` chart when installing.
 	IstiodChart *ChartSource `pulumi:"istiodChart"`
-	// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+	// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
 	Revision *string `pulumi:"revision"`
 	// Create a PeerAuthentication with mTLS STRICT in every service namespace. Default false.
 	StrictMtls *bool `pulumi:"strictMtls"`
@@ -1346,11 +1438,13 @@ type IstioMeshInput interface {
 type IstioMeshArgs struct {
 	// Source of the `base` chart when installing.
 	BaseChart *ChartSourceArgs `pulumi:"baseChart"`
+	// Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+	GatewaySidecar *SidecarSizeArgs `pulumi:"gatewaySidecar"`
 	// Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
 	Install *bool `pulumi:"install"`
 	// Source of the `istiod` chart when installing.
 	IstiodChart *ChartSourceArgs `pulumi:"istiodChart"`
-	// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+	// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
 	Revision *string `pulumi:"revision"`
 	// Create a PeerAuthentication with mTLS STRICT in every service namespace. Default false.
 	StrictMtls *bool `pulumi:"strictMtls"`
@@ -1439,6 +1533,11 @@ func (o IstioMeshOutput) BaseChart() ChartSourcePtrOutput {
 	return o.ApplyT(func(v IstioMesh) *ChartSource { return v.BaseChart }).(ChartSourcePtrOutput)
 }
 
+// Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+func (o IstioMeshOutput) GatewaySidecar() SidecarSizePtrOutput {
+	return o.ApplyT(func(v IstioMesh) *SidecarSize { return v.GatewaySidecar }).(SidecarSizePtrOutput)
+}
+
 // Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
 func (o IstioMeshOutput) Install() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v IstioMesh) *bool { return v.Install }).(pulumi.BoolPtrOutput)
@@ -1449,7 +1548,7 @@ func (o IstioMeshOutput) IstiodChart() ChartSourcePtrOutput {
 	return o.ApplyT(func(v IstioMesh) *ChartSource { return v.IstiodChart }).(ChartSourcePtrOutput)
 }
 
-// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
 func (o IstioMeshOutput) Revision() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v IstioMesh) *string { return v.Revision }).(pulumi.StringPtrOutput)
 }
@@ -1493,6 +1592,16 @@ func (o IstioMeshPtrOutput) BaseChart() ChartSourcePtrOutput {
 	}).(ChartSourcePtrOutput)
 }
 
+// Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+func (o IstioMeshPtrOutput) GatewaySidecar() SidecarSizePtrOutput {
+	return o.ApplyT(func(v *IstioMesh) *SidecarSize {
+		if v == nil {
+			return nil
+		}
+		return v.GatewaySidecar
+	}).(SidecarSizePtrOutput)
+}
+
 // Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
 func (o IstioMeshPtrOutput) Install() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *IstioMesh) *bool {
@@ -1513,7 +1622,7 @@ func (o IstioMeshPtrOutput) IstiodChart() ChartSourcePtrOutput {
 	}).(ChartSourcePtrOutput)
 }
 
-// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+// Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
 func (o IstioMeshPtrOutput) Revision() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *IstioMesh) *string {
 		if v == nil {
@@ -1970,7 +2079,9 @@ func (o KongConsumerArrayOutput) Index(i pulumi.IntInput) KongConsumerOutput {
 
 // Kong plugins attached to one gRPC service's route, each created as a KongPlugin resource.
 type KongPlugins struct {
-	// CORS.
+	// With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+	AuthMode *AuthMode `pulumi:"authMode"`
+	// CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
 	Cors *CorsPlugin `pulumi:"cors"`
 	// HMAC authentication; consumers with `hmacSecret` get a credential.
 	HmacAuth *HmacAuthPlugin `pulumi:"hmacAuth"`
@@ -1997,7 +2108,9 @@ type KongPluginsInput interface {
 
 // Kong plugins attached to one gRPC service's route, each created as a KongPlugin resource.
 type KongPluginsArgs struct {
-	// CORS.
+	// With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+	AuthMode *AuthMode `pulumi:"authMode"`
+	// CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
 	Cors *CorsPluginArgs `pulumi:"cors"`
 	// HMAC authentication; consumers with `hmacSecret` get a credential.
 	HmacAuth *HmacAuthPluginArgs `pulumi:"hmacAuth"`
@@ -2089,7 +2202,12 @@ func (o KongPluginsOutput) ToKongPluginsPtrOutputWithContext(ctx context.Context
 	}).(KongPluginsPtrOutput)
 }
 
-// CORS.
+// With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+func (o KongPluginsOutput) AuthMode() AuthModePtrOutput {
+	return o.ApplyT(func(v KongPlugins) *AuthMode { return v.AuthMode }).(AuthModePtrOutput)
+}
+
+// CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
 func (o KongPluginsOutput) Cors() CorsPluginPtrOutput {
 	return o.ApplyT(func(v KongPlugins) *CorsPlugin { return v.Cors }).(CorsPluginPtrOutput)
 }
@@ -2143,7 +2261,17 @@ func (o KongPluginsPtrOutput) Elem() KongPluginsOutput {
 	}).(KongPluginsOutput)
 }
 
-// CORS.
+// With two or more of keyAuth, jwt and hmacAuth: `all` requires every credential on each request; `any` accepts a request with any one valid credential (Kong's `anonymous` consumer, with the unauthenticated rest refused 401 by `request-termination`). Default `all`.
+func (o KongPluginsPtrOutput) AuthMode() AuthModePtrOutput {
+	return o.ApplyT(func(v *KongPlugins) *AuthMode {
+		if v == nil {
+			return nil
+		}
+		return v.AuthMode
+	}).(AuthModePtrOutput)
+}
+
+// CORS for browser gRPC-Web clients; requires `grpcWeb` on the service and applies to its gRPC-Web route only (Kong answers a non-gRPC request on a gRPC route 415 before any plugin runs).
 func (o KongPluginsPtrOutput) Cors() CorsPluginPtrOutput {
 	return o.ApplyT(func(v *KongPlugins) *CorsPlugin {
 		if v == nil {
@@ -2566,11 +2694,13 @@ func (o KongSizingOutput) WorkersPerPod() pulumi.IntOutput {
 type KumaMesh struct {
 	// Source of the `kuma` chart when installing.
 	Chart *ChartSource `pulumi:"chart"`
+	// Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+	GatewaySidecar *SidecarSize `pulumi:"gatewaySidecar"`
 	// Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
 	Install *bool `pulumi:"install"`
 	// Name of the Kuma Mesh the stack creates and joins. Default `default`.
 	MeshName *string `pulumi:"meshName"`
-	// Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+	// Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
 	Mtls *bool `pulumi:"mtls"`
 	// Route Kong to services through their `.mesh` addresses (ExternalName Services to `<svc>.<ns>.svc.<port>.mesh`), so Kong reaches every zone. Default false.
 	MultiZone *bool `pulumi:"multiZone"`
@@ -2591,11 +2721,13 @@ type KumaMeshInput interface {
 type KumaMeshArgs struct {
 	// Source of the `kuma` chart when installing.
 	Chart *ChartSourceArgs `pulumi:"chart"`
+	// Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+	GatewaySidecar *SidecarSizeArgs `pulumi:"gatewaySidecar"`
 	// Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
 	Install *bool `pulumi:"install"`
 	// Name of the Kuma Mesh the stack creates and joins. Default `default`.
 	MeshName *string `pulumi:"meshName"`
-	// Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+	// Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
 	Mtls *bool `pulumi:"mtls"`
 	// Route Kong to services through their `.mesh` addresses (ExternalName Services to `<svc>.<ns>.svc.<port>.mesh`), so Kong reaches every zone. Default false.
 	MultiZone *bool `pulumi:"multiZone"`
@@ -2684,6 +2816,11 @@ func (o KumaMeshOutput) Chart() ChartSourcePtrOutput {
 	return o.ApplyT(func(v KumaMesh) *ChartSource { return v.Chart }).(ChartSourcePtrOutput)
 }
 
+// Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+func (o KumaMeshOutput) GatewaySidecar() SidecarSizePtrOutput {
+	return o.ApplyT(func(v KumaMesh) *SidecarSize { return v.GatewaySidecar }).(SidecarSizePtrOutput)
+}
+
 // Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
 func (o KumaMeshOutput) Install() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v KumaMesh) *bool { return v.Install }).(pulumi.BoolPtrOutput)
@@ -2694,7 +2831,7 @@ func (o KumaMeshOutput) MeshName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v KumaMesh) *string { return v.MeshName }).(pulumi.StringPtrOutput)
 }
 
-// Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+// Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
 func (o KumaMeshOutput) Mtls() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v KumaMesh) *bool { return v.Mtls }).(pulumi.BoolPtrOutput)
 }
@@ -2738,6 +2875,16 @@ func (o KumaMeshPtrOutput) Chart() ChartSourcePtrOutput {
 	}).(ChartSourcePtrOutput)
 }
 
+// Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+func (o KumaMeshPtrOutput) GatewaySidecar() SidecarSizePtrOutput {
+	return o.ApplyT(func(v *KumaMesh) *SidecarSize {
+		if v == nil {
+			return nil
+		}
+		return v.GatewaySidecar
+	}).(SidecarSizePtrOutput)
+}
+
 // Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
 func (o KumaMeshPtrOutput) Install() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *KumaMesh) *bool {
@@ -2758,7 +2905,7 @@ func (o KumaMeshPtrOutput) MeshName() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+// Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
 func (o KumaMeshPtrOutput) Mtls() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *KumaMesh) *bool {
 		if v == nil {
@@ -3363,18 +3510,24 @@ func (o MeshPtrOutput) Kuma() KumaMeshPtrOutput {
 	}).(KumaMeshPtrOutput)
 }
 
-// Kong `rate-limiting` plugin. Set at least one limit.
+// Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
 type RateLimitingPlugin struct {
-	// Requests per day.
+	// Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
 	Day *int `pulumi:"day"`
-	// Requests per hour.
+	// Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
 	Hour *int `pulumi:"hour"`
-	// Requests per minute.
+	// Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
 	Minute *int `pulumi:"minute"`
-	// Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
-	Policy *string `pulumi:"policy"`
-	// Requests per second.
+	// Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
+	Month *int `pulumi:"month"`
+	// Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+	Policy *RateLimitingPolicy `pulumi:"policy"`
+	// The Redis server for the `redis` policy (required with it, not allowed without it).
+	Redis *RateLimitingRedis `pulumi:"redis"`
+	// Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
 	Second *int `pulumi:"second"`
+	// Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
+	Year *int `pulumi:"year"`
 }
 
 // RateLimitingPluginInput is an input type that accepts RateLimitingPluginArgs and RateLimitingPluginOutput values.
@@ -3388,18 +3541,24 @@ type RateLimitingPluginInput interface {
 	ToRateLimitingPluginOutputWithContext(context.Context) RateLimitingPluginOutput
 }
 
-// Kong `rate-limiting` plugin. Set at least one limit.
+// Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
 type RateLimitingPluginArgs struct {
-	// Requests per day.
+	// Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
 	Day *int `pulumi:"day"`
-	// Requests per hour.
+	// Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
 	Hour *int `pulumi:"hour"`
-	// Requests per minute.
+	// Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
 	Minute *int `pulumi:"minute"`
-	// Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
-	Policy *string `pulumi:"policy"`
-	// Requests per second.
+	// Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
+	Month *int `pulumi:"month"`
+	// Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+	Policy *RateLimitingPolicy `pulumi:"policy"`
+	// The Redis server for the `redis` policy (required with it, not allowed without it).
+	Redis *RateLimitingRedisArgs `pulumi:"redis"`
+	// Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
 	Second *int `pulumi:"second"`
+	// Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
+	Year *int `pulumi:"year"`
 }
 
 func (RateLimitingPluginArgs) ElementType() reflect.Type {
@@ -3455,7 +3614,7 @@ func (i *rateLimitingPluginPtrType) ToRateLimitingPluginPtrOutputWithContext(ctx
 	return pulumi.ToOutputWithContext(ctx, i).(RateLimitingPluginPtrOutput)
 }
 
-// Kong `rate-limiting` plugin. Set at least one limit.
+// Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
 type RateLimitingPluginOutput struct{ *pulumi.OutputState }
 
 func (RateLimitingPluginOutput) ElementType() reflect.Type {
@@ -3480,29 +3639,44 @@ func (o RateLimitingPluginOutput) ToRateLimitingPluginPtrOutputWithContext(ctx c
 	}).(RateLimitingPluginPtrOutput)
 }
 
-// Requests per day.
+// Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginOutput) Day() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v RateLimitingPlugin) *int { return v.Day }).(pulumi.IntPtrOutput)
 }
 
-// Requests per hour.
+// Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginOutput) Hour() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v RateLimitingPlugin) *int { return v.Hour }).(pulumi.IntPtrOutput)
 }
 
-// Requests per minute.
+// Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginOutput) Minute() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v RateLimitingPlugin) *int { return v.Minute }).(pulumi.IntPtrOutput)
 }
 
-// Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
-func (o RateLimitingPluginOutput) Policy() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v RateLimitingPlugin) *string { return v.Policy }).(pulumi.StringPtrOutput)
+// Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
+func (o RateLimitingPluginOutput) Month() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v RateLimitingPlugin) *int { return v.Month }).(pulumi.IntPtrOutput)
 }
 
-// Requests per second.
+// Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+func (o RateLimitingPluginOutput) Policy() RateLimitingPolicyPtrOutput {
+	return o.ApplyT(func(v RateLimitingPlugin) *RateLimitingPolicy { return v.Policy }).(RateLimitingPolicyPtrOutput)
+}
+
+// The Redis server for the `redis` policy (required with it, not allowed without it).
+func (o RateLimitingPluginOutput) Redis() RateLimitingRedisPtrOutput {
+	return o.ApplyT(func(v RateLimitingPlugin) *RateLimitingRedis { return v.Redis }).(RateLimitingRedisPtrOutput)
+}
+
+// Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginOutput) Second() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v RateLimitingPlugin) *int { return v.Second }).(pulumi.IntPtrOutput)
+}
+
+// Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
+func (o RateLimitingPluginOutput) Year() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v RateLimitingPlugin) *int { return v.Year }).(pulumi.IntPtrOutput)
 }
 
 type RateLimitingPluginPtrOutput struct{ *pulumi.OutputState }
@@ -3529,7 +3703,7 @@ func (o RateLimitingPluginPtrOutput) Elem() RateLimitingPluginOutput {
 	}).(RateLimitingPluginOutput)
 }
 
-// Requests per day.
+// Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginPtrOutput) Day() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *RateLimitingPlugin) *int {
 		if v == nil {
@@ -3539,7 +3713,7 @@ func (o RateLimitingPluginPtrOutput) Day() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Requests per hour.
+// Requests per hour. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginPtrOutput) Hour() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *RateLimitingPlugin) *int {
 		if v == nil {
@@ -3549,7 +3723,7 @@ func (o RateLimitingPluginPtrOutput) Hour() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Requests per minute.
+// Requests per minute. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginPtrOutput) Minute() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *RateLimitingPlugin) *int {
 		if v == nil {
@@ -3559,17 +3733,37 @@ func (o RateLimitingPluginPtrOutput) Minute() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Counter store: `local` (default) or `cluster`/`redis` as Kong accepts.
-func (o RateLimitingPluginPtrOutput) Policy() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *RateLimitingPlugin) *string {
+// Requests per month. A whole number >= 1, per Kong pod with the `local` policy.
+func (o RateLimitingPluginPtrOutput) Month() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *RateLimitingPlugin) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Month
+	}).(pulumi.IntPtrOutput)
+}
+
+// Where the counters live. `local` counts in each Kong pod's memory: the limit applies per pod, so N pods admit up to N x the limit. `redis` shares the counters through `redis`, so the limit is cluster-wide. Kong without a database (both charts) has no `cluster` policy. Default `local`.
+func (o RateLimitingPluginPtrOutput) Policy() RateLimitingPolicyPtrOutput {
+	return o.ApplyT(func(v *RateLimitingPlugin) *RateLimitingPolicy {
 		if v == nil {
 			return nil
 		}
 		return v.Policy
-	}).(pulumi.StringPtrOutput)
+	}).(RateLimitingPolicyPtrOutput)
 }
 
-// Requests per second.
+// The Redis server for the `redis` policy (required with it, not allowed without it).
+func (o RateLimitingPluginPtrOutput) Redis() RateLimitingRedisPtrOutput {
+	return o.ApplyT(func(v *RateLimitingPlugin) *RateLimitingRedis {
+		if v == nil {
+			return nil
+		}
+		return v.Redis
+	}).(RateLimitingRedisPtrOutput)
+}
+
+// Requests per second. A whole number >= 1, per Kong pod with the `local` policy.
 func (o RateLimitingPluginPtrOutput) Second() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *RateLimitingPlugin) *int {
 		if v == nil {
@@ -3577,6 +3771,467 @@ func (o RateLimitingPluginPtrOutput) Second() pulumi.IntPtrOutput {
 		}
 		return v.Second
 	}).(pulumi.IntPtrOutput)
+}
+
+// Requests per year. A whole number >= 1, per Kong pod with the `local` policy.
+func (o RateLimitingPluginPtrOutput) Year() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *RateLimitingPlugin) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Year
+	}).(pulumi.IntPtrOutput)
+}
+
+// Connection to the Redis server of the `redis` rate-limiting policy (Kong 3.9 `config.redis`, kong 3.9.3 kong/tools/redis/schema.lua). The password reaches Kong through a Kubernetes Secret, never in the KongPlugin.
+type RateLimitingRedis struct {
+	// Redis database number, >= 0. Default 0.
+	Database *int `pulumi:"database"`
+	// Redis hostname or IP address, without a port.
+	Host string `pulumi:"host"`
+	// Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+	Password *string `pulumi:"password"`
+	// Redis port, 1-65535. Default 6379.
+	Port *int `pulumi:"port"`
+	// With `tls`, the SNI server name. Default: none.
+	ServerName *string `pulumi:"serverName"`
+	// Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+	TimeoutMilliseconds *int `pulumi:"timeoutMilliseconds"`
+	// Connect over TLS. Default false.
+	Tls *bool `pulumi:"tls"`
+	// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
+	TlsVerify *bool `pulumi:"tlsVerify"`
+	// ACL username (Redis 6+). Default: none, no ACL authentication.
+	Username *string `pulumi:"username"`
+}
+
+// RateLimitingRedisInput is an input type that accepts RateLimitingRedisArgs and RateLimitingRedisOutput values.
+// You can construct a concrete instance of `RateLimitingRedisInput` via:
+//
+//	RateLimitingRedisArgs{...}
+type RateLimitingRedisInput interface {
+	pulumi.Input
+
+	ToRateLimitingRedisOutput() RateLimitingRedisOutput
+	ToRateLimitingRedisOutputWithContext(context.Context) RateLimitingRedisOutput
+}
+
+// Connection to the Redis server of the `redis` rate-limiting policy (Kong 3.9 `config.redis`, kong 3.9.3 kong/tools/redis/schema.lua). The password reaches Kong through a Kubernetes Secret, never in the KongPlugin.
+type RateLimitingRedisArgs struct {
+	// Redis database number, >= 0. Default 0.
+	Database *int `pulumi:"database"`
+	// Redis hostname or IP address, without a port.
+	Host string `pulumi:"host"`
+	// Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+	Password pulumi.StringPtrInput `pulumi:"password"`
+	// Redis port, 1-65535. Default 6379.
+	Port *int `pulumi:"port"`
+	// With `tls`, the SNI server name. Default: none.
+	ServerName *string `pulumi:"serverName"`
+	// Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+	TimeoutMilliseconds *int `pulumi:"timeoutMilliseconds"`
+	// Connect over TLS. Default false.
+	Tls *bool `pulumi:"tls"`
+	// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
+	TlsVerify *bool `pulumi:"tlsVerify"`
+	// ACL username (Redis 6+). Default: none, no ACL authentication.
+	Username *string `pulumi:"username"`
+}
+
+func (RateLimitingRedisArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*RateLimitingRedis)(nil)).Elem()
+}
+
+func (i RateLimitingRedisArgs) ToRateLimitingRedisOutput() RateLimitingRedisOutput {
+	return i.ToRateLimitingRedisOutputWithContext(context.Background())
+}
+
+func (i RateLimitingRedisArgs) ToRateLimitingRedisOutputWithContext(ctx context.Context) RateLimitingRedisOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RateLimitingRedisOutput)
+}
+
+func (i RateLimitingRedisArgs) ToRateLimitingRedisPtrOutput() RateLimitingRedisPtrOutput {
+	return i.ToRateLimitingRedisPtrOutputWithContext(context.Background())
+}
+
+func (i RateLimitingRedisArgs) ToRateLimitingRedisPtrOutputWithContext(ctx context.Context) RateLimitingRedisPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RateLimitingRedisOutput).ToRateLimitingRedisPtrOutputWithContext(ctx)
+}
+
+// RateLimitingRedisPtrInput is an input type that accepts RateLimitingRedisArgs, RateLimitingRedisPtr and RateLimitingRedisPtrOutput values.
+// You can construct a concrete instance of `RateLimitingRedisPtrInput` via:
+//
+//	        RateLimitingRedisArgs{...}
+//
+//	or:
+//
+//	        nil
+type RateLimitingRedisPtrInput interface {
+	pulumi.Input
+
+	ToRateLimitingRedisPtrOutput() RateLimitingRedisPtrOutput
+	ToRateLimitingRedisPtrOutputWithContext(context.Context) RateLimitingRedisPtrOutput
+}
+
+type rateLimitingRedisPtrType RateLimitingRedisArgs
+
+func RateLimitingRedisPtr(v *RateLimitingRedisArgs) RateLimitingRedisPtrInput {
+	return (*rateLimitingRedisPtrType)(v)
+}
+
+func (*rateLimitingRedisPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**RateLimitingRedis)(nil)).Elem()
+}
+
+func (i *rateLimitingRedisPtrType) ToRateLimitingRedisPtrOutput() RateLimitingRedisPtrOutput {
+	return i.ToRateLimitingRedisPtrOutputWithContext(context.Background())
+}
+
+func (i *rateLimitingRedisPtrType) ToRateLimitingRedisPtrOutputWithContext(ctx context.Context) RateLimitingRedisPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RateLimitingRedisPtrOutput)
+}
+
+// Connection to the Redis server of the `redis` rate-limiting policy (Kong 3.9 `config.redis`, kong 3.9.3 kong/tools/redis/schema.lua). The password reaches Kong through a Kubernetes Secret, never in the KongPlugin.
+type RateLimitingRedisOutput struct{ *pulumi.OutputState }
+
+func (RateLimitingRedisOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RateLimitingRedis)(nil)).Elem()
+}
+
+func (o RateLimitingRedisOutput) ToRateLimitingRedisOutput() RateLimitingRedisOutput {
+	return o
+}
+
+func (o RateLimitingRedisOutput) ToRateLimitingRedisOutputWithContext(ctx context.Context) RateLimitingRedisOutput {
+	return o
+}
+
+func (o RateLimitingRedisOutput) ToRateLimitingRedisPtrOutput() RateLimitingRedisPtrOutput {
+	return o.ToRateLimitingRedisPtrOutputWithContext(context.Background())
+}
+
+func (o RateLimitingRedisOutput) ToRateLimitingRedisPtrOutputWithContext(ctx context.Context) RateLimitingRedisPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v RateLimitingRedis) *RateLimitingRedis {
+		return &v
+	}).(RateLimitingRedisPtrOutput)
+}
+
+// Redis database number, >= 0. Default 0.
+func (o RateLimitingRedisOutput) Database() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *int { return v.Database }).(pulumi.IntPtrOutput)
+}
+
+// Redis hostname or IP address, without a port.
+func (o RateLimitingRedisOutput) Host() pulumi.StringOutput {
+	return o.ApplyT(func(v RateLimitingRedis) string { return v.Host }).(pulumi.StringOutput)
+}
+
+// Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+func (o RateLimitingRedisOutput) Password() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *string { return v.Password }).(pulumi.StringPtrOutput)
+}
+
+// Redis port, 1-65535. Default 6379.
+func (o RateLimitingRedisOutput) Port() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *int { return v.Port }).(pulumi.IntPtrOutput)
+}
+
+// With `tls`, the SNI server name. Default: none.
+func (o RateLimitingRedisOutput) ServerName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *string { return v.ServerName }).(pulumi.StringPtrOutput)
+}
+
+// Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+func (o RateLimitingRedisOutput) TimeoutMilliseconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *int { return v.TimeoutMilliseconds }).(pulumi.IntPtrOutput)
+}
+
+// Connect over TLS. Default false.
+func (o RateLimitingRedisOutput) Tls() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *bool { return v.Tls }).(pulumi.BoolPtrOutput)
+}
+
+// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
+func (o RateLimitingRedisOutput) TlsVerify() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *bool { return v.TlsVerify }).(pulumi.BoolPtrOutput)
+}
+
+// ACL username (Redis 6+). Default: none, no ACL authentication.
+func (o RateLimitingRedisOutput) Username() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RateLimitingRedis) *string { return v.Username }).(pulumi.StringPtrOutput)
+}
+
+type RateLimitingRedisPtrOutput struct{ *pulumi.OutputState }
+
+func (RateLimitingRedisPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**RateLimitingRedis)(nil)).Elem()
+}
+
+func (o RateLimitingRedisPtrOutput) ToRateLimitingRedisPtrOutput() RateLimitingRedisPtrOutput {
+	return o
+}
+
+func (o RateLimitingRedisPtrOutput) ToRateLimitingRedisPtrOutputWithContext(ctx context.Context) RateLimitingRedisPtrOutput {
+	return o
+}
+
+func (o RateLimitingRedisPtrOutput) Elem() RateLimitingRedisOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) RateLimitingRedis {
+		if v != nil {
+			return *v
+		}
+		var ret RateLimitingRedis
+		return ret
+	}).(RateLimitingRedisOutput)
+}
+
+// Redis database number, >= 0. Default 0.
+func (o RateLimitingRedisPtrOutput) Database() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Database
+	}).(pulumi.IntPtrOutput)
+}
+
+// Redis hostname or IP address, without a port.
+func (o RateLimitingRedisPtrOutput) Host() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Host
+	}).(pulumi.StringPtrOutput)
+}
+
+// Password (AUTH). Stored in a Kubernetes Secret that the KongPlugin references (`configPatches`); a Pulumi secret end to end.
+func (o RateLimitingRedisPtrOutput) Password() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Password
+	}).(pulumi.StringPtrOutput)
+}
+
+// Redis port, 1-65535. Default 6379.
+func (o RateLimitingRedisPtrOutput) Port() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Port
+	}).(pulumi.IntPtrOutput)
+}
+
+// With `tls`, the SNI server name. Default: none.
+func (o RateLimitingRedisPtrOutput) ServerName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ServerName
+	}).(pulumi.StringPtrOutput)
+}
+
+// Connect, send and read timeout in milliseconds, 1-2147483646. Default 2000.
+func (o RateLimitingRedisPtrOutput) TimeoutMilliseconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *int {
+		if v == nil {
+			return nil
+		}
+		return v.TimeoutMilliseconds
+	}).(pulumi.IntPtrOutput)
+}
+
+// Connect over TLS. Default false.
+func (o RateLimitingRedisPtrOutput) Tls() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Tls
+	}).(pulumi.BoolPtrOutput)
+}
+
+// With `tls`, verify the server certificate against Kong's trusted CAs (`lua_ssl_trusted_certificate`, the system bundle by default). Kong checks chains only `lua_ssl_verify_depth` deep (1 by default): for a certificate issued under an intermediate CA (ElastiCache, most public CAs) set `gateway.env.lua_ssl_verify_depth` to 2 or more in `kong.values`. Default true.
+func (o RateLimitingRedisPtrOutput) TlsVerify() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.TlsVerify
+	}).(pulumi.BoolPtrOutput)
+}
+
+// ACL username (Redis 6+). Default: none, no ACL authentication.
+func (o RateLimitingRedisPtrOutput) Username() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RateLimitingRedis) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Username
+	}).(pulumi.StringPtrOutput)
+}
+
+// A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+type SidecarSize struct {
+	// CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+	Cpu *string `pulumi:"cpu"`
+	// Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+	Memory *string `pulumi:"memory"`
+}
+
+// SidecarSizeInput is an input type that accepts SidecarSizeArgs and SidecarSizeOutput values.
+// You can construct a concrete instance of `SidecarSizeInput` via:
+//
+//	SidecarSizeArgs{...}
+type SidecarSizeInput interface {
+	pulumi.Input
+
+	ToSidecarSizeOutput() SidecarSizeOutput
+	ToSidecarSizeOutputWithContext(context.Context) SidecarSizeOutput
+}
+
+// A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+type SidecarSizeArgs struct {
+	// CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+	Cpu *string `pulumi:"cpu"`
+	// Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+	Memory *string `pulumi:"memory"`
+}
+
+func (SidecarSizeArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*SidecarSize)(nil)).Elem()
+}
+
+func (i SidecarSizeArgs) ToSidecarSizeOutput() SidecarSizeOutput {
+	return i.ToSidecarSizeOutputWithContext(context.Background())
+}
+
+func (i SidecarSizeArgs) ToSidecarSizeOutputWithContext(ctx context.Context) SidecarSizeOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SidecarSizeOutput)
+}
+
+func (i SidecarSizeArgs) ToSidecarSizePtrOutput() SidecarSizePtrOutput {
+	return i.ToSidecarSizePtrOutputWithContext(context.Background())
+}
+
+func (i SidecarSizeArgs) ToSidecarSizePtrOutputWithContext(ctx context.Context) SidecarSizePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SidecarSizeOutput).ToSidecarSizePtrOutputWithContext(ctx)
+}
+
+// SidecarSizePtrInput is an input type that accepts SidecarSizeArgs, SidecarSizePtr and SidecarSizePtrOutput values.
+// You can construct a concrete instance of `SidecarSizePtrInput` via:
+//
+//	        SidecarSizeArgs{...}
+//
+//	or:
+//
+//	        nil
+type SidecarSizePtrInput interface {
+	pulumi.Input
+
+	ToSidecarSizePtrOutput() SidecarSizePtrOutput
+	ToSidecarSizePtrOutputWithContext(context.Context) SidecarSizePtrOutput
+}
+
+type sidecarSizePtrType SidecarSizeArgs
+
+func SidecarSizePtr(v *SidecarSizeArgs) SidecarSizePtrInput {
+	return (*sidecarSizePtrType)(v)
+}
+
+func (*sidecarSizePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**SidecarSize)(nil)).Elem()
+}
+
+func (i *sidecarSizePtrType) ToSidecarSizePtrOutput() SidecarSizePtrOutput {
+	return i.ToSidecarSizePtrOutputWithContext(context.Background())
+}
+
+func (i *sidecarSizePtrType) ToSidecarSizePtrOutputWithContext(ctx context.Context) SidecarSizePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SidecarSizePtrOutput)
+}
+
+// A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+type SidecarSizeOutput struct{ *pulumi.OutputState }
+
+func (SidecarSizeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SidecarSize)(nil)).Elem()
+}
+
+func (o SidecarSizeOutput) ToSidecarSizeOutput() SidecarSizeOutput {
+	return o
+}
+
+func (o SidecarSizeOutput) ToSidecarSizeOutputWithContext(ctx context.Context) SidecarSizeOutput {
+	return o
+}
+
+func (o SidecarSizeOutput) ToSidecarSizePtrOutput() SidecarSizePtrOutput {
+	return o.ToSidecarSizePtrOutputWithContext(context.Background())
+}
+
+func (o SidecarSizeOutput) ToSidecarSizePtrOutputWithContext(ctx context.Context) SidecarSizePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v SidecarSize) *SidecarSize {
+		return &v
+	}).(SidecarSizePtrOutput)
+}
+
+// CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+func (o SidecarSizeOutput) Cpu() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SidecarSize) *string { return v.Cpu }).(pulumi.StringPtrOutput)
+}
+
+// Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+func (o SidecarSizeOutput) Memory() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SidecarSize) *string { return v.Memory }).(pulumi.StringPtrOutput)
+}
+
+type SidecarSizePtrOutput struct{ *pulumi.OutputState }
+
+func (SidecarSizePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**SidecarSize)(nil)).Elem()
+}
+
+func (o SidecarSizePtrOutput) ToSidecarSizePtrOutput() SidecarSizePtrOutput {
+	return o
+}
+
+func (o SidecarSizePtrOutput) ToSidecarSizePtrOutputWithContext(ctx context.Context) SidecarSizePtrOutput {
+	return o
+}
+
+func (o SidecarSizePtrOutput) Elem() SidecarSizeOutput {
+	return o.ApplyT(func(v *SidecarSize) SidecarSize {
+		if v != nil {
+			return *v
+		}
+		var ret SidecarSize
+		return ret
+	}).(SidecarSizeOutput)
+}
+
+// CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+func (o SidecarSizePtrOutput) Cpu() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SidecarSize) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Cpu
+	}).(pulumi.StringPtrOutput)
+}
+
+// Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+func (o SidecarSizePtrOutput) Memory() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SidecarSize) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Memory
+	}).(pulumi.StringPtrOutput)
 }
 
 // Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
@@ -3812,10 +4467,16 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshPtrInput)(nil)).Elem(), MeshArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingPluginInput)(nil)).Elem(), RateLimitingPluginArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingPluginPtrInput)(nil)).Elem(), RateLimitingPluginArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingRedisInput)(nil)).Elem(), RateLimitingRedisArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingRedisPtrInput)(nil)).Elem(), RateLimitingRedisArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SidecarSizeInput)(nil)).Elem(), SidecarSizeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SidecarSizePtrInput)(nil)).Elem(), SidecarSizeArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VerticalScalingInput)(nil)).Elem(), VerticalScalingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VerticalScalingPtrInput)(nil)).Elem(), VerticalScalingArgs{})
 	pulumi.RegisterOutputType(ChartSourceOutput{})
 	pulumi.RegisterOutputType(ChartSourcePtrOutput{})
+	pulumi.RegisterOutputType(ClusterWideRateLimitOutput{})
+	pulumi.RegisterOutputType(ClusterWideRateLimitArrayOutput{})
 	pulumi.RegisterOutputType(ConnectionRecyclingOutput{})
 	pulumi.RegisterOutputType(ConnectionRecyclingPtrOutput{})
 	pulumi.RegisterOutputType(ContainerResourcesOutput{})
@@ -3850,6 +4511,10 @@ func init() {
 	pulumi.RegisterOutputType(MeshPtrOutput{})
 	pulumi.RegisterOutputType(RateLimitingPluginOutput{})
 	pulumi.RegisterOutputType(RateLimitingPluginPtrOutput{})
+	pulumi.RegisterOutputType(RateLimitingRedisOutput{})
+	pulumi.RegisterOutputType(RateLimitingRedisPtrOutput{})
+	pulumi.RegisterOutputType(SidecarSizeOutput{})
+	pulumi.RegisterOutputType(SidecarSizePtrOutput{})
 	pulumi.RegisterOutputType(VerticalScalingOutput{})
 	pulumi.RegisterOutputType(VerticalScalingPtrOutput{})
 }

@@ -129,7 +129,7 @@ export interface GrpcServiceSpecArgs {
      */
     namespace: string;
     /**
-     * gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+     * gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
      */
     paths: pulumi.Input<string>[];
     /**
@@ -233,6 +233,10 @@ export interface IstioMeshArgs {
      */
     baseChart?: inputs.ChartSourceArgs;
     /**
+     * Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+     */
+    gatewaySidecar?: inputs.SidecarSizeArgs;
+    /**
      * Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
      */
     install?: boolean;
@@ -241,7 +245,7 @@ export interface IstioMeshArgs {
      */
     istiodChart?: inputs.ChartSourceArgs;
     /**
-     * Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+     * Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
      */
     revision?: string;
     /**
@@ -373,6 +377,10 @@ export interface KumaMeshArgs {
      */
     chart?: inputs.ChartSourceArgs;
     /**
+     * Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+     */
+    gatewaySidecar?: inputs.SidecarSizeArgs;
+    /**
      * Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
      */
     install?: boolean;
@@ -381,7 +389,7 @@ export interface KumaMeshArgs {
      */
     meshName?: string;
     /**
-     * Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+     * Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
      */
     mtls?: boolean;
     /**
@@ -578,6 +586,20 @@ export interface RateLimitingRedisArgs {
      * ACL username (Redis 6+). Default: none, no ACL authentication.
      */
     username?: string;
+}
+
+/**
+ * A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+ */
+export interface SidecarSizeArgs {
+    /**
+     * CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+     */
+    cpu?: string;
+    /**
+     * Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+     */
+    memory?: string;
 }
 
 /**

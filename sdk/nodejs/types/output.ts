@@ -7,6 +7,36 @@ import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
 /**
+ * One rate limit of a service and what it admits across all Kong pods.
+ */
+export interface ClusterWideRateLimit {
+    /**
+     * The configured limit.
+     */
+    limit: number;
+    /**
+     * The same at the most Kong replicas (the HPA maximum in horizontal mode).
+     */
+    maximum: number;
+    /**
+     * Requests admitted per period across the cluster at the fewest Kong replicas (limit x replicas with `local`, the limit with `redis`).
+     */
+    minimum: number;
+    /**
+     * `second`, `minute`, `hour`, `day`, `month` or `year`.
+     */
+    period: string;
+    /**
+     * The counter store.
+     */
+    policy: enums.RateLimitingPolicy;
+    /**
+     * `<namespace>/<name>` of the gRPC service.
+     */
+    service: string;
+}
+
+/**
  * When Kong asks a client to open a new connection, so long-lived connections move between pods (and workers): HTTP/2 and gRPC clients get a GOAWAY and their calls in flight finish; HTTP/1.1 connections close after the response. Whichever limit is reached first applies; each unset one takes its default.
  */
 export interface ConnectionRecycling {

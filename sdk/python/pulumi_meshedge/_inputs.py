@@ -58,6 +58,8 @@ __all__ = [
     'RateLimitingPluginArgsDict',
     'RateLimitingRedisArgs',
     'RateLimitingRedisArgsDict',
+    'SidecarSizeArgs',
+    'SidecarSizeArgsDict',
     'VerticalScaling',
     'VerticalScalingDict',
     'VerticalScalingArgs',
@@ -460,7 +462,7 @@ if not MYPY:
         """
         paths: Sequence[pulumi.Input[_builtins.str]]
         """
-        gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+        gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
         """
         connect_timeout_seconds: NotRequired[_builtins.int]
         """
@@ -535,7 +537,7 @@ class GrpcServiceSpecArgs:
         One gRPC service behind Kong.
         :param _builtins.str name: Service name (DNS-1123 label); names the Service, Deployment, route and plugins.
         :param _builtins.str namespace: Namespace (DNS-1123 label); the stack creates it, labelled for the mesh.
-        :param Sequence[pulumi.Input[_builtins.str]] paths: gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+        :param Sequence[pulumi.Input[_builtins.str]] paths: gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
         :param _builtins.int connect_timeout_seconds: Seconds Kong waits to connect to the service (Kong Service `connect_timeout`, written as the `konghq.com/connect-timeout` annotation in ms). Default 60 (Kong's own).
         :param Sequence[pulumi.Input['KongConsumerArgs']] consumers: Consumers with credentials for the authentication plugins.
         :param _builtins.bool grpc_web: Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
@@ -605,7 +607,7 @@ class GrpcServiceSpecArgs:
     @pulumi.getter
     def paths(self) -> Sequence[pulumi.Input[_builtins.str]]:
         """
-        gRPC path prefixes, `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`).
+        gRPC paths: a service prefix `/<package>.<Service>/` (e.g. `/helloworld.Greeter/`, every method of the service) or a full method `/<package>.<Service>/<Method>` (exactly that method: Kong gets the anchored regex `~/<package>\\.<Service>/<Method>$`, through a RegularExpression GRPCRoute match or KIC's `/~` Ingress regex path).
         """
         return pulumi.get(self, "paths")
 
@@ -1033,6 +1035,10 @@ if not MYPY:
         """
         Source of the `base` chart when installing.
         """
+        gateway_sidecar: NotRequired['SidecarSizeArgsDict']
+        """
+        Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+        """
         install: NotRequired[_builtins.bool]
         """
         Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
@@ -1043,7 +1049,7 @@ if not MYPY:
         """
         revision: NotRequired[_builtins.str]
         """
-        Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+        Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
         """
         strict_mtls: NotRequired[_builtins.bool]
         """
@@ -1056,6 +1062,7 @@ elif False:
 class IstioMeshArgs:
     def __init__(__self__, *,
                  base_chart: Optional['ChartSourceArgs'] = None,
+                 gateway_sidecar: Optional['SidecarSizeArgs'] = None,
                  install: Optional[_builtins.bool] = None,
                  istiod_chart: Optional['ChartSourceArgs'] = None,
                  revision: Optional[_builtins.str] = None,
@@ -1063,13 +1070,16 @@ class IstioMeshArgs:
         """
         Istio sidecar injection for the stack's namespaces.
         :param 'ChartSourceArgs' base_chart: Source of the `base` chart when installing.
+        :param 'SidecarSizeArgs' gateway_sidecar: Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
         :param _builtins.bool install: Install Istio (charts `istio/base` and `istio/istiod`) into `istio-system` before the namespaces and pods. Default false.
         :param 'ChartSourceArgs' istiod_chart: Source of the `istiod` chart when installing.
-        :param _builtins.str revision: Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+        :param _builtins.str revision: Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
         :param _builtins.bool strict_mtls: Create a PeerAuthentication with mTLS STRICT in every service namespace. Default false.
         """
         if base_chart is not None:
             pulumi.set(__self__, "base_chart", base_chart)
+        if gateway_sidecar is not None:
+            pulumi.set(__self__, "gateway_sidecar", gateway_sidecar)
         if install is not None:
             pulumi.set(__self__, "install", install)
         if istiod_chart is not None:
@@ -1090,6 +1100,18 @@ class IstioMeshArgs:
     @base_chart.setter
     def base_chart(self, value: Optional['ChartSourceArgs']):
         pulumi.set(self, "base_chart", value)
+
+    @_builtins.property
+    @pulumi.getter(name="gatewaySidecar")
+    def gateway_sidecar(self) -> Optional['SidecarSizeArgs']:
+        """
+        Size of the Istio sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: pod annotations `sidecar.istio.io/proxyCPU`, `proxyCPULimit`, `proxyMemory`, `proxyMemoryLimit` with requests equal to limits (also applied to `istio-init`), so the pods keep Guaranteed QoS instead of Istio's 100m/128Mi requests and 2 CPU/1Gi limits.
+        """
+        return pulumi.get(self, "gateway_sidecar")
+
+    @gateway_sidecar.setter
+    def gateway_sidecar(self, value: Optional['SidecarSizeArgs']):
+        pulumi.set(self, "gateway_sidecar", value)
 
     @_builtins.property
     @pulumi.getter
@@ -1119,7 +1141,7 @@ class IstioMeshArgs:
     @pulumi.getter
     def revision(self) -> Optional[_builtins.str]:
         """
-        Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both).
+        Istio revision: namespaces get `istio.io/rev: <revision>` instead of `istio-injection: enabled` (never both). With `install`, istiod is installed as that revision and `istio/base` gets `defaultRevision: <revision>`, so its default validator calls `istiod-<revision>`.
         """
         return pulumi.get(self, "revision")
 
@@ -1648,6 +1670,10 @@ if not MYPY:
         """
         Source of the `kuma` chart when installing.
         """
+        gateway_sidecar: NotRequired['SidecarSizeArgsDict']
+        """
+        Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+        """
         install: NotRequired[_builtins.bool]
         """
         Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
@@ -1658,7 +1684,7 @@ if not MYPY:
         """
         mtls: NotRequired[_builtins.bool]
         """
-        Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+        Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
         """
         multi_zone: NotRequired[_builtins.bool]
         """
@@ -1671,6 +1697,7 @@ elif False:
 class KumaMeshArgs:
     def __init__(__self__, *,
                  chart: Optional['ChartSourceArgs'] = None,
+                 gateway_sidecar: Optional['SidecarSizeArgs'] = None,
                  install: Optional[_builtins.bool] = None,
                  mesh_name: Optional[_builtins.str] = None,
                  mtls: Optional[_builtins.bool] = None,
@@ -1678,13 +1705,16 @@ class KumaMeshArgs:
         """
         Kuma sidecar injection and its Mesh with builtin-CA mTLS.
         :param 'ChartSourceArgs' chart: Source of the `kuma` chart when installing.
+        :param 'SidecarSizeArgs' gateway_sidecar: Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
         :param _builtins.bool install: Install Kuma (chart `kuma/kuma`) into `kuma-system` before the Mesh, namespaces and pods. Default false.
         :param _builtins.str mesh_name: Name of the Kuma Mesh the stack creates and joins. Default `default`.
-        :param _builtins.bool mtls: Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+        :param _builtins.bool mtls: Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
         :param _builtins.bool multi_zone: Route Kong to services through their `.mesh` addresses (ExternalName Services to `<svc>.<ns>.svc.<port>.mesh`), so Kong reaches every zone. Default false.
         """
         if chart is not None:
             pulumi.set(__self__, "chart", chart)
+        if gateway_sidecar is not None:
+            pulumi.set(__self__, "gateway_sidecar", gateway_sidecar)
         if install is not None:
             pulumi.set(__self__, "install", install)
         if mesh_name is not None:
@@ -1705,6 +1735,18 @@ class KumaMeshArgs:
     @chart.setter
     def chart(self, value: Optional['ChartSourceArgs']):
         pulumi.set(self, "chart", value)
+
+    @_builtins.property
+    @pulumi.getter(name="gatewaySidecar")
+    def gateway_sidecar(self) -> Optional['SidecarSizeArgs']:
+        """
+        Size of the Kuma sidecar on Kong's gateway pods, which carries all of Kong's upstream traffic: a ContainerPatch in `kuma-system` (named by the pods' `kuma.io/container-patches`) sets its requests equal to limits, and the init container's requests to its limits, so the pods keep Guaranteed QoS instead of Kuma's 50m/64Mi requests and 1 CPU/512Mi limits.
+        """
+        return pulumi.get(self, "gateway_sidecar")
+
+    @gateway_sidecar.setter
+    def gateway_sidecar(self, value: Optional['SidecarSizeArgs']):
+        pulumi.set(self, "gateway_sidecar", value)
 
     @_builtins.property
     @pulumi.getter
@@ -1734,7 +1776,7 @@ class KumaMeshArgs:
     @pulumi.getter
     def mtls(self) -> Optional[_builtins.bool]:
         """
-        Enable builtin-CA mTLS (STRICT) on the Mesh; an allow-all MeshTrafficPermission is created first so traffic is not cut off. Default true.
+        Enable builtin-CA mTLS (STRICT) on the Mesh, and create an allow-all MeshTrafficPermission right after the Mesh; Kong and the services wait for both, so no traffic is ever denied. Default true.
         """
         return pulumi.get(self, "mtls")
 
@@ -2631,6 +2673,62 @@ class RateLimitingRedisArgs:
     @username.setter
     def username(self, value: Optional[_builtins.str]):
         pulumi.set(self, "username", value)
+
+
+if not MYPY:
+    class SidecarSizeArgsDict(TypedDict):
+        """
+        A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+        """
+        cpu: NotRequired[_builtins.str]
+        """
+        CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+        """
+        memory: NotRequired[_builtins.str]
+        """
+        Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+        """
+elif False:
+    SidecarSizeArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class SidecarSizeArgs:
+    def __init__(__self__, *,
+                 cpu: Optional[_builtins.str] = None,
+                 memory: Optional[_builtins.str] = None):
+        """
+        A mesh sidecar's size, used as both requests and limits so the pod it joins keeps Guaranteed QoS.
+        :param _builtins.str cpu: CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+        :param _builtins.str memory: Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+        """
+        if cpu is not None:
+            pulumi.set(__self__, "cpu", cpu)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+
+    @_builtins.property
+    @pulumi.getter
+    def cpu(self) -> Optional[_builtins.str]:
+        """
+        CPU, a Kubernetes quantity (e.g. `500m`, `2`). Default `1`.
+        """
+        return pulumi.get(self, "cpu")
+
+    @cpu.setter
+    def cpu(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "cpu", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> Optional[_builtins.str]:
+        """
+        Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
+        """
+        return pulumi.get(self, "memory")
+
+    @memory.setter
+    def memory(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "memory", value)
 
 
 if not MYPY:

@@ -34,6 +34,7 @@ class KongGatewayArgs:
                  horizontal: Optional['HorizontalScalingArgs'] = None,
                  ingress_class_name: Optional[_builtins.str] = None,
                  mesh_kind: Optional['MeshKind'] = None,
+                 mesh_sidecar: Optional['SidecarSizeArgs'] = None,
                  scaling_mode: Optional['ScalingMode'] = None,
                  values: Optional[pulumi.Input[Mapping[str, Any]]] = None,
                  vertical: Optional['VerticalScalingArgs'] = None,
@@ -52,6 +53,7 @@ class KongGatewayArgs:
         :param 'HorizontalScalingArgs' horizontal: Horizontal sizing. Without one, the horizontal mode gets an HPA of 2 to 10 one-worker pods at 70% CPU.
         :param _builtins.str ingress_class_name: Kong's IngressClass. Default `kong`.
         :param 'MeshKind' mesh_kind: Mesh of the gateway pods, for their annotations. Default `none`.
+        :param 'SidecarSizeArgs' mesh_sidecar: Size of the mesh sidecar on the gateway pods, requests equal to limits (with meshKind `istio`: pod annotations; `kuma`: a ContainerPatch in `kuma-system` the pods name). Ignored without a mesh.
         :param 'ScalingMode' scaling_mode: Default `auto`.
         :param pulumi.Input[Mapping[str, Any]] values: Helm values deep-merged under the typed fields.
         :param 'VerticalScalingArgs' vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
@@ -79,6 +81,8 @@ class KongGatewayArgs:
             pulumi.set(__self__, "ingress_class_name", ingress_class_name)
         if mesh_kind is not None:
             pulumi.set(__self__, "mesh_kind", mesh_kind)
+        if mesh_sidecar is not None:
+            pulumi.set(__self__, "mesh_sidecar", mesh_sidecar)
         if scaling_mode is not None:
             pulumi.set(__self__, "scaling_mode", scaling_mode)
         if values is not None:
@@ -233,6 +237,18 @@ class KongGatewayArgs:
         pulumi.set(self, "mesh_kind", value)
 
     @_builtins.property
+    @pulumi.getter(name="meshSidecar")
+    def mesh_sidecar(self) -> Optional['SidecarSizeArgs']:
+        """
+        Size of the mesh sidecar on the gateway pods, requests equal to limits (with meshKind `istio`: pod annotations; `kuma`: a ContainerPatch in `kuma-system` the pods name). Ignored without a mesh.
+        """
+        return pulumi.get(self, "mesh_sidecar")
+
+    @mesh_sidecar.setter
+    def mesh_sidecar(self, value: Optional['SidecarSizeArgs']):
+        pulumi.set(self, "mesh_sidecar", value)
+
+    @_builtins.property
     @pulumi.getter(name="scalingMode")
     def scaling_mode(self) -> Optional['ScalingMode']:
         """
@@ -298,6 +314,7 @@ class KongGateway(pulumi.ComponentResource):
                  ingress_class_name: Optional[_builtins.str] = None,
                  load_balancer: Optional[Union['LoadBalancerArgs', 'LoadBalancerArgsDict']] = None,
                  mesh_kind: Optional['MeshKind'] = None,
+                 mesh_sidecar: Optional[Union['SidecarSizeArgs', 'SidecarSizeArgsDict']] = None,
                  namespace: Optional[_builtins.str] = None,
                  scaling_mode: Optional['ScalingMode'] = None,
                  values: Optional[pulumi.Input[Mapping[str, Any]]] = None,
@@ -320,6 +337,7 @@ class KongGateway(pulumi.ComponentResource):
         :param _builtins.str ingress_class_name: Kong's IngressClass. Default `kong`.
         :param Union['LoadBalancerArgs', 'LoadBalancerArgsDict'] load_balancer: The load balancer in front of Kong.
         :param 'MeshKind' mesh_kind: Mesh of the gateway pods, for their annotations. Default `none`.
+        :param Union['SidecarSizeArgs', 'SidecarSizeArgsDict'] mesh_sidecar: Size of the mesh sidecar on the gateway pods, requests equal to limits (with meshKind `istio`: pod annotations; `kuma`: a ContainerPatch in `kuma-system` the pods name). Ignored without a mesh.
         :param _builtins.str namespace: Namespace to install into (must exist).
         :param 'ScalingMode' scaling_mode: Default `auto`.
         :param pulumi.Input[Mapping[str, Any]] values: Helm values deep-merged under the typed fields.
@@ -361,6 +379,7 @@ class KongGateway(pulumi.ComponentResource):
                  ingress_class_name: Optional[_builtins.str] = None,
                  load_balancer: Optional[Union['LoadBalancerArgs', 'LoadBalancerArgsDict']] = None,
                  mesh_kind: Optional['MeshKind'] = None,
+                 mesh_sidecar: Optional[Union['SidecarSizeArgs', 'SidecarSizeArgsDict']] = None,
                  namespace: Optional[_builtins.str] = None,
                  scaling_mode: Optional['ScalingMode'] = None,
                  values: Optional[pulumi.Input[Mapping[str, Any]]] = None,
@@ -390,6 +409,7 @@ class KongGateway(pulumi.ComponentResource):
                 raise TypeError("Missing required property 'load_balancer'")
             __props__.__dict__["load_balancer"] = load_balancer
             __props__.__dict__["mesh_kind"] = mesh_kind
+            __props__.__dict__["mesh_sidecar"] = mesh_sidecar
             if namespace is None and not opts.urn:
                 raise TypeError("Missing required property 'namespace'")
             __props__.__dict__["namespace"] = namespace

@@ -17,9 +17,87 @@ from . import outputs
 from ._enums import *
 
 __all__ = [
+    'ClusterWideRateLimit',
     'ConnectionRecycling',
     'KongSizing',
 ]
+
+@pulumi.output_type
+class ClusterWideRateLimit(dict):
+    """
+    One rate limit of a service and what it admits across all Kong pods.
+    """
+    def __init__(__self__, *,
+                 limit: _builtins.int,
+                 maximum: _builtins.int,
+                 minimum: _builtins.int,
+                 period: _builtins.str,
+                 policy: 'RateLimitingPolicy',
+                 service: _builtins.str):
+        """
+        One rate limit of a service and what it admits across all Kong pods.
+        :param _builtins.int limit: The configured limit.
+        :param _builtins.int maximum: The same at the most Kong replicas (the HPA maximum in horizontal mode).
+        :param _builtins.int minimum: Requests admitted per period across the cluster at the fewest Kong replicas (limit x replicas with `local`, the limit with `redis`).
+        :param _builtins.str period: `second`, `minute`, `hour`, `day`, `month` or `year`.
+        :param 'RateLimitingPolicy' policy: The counter store.
+        :param _builtins.str service: `<namespace>/<name>` of the gRPC service.
+        """
+        pulumi.set(__self__, "limit", limit)
+        pulumi.set(__self__, "maximum", maximum)
+        pulumi.set(__self__, "minimum", minimum)
+        pulumi.set(__self__, "period", period)
+        pulumi.set(__self__, "policy", policy)
+        pulumi.set(__self__, "service", service)
+
+    @_builtins.property
+    @pulumi.getter
+    def limit(self) -> _builtins.int:
+        """
+        The configured limit.
+        """
+        return pulumi.get(self, "limit")
+
+    @_builtins.property
+    @pulumi.getter
+    def maximum(self) -> _builtins.int:
+        """
+        The same at the most Kong replicas (the HPA maximum in horizontal mode).
+        """
+        return pulumi.get(self, "maximum")
+
+    @_builtins.property
+    @pulumi.getter
+    def minimum(self) -> _builtins.int:
+        """
+        Requests admitted per period across the cluster at the fewest Kong replicas (limit x replicas with `local`, the limit with `redis`).
+        """
+        return pulumi.get(self, "minimum")
+
+    @_builtins.property
+    @pulumi.getter
+    def period(self) -> _builtins.str:
+        """
+        `second`, `minute`, `hour`, `day`, `month` or `year`.
+        """
+        return pulumi.get(self, "period")
+
+    @_builtins.property
+    @pulumi.getter
+    def policy(self) -> 'RateLimitingPolicy':
+        """
+        The counter store.
+        """
+        return pulumi.get(self, "policy")
+
+    @_builtins.property
+    @pulumi.getter
+    def service(self) -> _builtins.str:
+        """
+        `<namespace>/<name>` of the gRPC service.
+        """
+        return pulumi.get(self, "service")
+
 
 @pulumi.output_type
 class ConnectionRecycling(dict):

@@ -8,7 +8,10 @@ import * as path from "path";
 import { INPUT_DEFAULTS } from "../../../provider/src/defaults";
 import { MeshKind, RouteKind, type GrpcServiceSpecArgs } from "../../../provider/src/generated/schema-types";
 import { Problems } from "../../../provider/src/rules/errors";
-import { checkGrpcService, checkServicesAreDistinct, grpcMethodMatch, grpcPort, grpcRouteAnnotations, grpcServiceAnnotations, grpcWebRouteAnnotations, GRPC_WEB_CONTENT_TYPE } from "../../../provider/src/rules/grpc";
+import {
+    checkGrpcService, checkServicesAreDistinct, grpcMethodMatch, grpcPort, grpcRouteAnnotations, grpcRouteMethodMatch, grpcServiceAnnotations, grpcWebRouteAnnotations, ingressPath,
+    GRPC_WEB_CONTENT_TYPE, type GrpcRouteMethodMatch,
+} from "../../../provider/src/rules/grpc";
 import { repoRoot, sharedDir } from "../../../scripts/lib/repo-root";
 
 const spec = (over: Partial<GrpcServiceSpecArgs> = {}): GrpcServiceSpecArgs => ({ name: "greeter", namespace: "apps", paths: ["/helloworld.Greeter/"], ...over });
@@ -35,7 +38,17 @@ function grpcRouteSchema() {
         const re = /r"""(.*?)"""/.exec(rule)![1];
         return re.startsWith("^(?i)") ? new RegExp(`^${re.slice(5)}`, "i") : new RegExp(re);
     };
-    return { service: cel("service"), method: cel("method"), maxLength: method.properties.service.maxLength, hostname: new RegExp(s.hostnames.items.pattern), hostnameMax: s.hostnames.items.maxLength };
+    const rules: string[] = method["x-kubernetes-validations"].map((v: any) => v.rule);
+    return {
+        service: cel("service"),
+        method: cel("method"),
+        /** The character rules apply to Exact matches only (their CEL guards on the type). */
+        charactersCheckedOnlyForExact: rules.filter((r) => r.includes(".matches(")).every((r) => r.startsWith("(!has(self.type) || self.type == 'Exact') &&")),
+        types: method.properties.type.enum as string[],
+        maxLength: method.properties.service.maxLength,
+        hostname: new RegExp(s.hostnames.items.pattern),
+        hostnameMax: s.hostnames.items.maxLength,
+    };
 }
 
 describe("grpc: paths, hosts and the GRPCRoute CRD", () => {
@@ -61,6 +74,18 @@ describe("grpc: paths, hosts and the GRPCRoute CRD", () => {
             if (m.method !== undefined) expect(m.method, p).to.match(crd.method);
         }
         for (const p of BAD_PATHS) expect(() => grpcMethodMatch(p), p).to.throw(`not a gRPC path: ${p}`);
+    });
+
+    it("the GRPCRoute match: Exact for a service prefix (its characters pass the CRD's rules), RegularExpression for a full method", () => {
+        expect(grpcRouteMethodMatch("/helloworld.Greeter/")).to.deep.equal({ type: "Exact", service: "helloworld.Greeter" });
+        expect(grpcRouteMethodMatch("/helloworld.Greeter/SayHello")).to.deep.equal({ type: "RegularExpression", service: "helloworld\\.Greeter", method: "SayHello$" });
+        expect(crd.charactersCheckedOnlyForExact).to.equal(true);
+        for (const p of GOOD_PATHS) {
+            const m = grpcRouteMethodMatch(p);
+            expect(crd.types, p).to.include(m.type);
+            expect(m.service.length, p).to.be.at.most(crd.maxLength);
+            if (m.type === "Exact") expect(m.service, p).to.match(crd.service);
+        }
     });
 
     it("accepts exactly the hostnames the GRPCRoute Hostname pattern accepts", () => {
@@ -186,5 +211,78 @@ describe("grpc: services are distinct", () => {
             ["services[1].paths", "/shop.Orders/", "host api.example.com path /shop.Orders/ is already routed to services[0]"],
         ]);
         expect(distinct([spec({ name: "a" }), spec({ name: "b" })])[0][2]).to.equal("host * path /helloworld.Greeter/ is already routed to services[0]");
+    });
+});
+
+// What Kong matches for the routes meshedge generates, through KIC 3.5's translation (fixture logic
+// from kubernetes-ingress-controller v3.5.13, internal/dataplane/translator/subtranslator/):
+// - traditional / traditional_compatible router (Kong's default): grpcroute.go
+//   GenerateKongRoutesFromGRPCRouteRule (`~/<service>/<method>`, an unset method "" for Exact and ".+"
+//   for RegularExpression) and ingress.go PathsFromIngressPaths + MaybePrependRegexPrefix
+//   (ImplementationSpecific as is, `/~` replaced by `~`);
+// - expressions router: grpcroute_atc.go methodMatcherFromGRPCExactMethodMatch (prefix `/<service>/`
+//   or equality) and methodMatcherFromGRPCRegexMethodMatch (`^/<service>/<method>` regex), ingress_atc.go
+//   pathMatcherFromIngressPath (regex `^...` after `/~`, else prefix).
+// A Kong path `~re` matches when `re` matches at the start of the request path; a plain path is a prefix.
+type Matcher = (requestPath: string) => boolean;
+const kongPath = (p: string): Matcher => (p.startsWith("~") ? (r) => new RegExp(`^${p.slice(1)}`).test(r) : (r) => r.startsWith(p));
+
+function kicTraditionalGrpcRoute(m: GrpcRouteMethodMatch): Matcher {
+    const defaultMethod = m.type === "Exact" ? "" : ".+";
+    return kongPath(`~/${m.service}/${m.method ?? defaultMethod}`);
+}
+function kicExpressionsGrpcRoute(m: GrpcRouteMethodMatch): Matcher {
+    if (m.type === "Exact") return m.method === undefined ? (r) => r.startsWith(`/${m.service}/`) : (r) => r === `/${m.service}/${m.method}`;
+    return (r) => new RegExp(`^/${m.service}/${m.method ?? ".+"}`).test(r);
+}
+function kicTraditionalIngress(p: { path: string; pathType: string }): Matcher {
+    expect(p.pathType).to.equal("ImplementationSpecific");
+    return kongPath(p.path.startsWith("/~") ? `~${p.path.slice(2)}` : p.path);
+}
+function kicExpressionsIngress(p: { path: string; pathType: string }): Matcher {
+    if (!p.path.startsWith("/~")) return (r) => r.startsWith(p.path);
+    const regex = p.path.slice(2);
+    return (r) => new RegExp(regex.startsWith("^") ? regex : `^${regex}`).test(r);
+}
+
+describe("grpc: what Kong matches for each path, through KIC 3.5", () => {
+    /** Request paths near a gRPC path: the intended ones and the look-alikes a loose match would also take. */
+    const probes = (path: string): { match: string[]; miss: string[] } => {
+        const { service, method } = grpcMethodMatch(path);
+        const lookAlike = service.includes(".") ? [`/${service.replace(".", "X")}/${method ?? "Any"}`] : [];
+        if (method !== undefined) {
+            return { match: [path], miss: [`${path}V2`, `${path}/x`, `/${service}/Other`, `/${service}V2/${method}`, ...lookAlike] };
+        }
+        return { match: [`${path}Any`, `${path}Other`], miss: [`/${service}V2/Any`, `/x${path}Any`, ...lookAlike] };
+    };
+    const routers: [string, (p: string) => Matcher][] = [
+        ["GRPCRoute, traditional router", (p) => kicTraditionalGrpcRoute(grpcRouteMethodMatch(p))],
+        ["GRPCRoute, expressions router", (p) => kicExpressionsGrpcRoute(grpcRouteMethodMatch(p))],
+        ["Ingress, traditional router", (p) => kicTraditionalIngress(ingressPath(p))],
+        ["Ingress, expressions router", (p) => kicExpressionsIngress(ingressPath(p))],
+    ];
+
+    for (const [title, matcherFor] of routers) {
+        it(`${title}: a full method matches only that method, a service prefix every method of only that service`, () => {
+            for (const p of GOOD_PATHS) {
+                const matches = matcherFor(p);
+                const { match, miss } = probes(p);
+                // Service prefixes keep KIC's unescaped dots on the GRPCRoute traditional path (`~/pkg.Svc/`): documented, not asserted away.
+                const misses = grpcMethodMatch(p).method === undefined && title === "GRPCRoute, traditional router" ? miss.filter((m) => !m.includes("X")) : miss;
+                for (const r of match) expect(matches(r), `${p} should match ${r}`).to.equal(true);
+                for (const r of misses) expect(matches(r), `${p} should not match ${r}`).to.equal(false);
+            }
+        });
+    }
+
+    it("KIC's Exact method match alone is a prefix under Kong's default router: why a full method is a RegularExpression", () => {
+        const exact = kicTraditionalGrpcRoute({ type: "Exact", service: "helloworld.Greeter", method: "Say" });
+        expect(exact("/helloworld.Greeter/SayHello")).to.equal(true);
+        expect(kicTraditionalGrpcRoute(grpcRouteMethodMatch("/helloworld.Greeter/Say"))("/helloworld.Greeter/SayHello")).to.equal(false);
+    });
+
+    it("Ingress paths: a service prefix as given, a full method as KIC's /~ regex", () => {
+        expect(ingressPath("/helloworld.Greeter/")).to.deep.equal({ path: "/helloworld.Greeter/", pathType: "ImplementationSpecific" });
+        expect(ingressPath("/helloworld.Greeter/SayHello")).to.deep.equal({ path: "/~/helloworld\\.Greeter/SayHello$", pathType: "ImplementationSpecific" });
     });
 });
