@@ -122,6 +122,29 @@ for (const language of languages) {
             expect(missingFrom(values.gateway.proxy.annotations, service.metadata.annotations)).to.deep.equal([]);
         });
 
+        it("the chart turns the traffic rules into Kong's settings: proxy protocol on every proxy listen and on the status port the NLB probes, the drain", async () => {
+            const values = helmRelease(await stateResources(stack), KONG_RELEASE).inputs.values;
+            const gateway = await kube.must(GATEWAY);
+            const proxy = container(gateway, "proxy");
+            const listens = (name: string) => (envValue(proxy, name) ?? "").split(",").map((l) => l.trim());
+            expect(listens("KONG_PROXY_LISTEN").length).to.be.greaterThan(0);
+            for (const listen of listens("KONG_PROXY_LISTEN")) expect(listen).to.include("proxy_protocol").and.include("http2");
+            expect(envValue(proxy, "KONG_REAL_IP_HEADER")).to.equal("proxy_protocol");
+            expect(envValue(proxy, "KONG_TRUSTED_IPS")).to.equal(values.gateway.env.trusted_ips);
+            // The NLB probes the port whose listener parses the header; the kubelet probes the plain one.
+            const service = await kube.must("/api/v1/namespaces/kong/services/edge-kong-gateway-proxy");
+            const probed = service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-port"];
+            const status = listens("KONG_STATUS_LISTEN");
+            expect(status.filter((l) => l.includes(`:${probed} `)).every((l) => l.includes("proxy_protocol") && l.includes("ssl"))).to.equal(true);
+            expect(status.filter((l) => l.includes(`:${probed} `))).to.not.deep.equal([]);
+            const kubeletPort = proxy.ports.find((p: { name: string }) => p.name === proxy.readinessProbe.httpGet.port).containerPort;
+            expect(String(kubeletPort)).to.not.equal(probed);
+            expect(status.filter((l) => l.includes(`:${kubeletPort} `)).some((l) => l.includes("proxy_protocol"))).to.equal(false);
+            expect(gateway.spec.template.spec.terminationGracePeriodSeconds).to.equal(values.gateway.terminationGracePeriodSeconds);
+            expect(proxy.lifecycle.preStop.exec.command).to.deep.equal(values.gateway.lifecycle.preStop.exec.command);
+            expect((await kube.must("/api/v1/namespaces/kong")).metadata.labels).to.include({ "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
+        });
+
         it("the gRPC Services, routes, rate-limit plugins and STRICT mTLS are in place", async () => {
             for (const name of ["greeter", "orders"]) {
                 const service = await kube.must(`/api/v1/namespaces/apps/services/${name}`);

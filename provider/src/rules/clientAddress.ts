@@ -63,10 +63,10 @@ export function nlbHealthCheckTarget(lb: LoadBalancer): { readonly protocol: "ht
     return usesProxyProtocol(lb) ? { protocol: "https", port: KONG_PORTS.statusTls } : { protocol: "http", port: KONG_PORTS.status };
 }
 
-/** Chart `status` values: the TLS status listener for the NLB's proxy-protocol health checks (Kong generates its certificate). */
-export function kongStatusValues(lb: LoadBalancer): Record<string, unknown> | undefined {
-    if (!usesProxyProtocol(lb)) return undefined;
-    return { tls: { enabled: true, containerPort: KONG_PORTS.statusTls, parameters: ["proxy_protocol"] } };
+/** Chart values `{ status }`: the TLS status listener for the NLB's proxy-protocol health checks (Kong generates its certificate); else none. */
+export function kongStatusValues(lb: LoadBalancer): { status?: Record<string, unknown> } {
+    if (!usesProxyProtocol(lb)) return {};
+    return { status: { tls: { enabled: true, containerPort: KONG_PORTS.statusTls, parameters: ["proxy_protocol"] } } };
 }
 
 /** Annotations of the NLB Service for the mode; the dedicated proxy protocol annotation outside Auto Mode. */

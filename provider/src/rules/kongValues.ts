@@ -60,9 +60,11 @@ function proxyValues(lb: LoadBalancer, eksAutoMode: boolean): Record<string, unk
     // Port 8000 also speaks HTTP/2 cleartext, so gRPC works without TLS and behind NLB TLS termination.
     const http = { parameters: ["http2", ...proxyListenParameters(lb)] };
     if (lb.type === "alb") return { type: "ClusterIP", http };
-    // The chart's TLS listener keeps its `http2`; proxy protocol (clientAddress.ts) is added to both.
-    const tlsParameters = proxyListenParameters(lb).length > 0 ? { parameters: ["http2", ...proxyListenParameters(lb)] } : {};
-    const tlsTarget = nlbTerminatesTls(lb) ? { overrideServiceTargetPort: KONG_PORTS.proxyHttp } : {};
+    // Proxy protocol (clientAddress.ts) on the TLS listener too, beside the chart's own `http2`.
+    const tls = {
+        ...(proxyListenParameters(lb).length > 0 ? { parameters: ["http2", ...proxyListenParameters(lb)] } : {}),
+        ...(nlbTerminatesTls(lb) ? { overrideServiceTargetPort: KONG_PORTS.proxyHttp } : {}),
+    };
     const annotations: Record<string, pulumi.Input<string>> = { ...(lb.annotations ?? {}), ...nlbServiceAnnotations(lb, eksAutoMode) };
     const loadBalancerClass = nlbLoadBalancerClass(eksAutoMode);
     return {
@@ -70,7 +72,7 @@ function proxyValues(lb: LoadBalancer, eksAutoMode: boolean): Record<string, unk
         annotations,
         ...(loadBalancerClass ? { loadBalancerClass } : {}),
         http,
-        ...(Object.keys({ ...tlsParameters, ...tlsTarget }).length > 0 ? { tls: { ...tlsParameters, ...tlsTarget } } : {}),
+        ...(Object.keys(tls).length > 0 ? { tls } : {}),
     };
 }
 
@@ -82,7 +84,7 @@ export function kongGatewayValues(i: KongValuesInputs): Record<string, unknown> 
         env: { ...kongSizingEnv(i.sizing), ...kongClientAddressEnv(i.loadBalancer), ...kongKeepaliveEnv(i.loadBalancer) },
         podAnnotations: kongGatewayPodAnnotations(i.meshKind, gatewaySidecarSize(i.meshSidecar), i.kumaSidecarPatch),
         proxy: proxyValues(i.loadBalancer, i.eksAutoMode),
-        ...(kongStatusValues(i.loadBalancer) ? { status: kongStatusValues(i.loadBalancer) } : {}),
+        ...kongStatusValues(i.loadBalancer),
         ...kongDrainValues(i.loadBalancer),
     };
 }

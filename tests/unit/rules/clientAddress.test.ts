@@ -17,7 +17,7 @@ describe("clientAddress: Kong's side", () => {
         expect(clientAddressSource({ ...ALB, clientIpMode: ClientIpMode.None })).to.equal("xForwardedFor");
         expect(kongClientAddressEnv(ALB)).to.deep.equal({ trusted_ips: INPUT_DEFAULTS.LoadBalancer.vpcCidrs.join(","), real_ip_header: "X-Forwarded-For", real_ip_recursive: "off" });
         expect(proxyListenParameters(ALB)).to.deep.equal([]);
-        expect(kongStatusValues(ALB)).to.equal(undefined);
+        expect(kongStatusValues(ALB)).to.deep.equal({});
     });
 
     it("NLB proxy protocol (default): the header's address, from the NLB's private addresses only", () => {
@@ -35,10 +35,10 @@ describe("clientAddress: Kong's side", () => {
 
     it("health checks carry the header too: with proxy protocol the NLB probes the TLS status listener that parses it", () => {
         expect(nlbHealthCheckTarget(NLB)).to.deep.equal({ protocol: "https", port: KONG_PORTS.statusTls });
-        expect(kongStatusValues(NLB)).to.deep.equal({ tls: { enabled: true, containerPort: KONG_PORTS.statusTls, parameters: ["proxy_protocol"] } });
+        expect(kongStatusValues(NLB)).to.deep.equal({ status: { tls: { enabled: true, containerPort: KONG_PORTS.statusTls, parameters: ["proxy_protocol"] } } });
         for (const clientIpMode of [ClientIpMode.PreserveClientIp, ClientIpMode.None]) {
             expect(nlbHealthCheckTarget({ ...NLB, clientIpMode })).to.deep.equal({ protocol: "http", port: KONG_PORTS.status });
-            expect(kongStatusValues({ ...NLB, clientIpMode })).to.equal(undefined);
+            expect(kongStatusValues({ ...NLB, clientIpMode })).to.deep.equal({});
         }
     });
 });
