@@ -169,8 +169,12 @@ check_locks() {
 }
 
 fingerprint() { # files... -> sha256 of the build inputs plus toolchain and flags
+  # Paths relative to the repository, so that clones and worktrees of the same commit share the
+  # cache instead of rebuilding over each other's binaries.
+  local f rel=()
+  for f in "$@"; do rel+=("${f#"$REPO_ROOT"/}"); done
   {
-    printf '%s\n' "$GO_VERSION" "$GOFLAGS" "$CGO_ENABLED" "$(go env GOOS GOARCH)" "$*"
+    printf '%s\n' "$GO_VERSION" "$GOFLAGS" "$CGO_ENABLED" "$(go env GOOS GOARCH)" "${rel[*]}"
     cat "$@"
   } | sha256sum | cut -c1-64
 }

@@ -89,6 +89,8 @@ export interface Moto {
     readonly proc: Proc;
     /** Runs scripts/lib/moto_aws.py against this server and parses its JSON answer. */
     aws<T = any>(command: "setup" | "describe", args?: string[]): T;
+    /** What moto accepted or refused of the calls AWS refuses (moto_aws.py probe, in-process: this server's state is untouched). */
+    probe(): Record<string, string>;
     log(): string;
     stop(): Promise<void>;
 }
@@ -131,6 +133,7 @@ export async function startMoto(region: string): Promise<Moto> {
         install,
         proc,
         aws: <T>(command: string, args: string[] = []) => runHelper<T>(install, env, [command, "--endpoint", endpoint, "--region", region, ...args]),
+        probe: () => runHelper(install, env, ["probe", "--region", region]),
         log: () => (fs.existsSync(proc.logPath) ? fs.readFileSync(proc.logPath, "utf8") : ""),
         stop,
     };

@@ -6,6 +6,7 @@ dummy ones moto.ts puts in the environment. Output is one JSON document on stdou
   cert     --out-dir DIR --name NAME [--name NAME...]   self-signed RSA certificate: DIR/tls.crt, DIR/tls.key
   setup    --endpoint URL --region R --cluster C        VPC, two tagged public subnets, ACM certificate
   describe --endpoint URL --region R                    load balancers, listeners, target groups, attributes, tags
+  probe    --region R                                   what moto accepts that AWS would refuse (in-process, no server)
 """
 
 import argparse
@@ -119,12 +120,69 @@ def cmd_describe(args):
     return {"loadBalancers": lbs, "targetGroups": tgs}
 
 
+def cmd_probe(args):
+    """Calls that real ELBv2 refuses, against moto in-process: which does moto store without a word?
+
+    docs/decisions.md ("Load balancers") lists the answers; the controller test checks the list.
+    """
+    import boto3
+    from moto import mock_aws
+
+    out = {}
+    with mock_aws():
+        ec2 = boto3.client("ec2", region_name=args.region)
+        elb = boto3.client("elbv2", region_name=args.region)
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
+        subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=z)["Subnet"]["SubnetId"] for i, z in enumerate(zones)]
+        cert, key = self_signed(["grpc.example.com"])
+        cert_arn = boto3.client("acm", region_name=args.region).import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
+        nlb = elb.create_load_balancer(Name="n", Subnets=subnets, Type="network", Scheme="internet-facing")["LoadBalancers"][0]["LoadBalancerArn"]
+        alb = elb.create_load_balancer(Name="a", Subnets=subnets, Type="application", Scheme="internet-facing")["LoadBalancers"][0]["LoadBalancerArn"]
+        tcp_tg = elb.create_target_group(Name="t", Protocol="TCP", Port=80, VpcId=vpc, TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+        grpc_tg = elb.create_target_group(Name="g", Protocol="HTTPS", ProtocolVersion="GRPC", Port=443, VpcId=vpc, TargetType="ip", Matcher={"GrpcCode": "0,5,12"})["TargetGroups"][0]["TargetGroupArn"]
+        base = elb.create_listener(LoadBalancerArn=nlb, Protocol="TCP", Port=80, DefaultActions=[{"Type": "forward", "TargetGroupArn": tcp_tg}])["Listeners"][0]["ListenerArn"]
+
+        def tls(port, **kw):
+            return lambda: elb.create_listener(LoadBalancerArn=nlb, Protocol="TLS", Port=port, DefaultActions=[{"Type": "forward", "TargetGroupArn": tcp_tg}], **kw)
+
+        good_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+        cases = {
+            "unknown ssl policy name": tls(1001, SslPolicy="NoSuchPolicy", Certificates=[{"CertificateArn": cert_arn}]),
+            "unknown ALPN policy": tls(1002, SslPolicy=good_policy, Certificates=[{"CertificateArn": cert_arn}], AlpnPolicy=["NoSuchAlpn"]),
+            "TLS listener without a certificate": tls(1003),
+            "certificate ARN not in ACM": tls(1004, SslPolicy=good_policy, Certificates=[{"CertificateArn": cert_arn + "0"}]),
+            "HTTPS listener on an NLB": lambda: elb.create_listener(LoadBalancerArn=nlb, Protocol="HTTPS", Port=1005, DefaultActions=[{"Type": "forward", "TargetGroupArn": tcp_tg}]),
+            "gRPC target group behind an HTTP listener": lambda: elb.create_listener(LoadBalancerArn=alb, Protocol="HTTP", Port=80, DefaultActions=[{"Type": "forward", "TargetGroupArn": grpc_tg}]),
+            "unknown load balancer attribute": lambda: elb.modify_load_balancer_attributes(LoadBalancerArn=nlb, Attributes=[{"Key": "no.such.attribute", "Value": "1"}]),
+            "non-boolean cross-zone value": lambda: elb.modify_load_balancer_attributes(LoadBalancerArn=nlb, Attributes=[{"Key": "load_balancing.cross_zone.enabled", "Value": "maybe"}]),
+            "ALB-only attribute (idle timeout) on an NLB": lambda: elb.modify_load_balancer_attributes(LoadBalancerArn=nlb, Attributes=[{"Key": "idle_timeout.timeout_seconds", "Value": "60"}]),
+            "unknown target group attribute": lambda: elb.modify_target_group_attributes(TargetGroupArn=tcp_tg, Attributes=[{"Key": "no.such.attribute", "Value": "1"}]),
+            "proxy protocol on an HTTPS target group": lambda: elb.modify_target_group_attributes(TargetGroupArn=grpc_tg, Attributes=[{"Key": "proxy_protocol_v2.enabled", "Value": "true"}]),
+            "non-boolean client IP preservation": lambda: elb.modify_target_group_attributes(TargetGroupArn=tcp_tg, Attributes=[{"Key": "preserve_client_ip.enabled", "Value": "maybe"}]),
+            "deregistration delay over 3600 s": lambda: elb.modify_target_group_attributes(TargetGroupArn=tcp_tg, Attributes=[{"Key": "deregistration_delay.timeout_seconds", "Value": "4000"}]),
+            "GRPC protocol version on a TCP target group": lambda: elb.create_target_group(Name="g1", Protocol="TCP", ProtocolVersion="GRPC", Port=80, VpcId=vpc, TargetType="ip"),
+            "gRPC success code 99": lambda: elb.create_target_group(Name="g2", Protocol="HTTPS", ProtocolVersion="GRPC", Port=80, VpcId=vpc, TargetType="ip", Matcher={"GrpcCode": "99"}),
+            "health-check path on a TCP health check": lambda: elb.create_target_group(Name="g3", Protocol="TCP", Port=80, VpcId=vpc, TargetType="ip", HealthCheckProtocol="TCP", HealthCheckPath="/x"),
+            "unknown listener attribute": lambda: elb.modify_listener_attributes(ListenerArn=base, Attributes=[{"Key": "no.such", "Value": "1"}]),
+            "ALB in a single subnet": lambda: elb.create_load_balancer(Name="one", Subnets=subnets[:1], Type="application"),
+        }
+        for name, call in cases.items():
+            try:
+                call()
+                out[name] = "accepted"
+            except Exception as e:  # botocore ClientError: moto refused it
+                out[name] = "refused: " + str(e)
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
     cert = sub.add_parser("cert")
     cert.add_argument("--out-dir", required=True)
     cert.add_argument("--name", action="append", required=True)
+    sub.add_parser("probe").add_argument("--region", required=True)
     for name in ("setup", "describe"):
         p = sub.add_parser(name)
         p.add_argument("--endpoint", required=True)
@@ -134,7 +192,7 @@ def main():
     args = parser.parse_args()
     if getattr(args, "endpoint", None) and not args.endpoint.startswith("http://127."):
         sys.exit(f"refusing a non-loopback endpoint: {args.endpoint}")
-    result = {"cert": cmd_cert, "setup": cmd_setup, "describe": cmd_describe}[args.command](args)
+    result = {"cert": cmd_cert, "setup": cmd_setup, "describe": cmd_describe, "probe": cmd_probe}[args.command](args)
     json.dump(result, sys.stdout, default=str)
 
 

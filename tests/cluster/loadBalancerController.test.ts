@@ -35,6 +35,28 @@ import {
 } from "../support/lbcExpectations";
 
 const REGION = "us-west-2";
+
+/**
+ * What moto 5.2.5 stores without a word although ELBv2 refuses it (docs/decisions.md, "Load balancers"):
+ * a wrong value of these kinds in a rule would pass this test, so unit tests against upstream data
+ * guard them instead. The rest of moto_aws.py's probe cases it refuses, as AWS does.
+ */
+const MOTO_ACCEPTS = [
+    "unknown ssl policy name",
+    "unknown ALPN policy",
+    "TLS listener without a certificate",
+    "gRPC target group behind an HTTP listener",
+    "non-boolean cross-zone value",
+    "ALB-only attribute (idle timeout) on an NLB",
+    "unknown target group attribute",
+    "proxy protocol on an HTTPS target group",
+    "non-boolean client IP preservation",
+    "GRPC protocol version on a TCP target group",
+    "gRPC success code 99",
+    "health-check path on a TCP health check",
+    "unknown listener attribute",
+    "ALB in a single subnet",
+];
 const CLUSTER_NAME = "meshedge-lbc";
 
 interface Scenario {
@@ -151,6 +173,28 @@ describe("cluster: the AWS Load Balancer Controller turns meshedge's annotations
         return describeMoto().targetGroups.filter((tg) => arns.has(tg.TargetGroupArn));
     };
 
+    it("the controller at the built version knows every annotation the rules write (pkg/annotations/constants.go)", () => {
+        const pin = readVersions().awsLoadBalancerControllerBinary;
+        const modCache = execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim();
+        const constants = fs.readFileSync(path.join(modCache, `${pin.module}@${pin.pseudoVersion}`, "pkg", "annotations", "constants.go"), "utf8");
+        const known = new Set([...constants.matchAll(/=\s*"([^"]+)"/g)].map((m) => m[1]));
+        const certificateArn = "arn:aws:acm:us-west-2:123456789012:certificate/x";
+        const written = [
+            ...Object.keys(nlbServiceAnnotations({ type: "nlb", certificateArn }, false)),
+            ...Object.keys(albIngressAnnotations({ type: "alb", certificateArn })),
+            ...Object.keys(albIngressAnnotations({ type: "alb", certificateArn, backendProtocolVersion: "HTTP2" })),
+        ];
+        // The controller's prefixes (constants.go AnnotationPrefixIngress/AnnotationPrefixService ... annotation names are suffixes).
+        const suffix = (key: string) => key.replace(/^(service\.beta\.kubernetes\.io|alb\.ingress\.kubernetes\.io)\//, "");
+        const unknown = [...new Set(written)].filter((key) => {
+            const name = suffix(key);
+            // listener-attributes.<PROTOCOL>-<port>: the constant is the prefix.
+            return !known.has(name) && !known.has(name.replace(/\.[A-Z_]+-\d+$/, ""));
+        });
+        expect(written.length).to.be.greaterThan(15);
+        expect(unknown, "annotations this controller version does not read").to.deep.equal([]);
+    });
+
     it("the controller was given only loopback AWS endpoints, one for every AWS client it builds", () => {
         const endpoints = controller.args.find((a) => a.startsWith("--aws-api-endpoints="))!.slice("--aws-api-endpoints=".length).split(",");
         expect(endpoints.map((e) => e.split("=")[0])).to.have.members([...LBC_AWS_SERVICE_IDS]);
@@ -222,6 +266,14 @@ describe("cluster: the AWS Load Balancer Controller turns meshedge's annotations
         expect(tg.Matcher, "success codes").to.deep.equal(expected.matcher);
         expect(tg.Targets).to.deep.equal([]);
         expectAttributes(attributeExpectations(object), lb, targetGroups);
+    });
+
+    it("moto checks certificates, listener protocols and attribute keys of load balancers, and stores the rest as sent (the limits docs/decisions.md lists)", () => {
+        const probe = moto.probe();
+        const accepted = Object.keys(probe).filter((k) => probe[k] === "accepted");
+        expect(accepted).to.have.members(MOTO_ACCEPTS);
+        // And it does refuse some: a certificate ACM does not hold, HTTPS on an NLB, an unknown load balancer attribute, a 4000 s deregistration delay.
+        expect(Object.keys(probe).filter((k) => probe[k] !== "accepted")).to.have.length.greaterThan(3);
     });
 
     it("the controller reported success and no Warning event for any Service or Ingress", async () => {
