@@ -152,6 +152,8 @@ describe("cluster: the AWS Load Balancer Controller turns meshedge's annotations
                 throw new Error(`${(err as Error).message}\n--- controller log (last lines):\n${controller.log().split("\n").slice(-30).join("\n")}`);
             });
             applied.set(scenario.name, { scenario, stack, namespace, object, lb });
+            const listeners = lb.Listeners.map((l) => `${l.Protocol}:${l.Port}${l.SslPolicy ? ` ${l.SslPolicy}` : ""}${l.AlpnPolicy?.length ? ` ${l.AlpnPolicy.join("+")}` : ""}`);
+            console.log(`      ${scenario.label}: ${lb.Type} ${lb.Scheme}, listeners ${listeners.join(", ")}, attributes ${JSON.stringify(lb.Attributes)}`);
         }
     });
 
@@ -169,7 +171,13 @@ describe("cluster: the AWS Load Balancer Controller turns meshedge's annotations
         return a;
     };
     const targetGroupsOf = (lb: MotoLoadBalancer): MotoTargetGroup[] => {
-        const arns = new Set(lb.Listeners.flatMap((l) => l.DefaultActions.map((a) => a.TargetGroupArn).filter((arn): arn is string => !!arn)));
+        // The controller forwards through ForwardConfig (weighted target groups), not the plain TargetGroupArn.
+        const arns = new Set(
+            lb.Listeners.flatMap((l) => l.DefaultActions.flatMap((a) => [a.TargetGroupArn, ...(a.ForwardConfig?.TargetGroups ?? []).map((t) => t.TargetGroupArn)])).filter(
+                (arn): arn is string => !!arn,
+            ),
+        );
+        expect(arns.size, "target groups the listeners forward to").to.be.greaterThan(0);
         return describeMoto().targetGroups.filter((tg) => arns.has(tg.TargetGroupArn));
     };
 

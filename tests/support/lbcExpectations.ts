@@ -13,7 +13,7 @@ export interface MotoListener {
     readonly SslPolicy?: string;
     readonly Certificates?: { CertificateArn: string }[];
     readonly AlpnPolicy?: string[];
-    readonly DefaultActions: { Type: string; TargetGroupArn?: string }[];
+    readonly DefaultActions: { Type: string; TargetGroupArn?: string; ForwardConfig?: { TargetGroups?: { TargetGroupArn: string; Weight?: number }[] } }[];
     readonly Attributes: Record<string, string>;
 }
 
