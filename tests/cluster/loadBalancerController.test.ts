@@ -182,9 +182,7 @@ describe("cluster: the AWS Load Balancer Controller turns meshedge's annotations
     };
 
     it("the controller at the built version knows every annotation the rules write (pkg/annotations/constants.go)", () => {
-        const pin = readVersions().awsLoadBalancerControllerBinary;
-        const modCache = execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim();
-        const constants = fs.readFileSync(path.join(modCache, `${pin.module}@${pin.pseudoVersion}`, "pkg", "annotations", "constants.go"), "utf8");
+        const constants = controllerSource("pkg/annotations/constants.go");
         const known = new Set([...constants.matchAll(/=\s*"([^"]+)"/g)].map((m) => m[1]));
         const certificateArn = "arn:aws:acm:us-west-2:123456789012:certificate/x";
         const written = [
@@ -203,9 +201,19 @@ describe("cluster: the AWS Load Balancer Controller turns meshedge's annotations
         expect(unknown, "annotations this controller version does not read").to.deep.equal([]);
     });
 
-    it("the controller was given only loopback AWS endpoints, one for every AWS client it builds", () => {
+    it("the controller was given only loopback AWS endpoints, one for every AWS client it builds (read from its source)", () => {
+        // Every `EndpointFor(<sdk package>.ServiceID)` in the controller, resolved to that SDK module's `const ServiceID`.
+        const wanted = ["pkg/aws/provider/default_aws_clients_provider.go", "pkg/aws/services/ec2_metadata.go"].flatMap((file) => {
+            const source = controllerSource(file);
+            return [...source.matchAll(/EndpointFor\((\w+)\.ServiceID\)/g)].map((m) => {
+                const importPath = new RegExp(`"(github\\.com/aws/aws-sdk-go-v2/[\\w/]*/${m[1]})"`).exec(source)?.[1];
+                if (!importPath) throw new Error(`${file}: no import for ${m[1]}`);
+                return /const ServiceID = "([^"]+)"/.exec(fs.readFileSync(path.join(moduleDir(importPath), "api_client.go"), "utf8"))![1];
+            });
+        });
+        expect(wanted.length).to.be.greaterThan(8);
         const endpoints = controller.args.find((a) => a.startsWith("--aws-api-endpoints="))!.slice("--aws-api-endpoints=".length).split(",");
-        expect(endpoints.map((e) => e.split("=")[0])).to.have.members([...LBC_AWS_SERVICE_IDS]);
+        expect(endpoints.map((e) => e.split("=")[0])).to.have.members(wanted).and.to.have.members([...LBC_AWS_SERVICE_IDS]);
         for (const e of endpoints) expect(isLoopback(new URL(e.split("=")[1]).hostname), e).to.equal(true);
     });
 
@@ -325,6 +333,19 @@ describe("cluster: the AWS Load Balancer Controller turns meshedge's annotations
         }
     }
 });
+
+/** The directory of a module of the controller's build (toolchain/aws-load-balancer-controller/go.mod) in the Go module cache. */
+function moduleDir(modulePath: string): string {
+    const goMod = fs.readFileSync(path.join(repoRoot(), "toolchain", "aws-load-balancer-controller", "go.mod"), "utf8");
+    const version = new RegExp(`^\\s*(?:require\\s+)?${modulePath.replace(/\./g, "\\.")}\\s+(\\S+)`, "m").exec(goMod)?.[1];
+    if (!version) throw new Error(`toolchain/aws-load-balancer-controller/go.mod does not require ${modulePath}`);
+    return path.join(execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim(), `${modulePath}@${version}`);
+}
+
+/** A file of the controller's source at the built version (the bootstrap downloaded the module). */
+function controllerSource(file: string): string {
+    return fs.readFileSync(path.join(moduleDir(readVersions().awsLoadBalancerControllerBinary.module), file), "utf8");
+}
 
 async function create(kube: KubeClient, collection: string, body: KubeObject): Promise<void> {
     const res = await kube.request("POST", collection, body);
