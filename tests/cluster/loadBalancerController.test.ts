@@ -152,7 +152,9 @@ describe("cluster: the AWS Load Balancer Controller turns meshedge's annotations
                 throw new Error(`${(err as Error).message}\n--- controller log (last lines):\n${controller.log().split("\n").slice(-30).join("\n")}`);
             });
             applied.set(scenario.name, { scenario, stack, namespace, object, lb });
-            const listeners = lb.Listeners.map((l) => `${l.Protocol}:${l.Port}${l.SslPolicy ? ` ${l.SslPolicy}` : ""}${l.AlpnPolicy?.length ? ` ${l.AlpnPolicy.join("+")}` : ""}`);
+            // moto reports an SslPolicy on TCP listeners too (its default); only TLS/HTTPS ones have one on AWS.
+            const tls = (l: MotoListener) => l.Protocol === "TLS" || l.Protocol === "HTTPS";
+            const listeners = lb.Listeners.map((l) => `${l.Protocol}:${l.Port}${tls(l) ? ` ${l.SslPolicy}` : ""}${l.AlpnPolicy?.length ? ` ${l.AlpnPolicy.join("+")}` : ""}`);
             console.log(`      ${scenario.label}: ${lb.Type} ${lb.Scheme}, listeners ${listeners.join(", ")}, attributes ${JSON.stringify(lb.Attributes)}`);
         }
     });
