@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Build meshedge's native toolchain (Pulumi CLI + language hosts, the
 # pulumi-kubernetes provider and, with --with-cluster, etcd, kube-apiserver and
-# kube-controller-manager) from the Go module proxy into a cache OUTSIDE the
-# repository. No GitHub or get.pulumi.com access is needed.
+# kube-controller-manager; with --with-lbc, the AWS Load Balancer Controller)
+# from the Go module proxy into a cache OUTSIDE the repository. No GitHub or
+# get.pulumi.com access is needed.
 #
-#   scripts/bootstrap-toolchain.sh [--with-cluster] [--rebuild] [--no-path-pulumi]
-#   scripts/bootstrap-toolchain.sh --relock [--with-cluster]
+#   scripts/bootstrap-toolchain.sh [--with-cluster] [--with-lbc] [--rebuild] [--no-path-pulumi]
+#   scripts/bootstrap-toolchain.sh --relock [--with-cluster] [--with-lbc]
 #
 # Versions come only from versions.json; the wrapper modules under toolchain/
 # lock them (go.mod + go.sum). See toolchain/README.md.
@@ -13,6 +14,7 @@
 # Output: progress goes to stderr; stdout gets only the machine-readable lines
 #   MESHEDGE_TOOLCHAIN_BIN=<dir>      (PulumiCommand.get({root: dirname(<dir>)}))
 #   MESHEDGE_CLUSTER_BIN=<dir>        (only with --with-cluster)
+#   MESHEDGE_LBC_BIN=<dir>            (only with --with-lbc)
 #
 # Environment:
 #   MESHEDGE_TOOLCHAIN_DIR   cache root (default: $HOME/.cache/meshedge/toolchain)
@@ -26,6 +28,7 @@ VERSIONS_JSON=$REPO_ROOT/versions.json
 WRAPPERS=$REPO_ROOT/toolchain
 
 WITH_CLUSTER=0
+WITH_LBC=0
 REBUILD=0
 USE_PATH_PULUMI=1
 RELOCK=0
@@ -38,11 +41,12 @@ die() {
   for line in "$@"; do printf '[%s]   %s\n' "$SCRIPT_NAME" "$line" >&2; done
   exit 1
 }
-usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; }
+usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --with-cluster) WITH_CLUSTER=1 ;;
+    --with-lbc) WITH_LBC=1 ;;
     --rebuild) REBUILD=1 ;;
     --no-path-pulumi) USE_PATH_PULUMI=0 ;;
     --relock) RELOCK=1 ;;
@@ -59,7 +63,10 @@ command -v jq >/dev/null 2>&1 ||
 # Highest `go` directive among the wrapper modules this run builds.
 # shellcheck disable=SC2016 # $1/$2 are awk fields
 GO_NEEDED=$(
-  if [ "$WITH_CLUSTER" = 1 ]; then find "$WRAPPERS" -name go.mod; else find "$WRAPPERS" -path "$WRAPPERS/cluster" -prune -o -name go.mod -print; fi |
+  skip=()
+  [ "$WITH_CLUSTER" = 1 ] || skip+=(-path "$WRAPPERS/cluster" -prune -o)
+  [ "$WITH_LBC" = 1 ] || skip+=(-path "$WRAPPERS/aws-load-balancer-controller" -prune -o)
+  find "$WRAPPERS" "${skip[@]}" -name go.mod -print |
     xargs awk '$1 == "go" { print $2 }' | sort -V | tail -n1
 )
 go_install_hint() {
@@ -83,6 +90,9 @@ K8S_PROVIDER_VERSION=$(jqv .pulumiKubernetes.version)
 K8S_PROVIDER_PSEUDO=$(jqv .pulumiKubernetes.providerPseudoVersion)
 CLUSTER_K8S_VERSION=$(jqv .cluster.kubernetes)
 CLUSTER_ETCD_VERSION=$(jqv .cluster.etcd)
+LBC_MOD=$(jqv .awsLoadBalancerControllerBinary.module)
+LBC_PSEUDO=$(jqv .awsLoadBalancerControllerBinary.pseudoVersion)
+LBC_APP_VERSION=$(jqv .awsLoadBalancerControllerBinary.appVersion)
 
 export GOTOOLCHAIN=local
 export GOFLAGS="-mod=mod -buildvcs=false"
@@ -104,6 +114,8 @@ TOOLCHAIN_DIR=$CACHE_ROOT/pulumi-$PULUMI_VERSION-k8s-$K8S_PROVIDER_VERSION
 BIN=$TOOLCHAIN_DIR/bin
 CLUSTER_DIR=$CACHE_ROOT/cluster-$CLUSTER_K8S_VERSION-etcd-$CLUSTER_ETCD_VERSION
 CLUSTER_BIN=$CLUSTER_DIR/bin
+LBC_DIR=$CACHE_ROOT/aws-load-balancer-controller-$LBC_PSEUDO
+LBC_BIN=$LBC_DIR/bin
 BUILD_ROOT=$CACHE_ROOT/build
 
 # ------------------------------------------------------------------- helpers
@@ -153,11 +165,16 @@ check_locks() {
     [ -z "$bad" ] || die "toolchain/cluster/kubernetes/go.mod replaces $(echo "$bad" | head -n1) (and maybe more) with a version other than $want." \
       "update the lock: $0 --relock --with-cluster"
   fi
+  [ "$WITH_LBC" = 0 ] || expect_pin "$WRAPPERS/aws-load-balancer-controller" "$LBC_MOD" "$LBC_PSEUDO"
 }
 
 fingerprint() { # files... -> sha256 of the build inputs plus toolchain and flags
+  # Paths relative to the repository, so that clones and worktrees of the same commit share the
+  # cache instead of rebuilding over each other's binaries.
+  local f rel=()
+  for f in "$@"; do rel+=("${f#"$REPO_ROOT"/}"); done
   {
-    printf '%s\n' "$GO_VERSION" "$GOFLAGS" "$CGO_ENABLED" "$(go env GOOS GOARCH)" "$*"
+    printf '%s\n' "$GO_VERSION" "$GOFLAGS" "$CGO_ENABLED" "$(go env GOOS GOARCH)" "${rel[*]}"
     cat "$@"
   } | sha256sum | cut -c1-64
 }
@@ -199,7 +216,7 @@ timed() { # LABEL CMD... : run, time, and name the failed step on error
   if [ "$rc" -ne 0 ]; then
     die "step failed after ${secs}s: $label (exit $rc)" \
       "output above shows the cause; module download errors mean GOPROXY ($(go env GOPROXY)) does not serve a pinned version." \
-      "rerun just this tool with: $0 --rebuild$([ "$WITH_CLUSTER" = 1 ] && echo ' --with-cluster')"
+      "rerun just this tool with: $0 --rebuild$([ "$WITH_CLUSTER" = 1 ] && echo ' --with-cluster')$([ "$WITH_LBC" = 1 ] && echo ' --with-lbc')"
   fi
   log "<== $label: ${secs}s"
   TIMINGS+=("$(printf '%-48s %6ss' "$label" "$secs")")
@@ -253,6 +270,7 @@ relock() {
     done
     relock_tidy "$kdir"
   fi
+  [ "$WITH_LBC" = 0 ] || relock_module "$WRAPPERS/aws-load-balancer-controller" "$LBC_MOD@$LBC_PSEUDO"
   log "relocked; review 'git diff toolchain/' and commit go.mod/go.sum."
   log "note: if go reports 'verifying module ... 404' the checksum database behind GOPROXY lacks that"
   log "      (untagged) version; seed go.sum with the line from the upstream project's go.sum, then rerun."
@@ -409,6 +427,29 @@ build_kube() {
   write_stamp "$CLUSTER_BIN" kubernetes "$fp"
 }
 
+# ------------------------------------------- AWS Load Balancer Controller
+# The module root is upstream's main package. Same version variables as its
+# Dockerfile sets (pkg/version.GitVersion/GitCommit/BuildDate); static, no cgo.
+build_lbc() {
+  local src=$WRAPPERS/aws-load-balancer-controller fp work=$BUILD_ROOT/aws-load-balancer-controller vpkg=$LBC_MOD/pkg/version
+  fp=$(fingerprint "$src/go.mod" "$src/go.sum" "$src/tools.go")
+  fp=$(printf '%s %s' "$fp" "$LBC_APP_VERSION" | sha256sum | cut -c1-64)
+  if stamp_ok "$LBC_BIN" aws-load-balancer-controller "$fp" aws-load-balancer-controller; then
+    log "aws-load-balancer-controller $LBC_APP_VERSION ($LBC_PSEUDO): up to date (stamp)"
+    return 0
+  fi
+  check_go_directive "$src"
+  stage_wrapper "$src" "$work/src"
+  timed "aws-load-balancer-controller: download modules" go_at "$work/src" mod download
+  timed "aws-load-balancer-controller: build" go_at "$work/src" build -trimpath -tags osusergo,netgo \
+    -ldflags "-s -w -X $vpkg.GitVersion=$LBC_APP_VERSION -X $vpkg.GitCommit=${LBC_PSEUDO##*-} -X $vpkg.BuildDate=1970-01-01T00:00:00Z" \
+    -o "$work/aws-load-balancer-controller" "$LBC_MOD"
+  check_drift "$src" "$work/src"
+  mkdir -p "$LBC_BIN"
+  mv -f "$work/aws-load-balancer-controller" "$LBC_BIN/"
+  write_stamp "$LBC_BIN" aws-load-balancer-controller "$fp"
+}
+
 # -------------------------------------------------------------------- main
 if [ "$RELOCK" = 1 ]; then
   relock
@@ -425,6 +466,7 @@ check_locks
 log "Go $GO_VERSION; GOMODCACHE=$(go env GOMODCACHE); GOCACHE=$(go env GOCACHE)"
 log "pulumi v$PULUMI_VERSION (hosts $HOSTS_PSEUDO), pulumi-kubernetes v$K8S_PROVIDER_VERSION -> $BIN"
 [ "$WITH_CLUSTER" = 0 ] || log "kubernetes v$CLUSTER_K8S_VERSION, etcd v$CLUSTER_ETCD_VERSION -> $CLUSTER_BIN"
+[ "$WITH_LBC" = 0 ] || log "aws-load-balancer-controller $LBC_APP_VERSION ($LBC_MOD@$LBC_PSEUDO) -> $LBC_BIN"
 
 TOTAL_START=$(date +%s)
 build_pulumi
@@ -433,6 +475,7 @@ if [ "$WITH_CLUSTER" = 1 ]; then
   build_etcd
   build_kube
 fi
+[ "$WITH_LBC" = 0 ] || build_lbc
 rm -rf "$BUILD_ROOT"
 
 if [ "${#TIMINGS[@]}" -gt 0 ]; then
@@ -443,3 +486,4 @@ log "total: $(($(date +%s) - TOTAL_START))s"
 
 echo "MESHEDGE_TOOLCHAIN_BIN=$BIN"
 [ "$WITH_CLUSTER" = 0 ] || echo "MESHEDGE_CLUSTER_BIN=$CLUSTER_BIN"
+[ "$WITH_LBC" = 0 ] || echo "MESHEDGE_LBC_BIN=$LBC_BIN"

@@ -39,7 +39,7 @@ const READY_TIMEOUT_MS = 60_000;
 export const SERVICE_CLUSTER_IP_RANGE = "127.64.0.0/24";
 const KILL_GRACE_MS = 5_000;
 
-interface Proc {
+export interface Proc {
     readonly name: string;
     readonly child: ChildProcess;
     readonly logPath: string;
@@ -94,7 +94,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Distinct free loopback ports (the OS may hand the same one out twice once it is closed). */
-async function freePorts(n: number): Promise<number[]> {
+export async function freePorts(n: number): Promise<number[]> {
     const ports: number[] = [];
     while (ports.length < n) {
         const p = await freePort();
@@ -103,7 +103,7 @@ async function freePorts(n: number): Promise<number[]> {
     return ports;
 }
 
-function tail(file: string, lines = 25): string {
+export function tail(file: string, lines = 25): string {
     try {
         return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
     } catch {
@@ -111,10 +111,12 @@ function tail(file: string, lines = 25): string {
     }
 }
 
-function startProcess(name: string, bin: string, args: string[], logDir: string): Proc {
+/** Starts a process logging to logDir/<name>.log; it is killed on exit like the cluster's own. */
+export function startProcess(name: string, bin: string, args: string[], logDir: string, env?: NodeJS.ProcessEnv): Proc {
+    installExitHook();
     const logPath = path.join(logDir, `${name}.log`);
     const fd = fs.openSync(logPath, "a");
-    const child = spawn(bin, args, { stdio: ["ignore", fd, fd] });
+    const child = spawn(bin, args, { stdio: ["ignore", fd, fd], ...(env ? { env } : {}) });
     fs.closeSync(fd);
     let resolveExit!: () => void;
     const exitPromise = new Promise<void>((resolve) => (resolveExit = resolve));
@@ -132,7 +134,7 @@ function startProcess(name: string, bin: string, args: string[], logDir: string)
     return proc;
 }
 
-async function stopProcess(p: Proc): Promise<void> {
+export async function stopProcess(p: Proc): Promise<void> {
     if (p.exited) return;
     try {
         p.child.kill("SIGTERM");
@@ -153,7 +155,7 @@ async function stopProcess(p: Proc): Promise<void> {
     }
 }
 
-function httpGet(url: string): Promise<{ status: number; body: string }> {
+export function httpGet(url: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
         const req = http.get(url, { timeout: 5_000 }, (res) => {
             let body = "";
@@ -166,9 +168,9 @@ function httpGet(url: string): Promise<{ status: number; body: string }> {
     });
 }
 
-/** Polls `check` (undefined = ready, else why not) until ready, a process dies, or READY_TIMEOUT_MS passes. */
-async function waitFor(what: string, procs: Proc[], check: () => Promise<string | undefined>): Promise<void> {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
+/** Polls `check` (undefined = ready, else why not) until ready, a process dies, or the timeout passes. */
+export async function waitFor(what: string, procs: Proc[], check: () => Promise<string | undefined>, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     let last = "no answer yet";
     for (;;) {
         const dead = procs.find((p) => p.exited);
@@ -180,7 +182,7 @@ async function waitFor(what: string, procs: Proc[], check: () => Promise<string 
         } catch (err) {
             last = (err as Error).message;
         }
-        if (Date.now() > deadline) throw new Error(`${what} not ready after ${READY_TIMEOUT_MS / 1000} s (last: ${last})`);
+        if (Date.now() > deadline) throw new Error(`${what} not ready after ${timeoutMs / 1000} s (last: ${last})`);
         await sleep(200);
     }
 }

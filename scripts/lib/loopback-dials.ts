@@ -27,3 +27,13 @@ export function isLoopback(address: string): boolean {
 export function offLoopbackDials(log: string): string[] {
     return dialedAddresses(log).filter((address) => !isLoopback(address));
 }
+
+/** `dial tcp: lookup elasticloadbalancing.us-west-2.amazonaws.com on 127.0.0.53:53: ...` (Go's resolver names the host it looks up). */
+const LOOKUP = /\blookup ([A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9])(?=[\s:])/g;
+
+/** Host names the log shows a DNS lookup for, other than localhost: a lookup precedes a dial by name. */
+export function offLoopbackHostLookups(log: string): string[] {
+    const found = new Set<string>();
+    for (const match of log.matchAll(LOOKUP)) if (match[1] !== "localhost" && !isLoopback(match[1])) found.add(match[1]);
+    return [...found];
+}

@@ -10,23 +10,29 @@ export interface Toolchain {
     readonly bin: string;
     /** Directory holding etcd, kube-apiserver and kube-controller-manager (with cluster: true). */
     readonly clusterBin?: string;
+    /** Directory holding aws-load-balancer-controller (with lbc: true). */
+    readonly lbcBin?: string;
 }
 
 let cached: Toolchain | undefined;
 
-export function ensureToolchain(options: { cluster?: boolean } = {}): Toolchain {
-    if (cached && (!options.cluster || cached.clusterBin)) return cached;
+export function ensureToolchain(options: { cluster?: boolean; lbc?: boolean } = {}): Toolchain {
+    // Never build less than an earlier call did: the cached result must keep its bin dirs.
+    const cluster = !!options.cluster || !!cached?.clusterBin;
+    const lbc = !!options.lbc || !!cached?.lbcBin;
+    if (cached && (!cluster || cached.clusterBin) && (!lbc || cached.lbcBin)) return cached;
     const script = path.join(repoRoot(), "scripts", "bootstrap-toolchain.sh");
+    const flags = [...(cluster ? ["--with-cluster"] : []), ...(lbc ? ["--with-lbc"] : [])];
     let stdout: string;
     try {
-        stdout = execFileSync("bash", [script, ...(options.cluster ? ["--with-cluster"] : [])], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+        stdout = execFileSync("bash", [script, ...flags], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
     } catch (err) {
-        throw new Error(`the toolchain could not be built (see the bootstrap output above); rerun: bash scripts/bootstrap-toolchain.sh${options.cluster ? " --with-cluster" : ""}`);
+        throw new Error(`the toolchain could not be built (see the bootstrap output above); rerun: bash scripts/bootstrap-toolchain.sh ${flags.join(" ")}`.trimEnd());
     }
     const value = (key: string) => stdout.split("\n").find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
     const bin = value("MESHEDGE_TOOLCHAIN_BIN");
     if (!bin || !fs.existsSync(path.join(bin, "pulumi"))) throw new Error("bootstrap-toolchain.sh did not report MESHEDGE_TOOLCHAIN_BIN; rerun: bash scripts/bootstrap-toolchain.sh");
-    cached = { bin, clusterBin: value("MESHEDGE_CLUSTER_BIN") };
+    cached = { bin, clusterBin: value("MESHEDGE_CLUSTER_BIN"), lbcBin: value("MESHEDGE_LBC_BIN") };
     return cached;
 }
 

@@ -14,7 +14,7 @@ export interface AppliedStack {
     readonly stack: Stack;
     /** Resources `pulumi up` reported as created. */
     readonly created: number;
-    /** Removes the stack (state and settings file) and stops the cluster. */
+    /** Removes the stack (state and settings file) and, for upOnFreshCluster, stops the cluster. */
     dispose(): Promise<void>;
 }
 
@@ -23,13 +23,32 @@ export interface AppliedStack {
  * (a secret) and `waitForReady: false` (no pods can run) added to config.
  */
 export async function upOnFreshCluster(label: string, workDir: string, stackName: string, config: ConfigMap): Promise<AppliedStack> {
-    const engine = await prepareEngine();
     const cluster = await startLocalCluster();
+    try {
+        const applied = await upOnCluster(cluster, label, workDir, stackName, config);
+        return {
+            ...applied,
+            dispose: async () => {
+                await applied.dispose();
+                await cluster.stop();
+            },
+        };
+    } catch (err) {
+        await cluster.stop();
+        throw err;
+    }
+}
+
+/**
+ * `pulumi up` of the project in workDir on a running local cluster, with `kubeconfig` (a secret) and
+ * `waitForReady: false` added to config. Its dispose removes the stack only; the cluster stays up.
+ */
+export async function upOnCluster(cluster: LocalCluster, label: string, workDir: string, stackName: string, config: ConfigMap): Promise<AppliedStack> {
+    const engine = await prepareEngine();
+    let stack: Stack | undefined;
     const dispose = async () => {
         await stack?.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
-        await cluster.stop();
     };
-    let stack: Stack | undefined;
     try {
         stack = await selectStack(engine, workDir, stackName, {
             ...config,

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { dialedAddresses, isLoopback, offLoopbackDials } from "../../scripts/lib/loopback-dials";
+import { dialedAddresses, isLoopback, offLoopbackDials, offLoopbackHostLookups } from "../../scripts/lib/loopback-dials";
 
 // Lines in the shapes kube-apiserver 1.34 logs them (dispatcher.go "Failed calling webhook").
 const REFUSED_LOOPBACK = `W1121 13:40:01.1 dispatcher.go:217] Failed calling webhook, failing closed probe.meshedge.test: failed calling webhook "probe.meshedge.test": failed to call webhook: Post "https://127.0.0.1:41234/validate?timeout=5s": dial tcp 127.0.0.1:41234: connect: connection refused`;
@@ -22,5 +22,13 @@ describe("loopback dial scan of control-plane logs", () => {
     it("treats 127.0.0.0/8 and ::1 as loopback, and nothing else", () => {
         for (const a of ["127.0.0.1", "127.64.0.10", "127.255.255.254", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"]) expect(isLoopback(a), a).to.equal(true);
         for (const a of ["10.0.0.1", "172.16.0.1", "192.168.0.1", "8.8.8.8", "128.0.0.1", "fd00::1", "::2", "localhost"]) expect(isLoopback(a), a).to.equal(false);
+    });
+
+    it("names every host the AWS SDK tried to resolve, except localhost", () => {
+        // The shape aws-sdk-go-v2 errors take in the AWS Load Balancer Controller's JSON log.
+        const sdk = `{"level":"error","msg":"Reconciler error","error":"operation error Elastic Load Balancing v2: DescribeLoadBalancers, exceeded maximum number of attempts, 3, https response error StatusCode: 0, RequestID: , request send failed, Post \\"https://elasticloadbalancing.us-west-2.amazonaws.com/\\": dial tcp: lookup elasticloadbalancing.us-west-2.amazonaws.com on 127.0.0.53:53: no such host"}`;
+        expect(offLoopbackHostLookups(sdk)).to.deep.equal(["elasticloadbalancing.us-west-2.amazonaws.com"]);
+        expect(offLoopbackHostLookups(`dial tcp: lookup localhost: i/o timeout; lookup 127.0.0.1 on x`)).to.deep.equal([]);
+        expect(offLoopbackHostLookups(`Get "http://127.0.0.1:5000/": EOF`)).to.deep.equal([]);
     });
 });
