@@ -28,9 +28,9 @@ export const MEM_CACHE_SIZE_MIB_MIN = 8;
 export const KONG_MEM_CACHES = 2;
 /**
  * Pod memory beyond the workers and the two caches: Kong 3.9.3's fixed-size shared memory zones
- * (about 85 MiB: nginx_kong.lua's other lua_shared_dicts and TLS session caches, listed in
- * tests/fixtures/kong-3.9.3-shared-memory.json) and the nginx master process, which loads Kong and
- * its configuration like a worker but serves no traffic.
+ * (100 MiB at most: nginx_kong.lua's other lua_shared_dicts and TLS session caches, listed in
+ * tests/fixtures/kong/kong-3.9.3-memory-and-keepalive.json) and the nginx master process, which loads
+ * Kong and its configuration like a worker but serves no traffic.
  */
 export const KONG_MEMORY_HEADROOM_MIB = 256;
 
