@@ -1,14 +1,13 @@
 // The tier-5 expectations (tests/support/lbcExpectations.ts) read annotations as the AWS Load Balancer
-// Controller does; these cases pin that reading on objects shaped like meshedge's, including
-// annotations the rules do not write yet (proxy protocol, listener attributes), which the cluster test
-// then checks against moto without change.
+// Controller does; these cases pin that reading on the annotations meshedge's rules write (proxy
+// protocol, target group, load balancer and listener attributes), which the cluster test then checks
+// against moto.
 import { expect } from "chai";
 import { albIngressAnnotations, nlbServiceAnnotations } from "../../provider/src/rules/loadBalancer";
 import { albExpectations, attributeExpectations, nlbExpectations, parseStringMap, sslPortMatches } from "../support/lbcExpectations";
 
 const CERT = "arn:aws:acm:us-west-2:123456789012:certificate/abc";
 const SVC = "service.beta.kubernetes.io/";
-const ALB = "alb.ingress.kubernetes.io/";
 
 function service(annotations: Record<string, unknown>) {
     return {
@@ -25,10 +24,12 @@ describe("tier-5 expectations: annotations as the AWS Load Balancer Controller r
         expect(() => parseStringMap("a")).to.throw(/not a key=value pair/);
     });
 
-    it("NLB without a certificate: TCP listeners on every Service port, ip targets, Kong's HTTP status check", () => {
+    it("NLB without a certificate: TCP listeners on every Service port, ip targets, Kong's status check (TLS with proxy protocol)", () => {
         const e = nlbExpectations(service(nlbServiceAnnotations({ type: "nlb" }, false)));
         expect(e.listeners).to.deep.equal([{ protocol: "TCP", port: 80 }, { protocol: "TCP", port: 443 }]);
-        expect(e).to.deep.include({ scheme: "internet-facing", targetType: "ip", healthCheck: { protocol: "HTTP", port: "8100", path: "/status/ready" } });
+        expect(e).to.deep.include({ scheme: "internet-facing", targetType: "ip", healthCheck: { protocol: "HTTPS", port: "8543", path: "/status/ready" } });
+        const plain = nlbExpectations(service(nlbServiceAnnotations({ type: "nlb", clientIpMode: "none" }, false)));
+        expect(plain.healthCheck).to.deep.equal({ protocol: "HTTP", port: "8100", path: "/status/ready" });
     });
 
     it("NLB with a certificate: TLS only on the ssl port, with the policy and ALPN of the rules", () => {
@@ -58,22 +59,15 @@ describe("tier-5 expectations: annotations as the AWS Load Balancer Controller r
     });
 
     it("every attribute annotation becomes an expected attribute, whichever rule writes it", () => {
-        const nlb = attributeExpectations(
-            service({
-                ...nlbServiceAnnotations({ type: "nlb", crossZone: false }, false),
-                [`${SVC}aws-load-balancer-target-group-attributes`]: "preserve_client_ip.enabled=false,deregistration_delay.timeout_seconds=30",
-                [`${SVC}aws-load-balancer-proxy-protocol`]: "*",
-                [`${SVC}aws-load-balancer-listener-attributes.TCP-443`]: "tcp.idle_timeout.seconds=400",
-            }),
-        );
+        const nlb = attributeExpectations(service(nlbServiceAnnotations({ type: "nlb", crossZone: false, drainSeconds: 30, idleTimeoutSeconds: 400 }, false)));
         expect(nlb).to.deep.equal({
             loadBalancer: { "load_balancing.cross_zone.enabled": "false" },
             targetGroup: { "preserve_client_ip.enabled": "false", "deregistration_delay.timeout_seconds": "30", "proxy_protocol_v2.enabled": "true" },
-            listeners: { "TCP-443": { "tcp.idle_timeout.seconds": "400" } },
+            listeners: { "TCP-80": { "tcp.idle_timeout.seconds": "400" }, "TCP-443": { "tcp.idle_timeout.seconds": "400" } },
         });
         const alb = attributeExpectations({
             kind: "Ingress",
-            metadata: { annotations: { [`${ALB}load-balancer-attributes`]: "idle_timeout.timeout_seconds=120", [`${ALB}target-group-attributes`]: "deregistration_delay.timeout_seconds=20" } },
+            metadata: { annotations: albIngressAnnotations({ type: "alb", certificateArn: CERT, idleTimeoutSeconds: 120, drainSeconds: 20 }) },
         });
         expect(alb).to.deep.equal({
             loadBalancer: { "idle_timeout.timeout_seconds": "120" },
