@@ -1,6 +1,7 @@
-// Tier 4, second scenario: ALB + auto scaling + Kuma + a GRPCRoute with key-auth on the kong/kong
-// chart (tests/cluster/fixtures/alb-kuma-grpcroute), applied to the local API server with the Gateway
-// API CRDs of ../shared/crds and Kuma's CRDs from its pinned chart, then read back and destroyed.
+// Tier 4, second scenario: ALB + auto scaling + Kuma + a GRPCRoute with key-auth or jwt (authMode any),
+// Redis rate limiting and gRPC-Web with CORS on the kong/kong chart (tests/cluster/fixtures/alb-kuma-grpcroute),
+// applied to the local API server with the Gateway API CRDs of ../shared/crds and Kuma's CRDs from its
+// pinned chart, then read back and destroyed.
 import { Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 import { execFileSync } from "child_process";
