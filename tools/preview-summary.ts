@@ -303,16 +303,19 @@ export interface RateLimitChange {
 
 /**
  * The rate-limiting KongPlugins the preview creates or changes, with their cluster-wide limits at the Kong
- * release's new sizing. With several Kong releases in one preview the pods are unknown (a plugin's URN does
- * not say which Kong serves it); without one (Kong unchanged), they are unknown unless `--show-sames` lists it.
+ * release's new sizing, and, when the Kong release changes, the unchanged ones too (listed by `pulumi preview
+ * --json --show-sames`). With several Kong releases in one preview the pods are unknown (a plugin's URN does
+ * not say which Kong serves it); without one (Kong unchanged, no `--show-sames`), they are unknown.
  */
 export function rateLimitChanges(preview: unknown): RateLimitChange[] {
     if (!isObject(preview)) return [];
     const resources = resourceChanges(preview);
     const releases = resources.filter(isKongRelease).filter((r) => r.newState && r.op !== "delete");
     const pods = releases.length === 1 ? kongReplicaRange(stateValues(releases[0].newState), stateChart(releases[0].newState)) : undefined;
+    // An unchanged plugin matters when Kong's pods change: its cluster-wide limit changes with them.
+    const kongChanges = releases.some((r) => !UNCHANGING_OPS.has(r.op));
     return resources
-        .filter((r) => r.type === KONG_PLUGIN_TYPE && r.op !== "delete" && !UNCHANGING_OPS.has(r.op))
+        .filter((r) => r.type === KONG_PLUGIN_TYPE && r.op !== "delete" && (!UNCHANGING_OPS.has(r.op) || (r.op === "same" && kongChanges)))
         .filter((r) => (at(r.newState, "inputs.plugin") ?? at(r.newState, "outputs.plugin")) === "rate-limiting")
         .map((r) => {
             const config = at(r.newState, "inputs.config") ?? at(r.newState, "outputs.config");

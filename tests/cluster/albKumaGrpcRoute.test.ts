@@ -1,6 +1,7 @@
-// Tier 4, second scenario: ALB + auto scaling + Kuma + a GRPCRoute with key-auth on the kong/kong
-// chart (tests/cluster/fixtures/alb-kuma-grpcroute), applied to the local API server with the Gateway
-// API CRDs of ../shared/crds and Kuma's CRDs from its pinned chart, then read back and destroyed.
+// Tier 4, second scenario: ALB + auto scaling + Kuma + a GRPCRoute with key-auth or jwt (authMode any),
+// Redis rate limiting and gRPC-Web with CORS on the kong/kong chart (tests/cluster/fixtures/alb-kuma-grpcroute),
+// applied to the local API server with the Gateway API CRDs of ../shared/crds and Kuma's CRDs from its
+// pinned chart, then read back and destroyed.
 import { Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 import { execFileSync } from "child_process";
@@ -8,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { albIngressAnnotations } from "../../provider/src/rules/loadBalancer";
+import { ingressPath } from "../../provider/src/rules/grpc";
 import { KubeClient } from "../../scripts/lib/kube-client";
 import { linkExampleModules, sharedChartPath } from "../../scripts/lib/prepare-examples";
 import { readVersions, repoRoot, sharedDir } from "../../scripts/lib/repo-root";
@@ -31,6 +33,7 @@ import { missingFrom, quantity } from "../support/kube";
 const STACK = "cluster";
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
 const MOBILE_APP_KEY = "k3y-for-the-mobile-app";
+const REDIS_PASSWORD = "redis-pa55word";
 const KONG = "edge-kong";
 /** kong/kong names its objects `<release>-kong`. */
 const KONG_DEPLOYMENT = `${KONG}-kong`;
@@ -55,6 +58,7 @@ describe("cluster: ALB + auto scaling + Kuma + GRPCRoute on the kong/kong chart"
             kongChart: { value: sharedChartPath(charts.kong) },
             crdFiles: { value: JSON.stringify([path.join(sharedDir(), "crds", "gateway-api-standard-v1.6.1.yaml"), path.join(crdDir, "kuma", "crds", "*.yaml")]) },
             mobileAppKey: { value: MOBILE_APP_KEY, secret: true },
+            redisPassword: { value: REDIS_PASSWORD, secret: true },
         });
         ({ kube, stack, created } = applied);
     });
@@ -120,7 +124,33 @@ describe("cluster: ALB + auto scaling + Kuma + GRPCRoute on the kong/kong chart"
         expect(route.spec.hostnames).to.deep.equal(["grpc.example.com"]);
         // A full method: KIC's Exact would be a prefix (`~/helloworld.Greeter/SayHello`), so an anchored regex (rules/grpc.ts).
         expect(route.spec.rules[0].matches).to.deep.equal([{ method: { type: "RegularExpression", service: "helloworld\\.Greeter", method: "SayHello$" } }]);
-        expect(route.metadata.annotations["konghq.com/plugins"].split(",")).to.have.members(["greeter-rate-limiting", "greeter-key-auth"]);
+        expect(route.metadata.annotations["konghq.com/plugins"].split(",")).to.have.members(["greeter-rate-limiting", "greeter-key-auth", "greeter-jwt"]);
+    });
+
+    it("gRPC-Web: two http,https Ingresses for the same method with grpc-web and cors; auth falls back to a refused anonymous consumer", async () => {
+        const web = await kube.must("/apis/networking.k8s.io/v1/namespaces/apps/ingresses/greeter-grpc-web");
+        expect(web.metadata.annotations).to.include({ "konghq.com/protocols": "http,https", "konghq.com/headers.content-type": "~*^application/grpc-web" });
+        expect(web.metadata.annotations["konghq.com/plugins"].split(",")).to.have.members(["greeter-rate-limiting", "greeter-key-auth", "greeter-jwt", "greeter-grpc-web", "greeter-cors"]);
+        // The same exact-method path as a gRPC Ingress route (rules/grpc.ts ingressPath).
+        expect(web.spec.rules[0].http.paths[0]).to.deep.include(ingressPath("/helloworld.Greeter/SayHello"));
+        const preflight = await kube.must("/apis/networking.k8s.io/v1/namespaces/apps/ingresses/greeter-grpc-web-preflight");
+        expect(preflight.metadata.annotations).to.include({ "konghq.com/methods": "OPTIONS", "konghq.com/plugins": "greeter-grpc-web,greeter-cors" });
+        const anonymous = await kube.must("/apis/configuration.konghq.com/v1/namespaces/apps/kongconsumers/greeter-anonymous");
+        expect(anonymous.username).to.equal("anonymous.greeter.apps");
+        expect(anonymous.metadata.annotations).to.include({ "konghq.com/plugins": "greeter-anonymous-termination" });
+        const keyAuth = await kube.must("/apis/configuration.konghq.com/v1/namespaces/apps/kongplugins/greeter-key-auth");
+        expect(keyAuth.config.anonymous).to.equal("anonymous.greeter.apps");
+    });
+
+    it("Redis rate limiting: the password only in the Secret the KongPlugin patches from; the cluster-wide limit is the limit", async () => {
+        const plugin = await kube.must("/apis/configuration.konghq.com/v1/namespaces/apps/kongplugins/greeter-rate-limiting");
+        expect(plugin.config).to.deep.include({ second: 50, policy: "redis" });
+        expect(plugin.configPatches).to.deep.equal([{ path: "/redis/password", valueFrom: { secretKeyRef: { name: "greeter-rate-limiting", key: "password" } } }]);
+        expect(JSON.stringify(plugin)).to.not.include(REDIS_PASSWORD);
+        const secret = await kube.must("/api/v1/namespaces/apps/secrets/greeter-rate-limiting");
+        expect(JSON.parse(Buffer.from(secret.data.password, "base64").toString())).to.equal(REDIS_PASSWORD);
+        const outputs = await stack.outputs();
+        expect(outputs.rateLimits.value).to.deep.equal([{ service: "apps/greeter", period: "second", limit: 50, policy: "redis", minimum: 50, maximum: 50 }]);
     });
 
     it("the consumer's key-auth credential is a Secret holding the key", async () => {

@@ -374,6 +374,14 @@ describe("preview summary", () => {
             expect(lines(summarizePreview({ steps: [release, plugin] }))).to.include("| `orders-rate-limiting` | update | local | 100/hour | 200/hour (2 pods) |");
         });
 
+        it("with --show-sames, an unchanged plugin is listed when Kong's pods change, since its cluster-wide limit does", () => {
+            const plugin = { op: "same", urn: `${STACK}kubernetes:configuration.konghq.com/v1:KongPlugin::edge-rl`, newState: { type: "kubernetes:configuration.konghq.com/v1:KongPlugin", inputs: { plugin: "rate-limiting", config: { minute: 10 }, metadata: { name: "orders-rate-limiting" } } } };
+            const hpa = gateway({ ...verticalGateway, autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 10 } });
+            const release = (op: string) => ({ op, urn: KONG_RELEASE_URN, oldState: releaseState(KONG_RELEASE_URN, gateway(verticalGateway)), newState: releaseState(KONG_RELEASE_URN, hpa) });
+            expect(lines(summarizePreview({ steps: [release("update"), plugin] }))).to.include("| `orders-rate-limiting` | same | local | 10/minute | 20-100/minute (2-10 pods) |");
+            expect(rateLimitChanges({ steps: [release("same"), plugin] }), "Kong unchanged: nothing to show").to.deep.equal([]);
+        });
+
         it("leaves the section out without rate-limiting plugin changes", () => {
             const other = { op: "create", urn: `${STACK}kubernetes:configuration.konghq.com/v1:KongPlugin::edge-cors`, newState: { type: "kubernetes:configuration.konghq.com/v1:KongPlugin", inputs: { plugin: "cors", config: { origins: ["*"] } } } };
             expect(summarizePreview({ steps: [other] })).to.not.include("Rate limits");
