@@ -112,6 +112,27 @@ describe("cluster: ALB + auto scaling + Kuma + GRPCRoute on the kong/kong chart"
         expect(mesh.spec.mtls).to.deep.equal({ enabledBackend: "ca-1", backends: [{ name: "ca-1", type: "builtin", mode: "STRICT" }] });
         const permission = await kube.must("/apis/kuma.io/v1alpha1/namespaces/kuma-system/meshtrafficpermissions/default-allow-all");
         expect(permission.spec.from[0].default.action).to.equal("Allow");
+        // The ContainerPatch that sizes Kong's sidecar (requests = limits), named by the gateway pods.
+        const patch = await kube.must(`/apis/kuma.io/v1alpha1/namespaces/kuma-system/containerpatches/${KONG}-sidecar`);
+        const deployment = await kube.must(`/apis/apps/v1/namespaces/kong/deployments/${KONG_DEPLOYMENT}`);
+        expect(deployment.spec.template.metadata.annotations["kuma.io/container-patches"]).to.equal(patch.metadata.name);
+        const sidecar = JSON.parse(patch.spec.sidecarPatch[0].value);
+        expect(sidecar.requests).to.deep.equal(sidecar.limits);
+    });
+
+    it("the engine's order (stack state dependencies): Mesh, then the permission, both before the ContainerPatch, Kong's release and the services", async () => {
+        const resources = await stateResources(stack);
+        const byKind = (kind: string) => resources.filter((r) => r.type === `kubernetes:kuma.io/v1alpha1:${kind}`);
+        const [mesh] = byKind("Mesh");
+        const [permission] = byKind("MeshTrafficPermission");
+        const [patch] = byKind("ContainerPatch");
+        const release = helmRelease(resources, KONG);
+        expect(permission.dependencies).to.include(mesh.urn);
+        expect(patch.dependencies).to.include.members([mesh.urn, permission.urn]);
+        expect(release.dependencies).to.include.members([mesh.urn, permission.urn, patch.urn]);
+        const serviceObjects = resources.filter((r) => /GrpcService\$kubernetes:(apps\/v1:Deployment|core\/v1:Service)::/.test(r.urn));
+        expect(serviceObjects).to.have.length(2);
+        for (const r of serviceObjects) expect(r.dependencies, r.urn).to.include.members([mesh.urn, permission.urn]);
     });
 
     it("the GRPCRoute attaches to Kong's Gateway and matches the gRPC method, with its plugins", async () => {

@@ -83,6 +83,8 @@ export interface StateResource {
     readonly type: string;
     readonly inputs: Record<string, any>;
     readonly outputs: Record<string, any>;
+    /** URNs the engine created before this resource (its recorded dependencies). */
+    readonly dependencies?: readonly string[];
 }
 
 /** Pulumi's marker of a secret value in exported state (sdk/go/common/resource/sig). */
