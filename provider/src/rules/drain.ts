@@ -9,7 +9,7 @@
 // deregistration delay 0-3600 s) and docs/deploy/pod_readiness_gate.md (namespace label, ip targets only).
 import { INPUT_DEFAULTS, withDefaults } from "../defaults";
 import type { LoadBalancerArgs as LoadBalancer } from "../generated/schema-types";
-import { joinPath, Problems } from "./errors";
+import { isWholeNumber, joinPath, Problems } from "./errors";
 
 /** The target group's deregistration delay range (ELB API). */
 export const DRAIN_SECONDS_MAX = 3600;
@@ -77,7 +77,7 @@ export function readinessGateNamespaceLabels(eksAutoMode: boolean): Record<strin
 
 export function checkDrain(problems: Problems, field: string, lb: LoadBalancer): void {
     const seconds = lb.drainSeconds;
-    if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 0 || seconds > DRAIN_SECONDS_MAX)) {
+    if (seconds !== undefined && !isWholeNumber(seconds, 0, DRAIN_SECONDS_MAX)) {
         problems.add(joinPath(field, "drainSeconds"), seconds, `is not a whole number of seconds from 0 to ${DRAIN_SECONDS_MAX} (the target group's deregistration delay range)`, "use e.g. 120");
     }
 }

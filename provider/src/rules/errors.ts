@@ -64,3 +64,8 @@ export function problemsHeader(component: string, count: number): string {
 export function describeProblems(component: string, problems: readonly InputProblem[]): string {
     return [`${problemsHeader(component, problems.length)}:`, ...problems.map((p) => `  - ${formatProblem(p)}`)].join("\n");
 }
+
+/** A whole number from min to max: the shape of every count, port, size and duration input. */
+export function isWholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
+    return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+}

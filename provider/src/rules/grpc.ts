@@ -1,7 +1,7 @@
 // gRPC routing through Kong: Service and route annotations, path rules and GRPCRoute matches.
 import { INPUT_DEFAULTS } from "../defaults";
 import { RouteKind, type GrpcServiceSpecArgs as GrpcServiceSpec, type MeshKind } from "../generated/schema-types";
-import { checkOneOf, joinPath, Problems } from "./errors";
+import { checkOneOf, isWholeNumber, joinPath, Problems } from "./errors";
 import { checkDns1123Label } from "./names";
 
 /** RFC 1123 hostnames, and the Gateway API `Hostname` type's maxLength (v1.6.1 CRDs). */
@@ -136,10 +136,10 @@ export function grpcPort(spec: GrpcServiceSpec): number {
 export function checkGrpcService(problems: Problems, field: string, spec: GrpcServiceSpec): void {
     checkDns1123Label(problems, joinPath(field, `name`), spec.name);
     checkDns1123Label(problems, joinPath(field, `namespace`), spec.namespace);
-    if (spec.port !== undefined && (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535)) {
+    if (spec.port !== undefined && !isWholeNumber(spec.port, 1, 65535)) {
         problems.add(joinPath(field, `port`), spec.port, "is not a TCP port", "use a whole number from 1 to 65535 (gRPC services commonly use 50051)");
     }
-    if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0)) {
+    if (spec.replicas !== undefined && !isWholeNumber(spec.replicas, 0, Infinity)) {
         problems.add(joinPath(field, `replicas`), spec.replicas, "must be a whole number >= 0", "use e.g. 2");
     }
     if (spec.replicas !== undefined && spec.image === undefined) {

@@ -58,11 +58,12 @@ export function kongSizingEnv(sizing: KongSizing): Record<string, string> {
 
 function proxyValues(lb: LoadBalancer, eksAutoMode: boolean): Record<string, unknown> {
     // Port 8000 also speaks HTTP/2 cleartext, so gRPC works without TLS and behind NLB TLS termination.
-    const http = { parameters: ["http2", ...proxyListenParameters(lb)] };
+    const extra = proxyListenParameters(lb);
+    const http = { parameters: ["http2", ...extra] };
     if (lb.type === "alb") return { type: "ClusterIP", http };
     // Proxy protocol (clientAddress.ts) on the TLS listener too, beside the chart's own `http2`.
     const tls = {
-        ...(proxyListenParameters(lb).length > 0 ? { parameters: ["http2", ...proxyListenParameters(lb)] } : {}),
+        ...(extra.length > 0 ? { parameters: ["http2", ...extra] } : {}),
         ...(nlbTerminatesTls(lb) ? { overrideServiceTargetPort: KONG_PORTS.proxyHttp } : {}),
     };
     const annotations: Record<string, pulumi.Input<string>> = { ...(lb.annotations ?? {}), ...nlbServiceAnnotations(lb, eksAutoMode) };

@@ -12,7 +12,7 @@ import {
     type KongSizing,
     type RateLimitingPluginArgs as RateLimitingPlugin,
 } from "../generated/schema-types";
-import { checkOneOf, joinPath, Problems } from "./errors";
+import { checkOneOf, isWholeNumber, joinPath, Problems } from "./errors";
 import { checkDns1123Label } from "./names";
 
 /**
@@ -218,21 +218,17 @@ const SNI = /^(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z
 /** typedefs.timeout: between 0 and 2^31-2 (0 is refused here: it would wait forever). */
 const TIMEOUT_MAX = 2 ** 31 - 2;
 
-function isWhole(v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean {
-    return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
-}
-
 function checkRateLimiting(problems: Problems, field: string, rl: RateLimitingPlugin): void {
     const f = (k: string) => joinPath(field, `plugins.rateLimiting${k ? "." + k : ""}`);
     const limits = rateLimitsOf(rl);
     if (limits.length === 0) problems.add(f(""), rl, "sets no limit", `set at least one of ${RATE_LIMIT_PERIODS.join(", ")} (Kong's at_least_one_of check)`);
     for (const [k, v] of limits) {
-        if (!isWhole(v, 1)) problems.add(f(k), v, "must be a whole number >= 1", "use a positive request count");
+        if (!isWholeNumber(v, 1)) problems.add(f(k), v, "must be a whole number >= 1", "use a positive request count");
     }
     // Kong's validate_periods_order: every longer period's limit >= every shorter one's.
     for (const [i, [shorter, low]] of limits.entries()) {
         for (const [longer, high] of limits.slice(i + 1)) {
-            if (isWhole(low, 1) && isWhole(high, 1) && high < low) {
+            if (isWholeNumber(low, 1) && isWholeNumber(high, 1) && high < low) {
                 problems.add(f(longer), high, `is lower than ${shorter} (${low}); Kong requires second <= minute <= hour <= day <= month <= year`, `raise ${longer} to at least ${low}, or lower ${shorter} to at most ${high}`);
             }
         }
@@ -250,9 +246,9 @@ function checkRateLimiting(problems: Problems, field: string, rl: RateLimitingPl
     if (typeof r.host !== "string" || r.host === "" || !HOST.test(r.host)) {
         problems.add(f("redis.host"), r.host, "is not a hostname or IP address without a port", 'use e.g. "redis.cache.svc.cluster.local" and put the port in redis.port');
     }
-    if (r.port !== undefined && !isWhole(r.port, 1, 65535)) problems.add(f("redis.port"), r.port, "is not a TCP port", "use a whole number from 1 to 65535 (Redis listens on 6379 by default)");
-    if (r.database !== undefined && !isWhole(r.database, 0)) problems.add(f("redis.database"), r.database, "must be a whole number >= 0", "use the Redis database number, e.g. 0");
-    if (r.timeoutMilliseconds !== undefined && !isWhole(r.timeoutMilliseconds, 1, TIMEOUT_MAX)) {
+    if (r.port !== undefined && !isWholeNumber(r.port, 1, 65535)) problems.add(f("redis.port"), r.port, "is not a TCP port", "use a whole number from 1 to 65535 (Redis listens on 6379 by default)");
+    if (r.database !== undefined && !isWholeNumber(r.database, 0)) problems.add(f("redis.database"), r.database, "must be a whole number >= 0", "use the Redis database number, e.g. 0");
+    if (r.timeoutMilliseconds !== undefined && !isWholeNumber(r.timeoutMilliseconds, 1, TIMEOUT_MAX)) {
         problems.add(f("redis.timeoutMilliseconds"), r.timeoutMilliseconds, `must be a whole number from 1 to ${TIMEOUT_MAX}`, "use e.g. 2000");
     }
     if (r.username !== undefined && (typeof r.username !== "string" || r.username === "")) problems.add(f("redis.username"), r.username, "is empty", "set the ACL username, or remove it");
@@ -310,7 +306,7 @@ function checkPluginFields(problems: Problems, field: string, plugins: KongPlugi
     for (const [i, origin] of (Array.isArray(cors.origins) ? cors.origins : []).entries()) {
         if (origin !== "*" && !isRegex(origin)) problems.add(joinPath(field, `plugins.cors.origins[${i}]`), origin, "is neither * nor a valid regex (Kong's cors origin check)", 'use "*", an origin such as "https://app.example.com", or a regex');
     }
-    if (cors.maxAge !== undefined && !isWhole(cors.maxAge, 0)) problems.add(joinPath(field, "plugins.cors.maxAge"), cors.maxAge, "must be a whole number of seconds >= 0", "use e.g. 3600");
+    if (cors.maxAge !== undefined && !isWholeNumber(cors.maxAge, 0)) problems.add(joinPath(field, "plugins.cors.maxAge"), cors.maxAge, "must be a whole number of seconds >= 0", "use e.g. 3600");
 }
 
 function isRegex(value: unknown): boolean {

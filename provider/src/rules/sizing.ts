@@ -15,7 +15,7 @@ import {
     SCALING_MODE_DEFAULTS,
 } from "../defaults";
 import { ScalingMode, type ConnectionRecycling, type HorizontalScaling, type KongSizing, type LoadBalancerType, type VerticalScaling } from "../generated/schema-types";
-import { checkOneOf, Problems } from "./errors";
+import { checkOneOf, isWholeNumber, Problems } from "./errors";
 
 export interface SizingInputs {
     readonly loadBalancerType: LoadBalancerType;
@@ -48,7 +48,7 @@ export function resolveScalingMode(lb: LoadBalancerType, mode: ScalingMode = INP
 
 function checkWholeNumber(problems: Problems, field: string, value: unknown, min: number, max: number, fix: string): void {
     if (value === undefined) return;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    if (!isWholeNumber(value, min, max)) {
         problems.add(field, value, `must be a whole number from ${min} to ${max}`, fix);
     }
 }

@@ -16,7 +16,7 @@
 // guide update-idle-timeout.html (60-6000 s for TCP listeners; TLS listeners fixed at 350 s).
 import { INPUT_DEFAULTS, KONG_PORTS, withDefaults } from "../defaults";
 import type { GrpcServiceSpecArgs, LoadBalancerArgs as LoadBalancer } from "../generated/schema-types";
-import { joinPath, Problems } from "./errors";
+import { isWholeNumber, joinPath, Problems } from "./errors";
 
 /** Kong stores timeouts as ms up to 2^31-2; in whole seconds that is at most this. */
 export const KONG_TIMEOUT_SECONDS_MAX = Math.floor((2 ** 31 - 2) / 1000);
@@ -44,7 +44,7 @@ export function kongServiceTimeoutAnnotations(given: GrpcServiceSpecArgs): Recor
 export function checkServiceTimeouts(problems: Problems, spec: GrpcServiceSpecArgs): void {
     for (const key of Object.keys(SERVICE_TIMEOUT_ANNOTATIONS) as (keyof typeof SERVICE_TIMEOUT_ANNOTATIONS)[]) {
         const seconds = spec[key];
-        if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 1 || seconds > KONG_TIMEOUT_SECONDS_MAX)) {
+        if (seconds !== undefined && !isWholeNumber(seconds, 1, KONG_TIMEOUT_SECONDS_MAX)) {
             problems.add(key, seconds, `is not a whole number of seconds from 1 to ${KONG_TIMEOUT_SECONDS_MAX} (Kong stores timeouts as ms below 2^31)`, "use e.g. 3600 for streaming RPCs, 30 for unary ones");
         }
     }
@@ -83,7 +83,7 @@ export function checkIdleTimeout(problems: Problems, field: string, lb: LoadBala
     const seconds = lb.idleTimeoutSeconds;
     if (seconds === undefined || (lb.type !== "alb" && lb.type !== "nlb")) return;
     const range = IDLE_TIMEOUT_RANGE[lb.type];
-    if (!Number.isInteger(seconds) || seconds < range.min || seconds > range.max) {
+    if (!isWholeNumber(seconds, range.min, range.max)) {
         problems.add(joinPath(field, "idleTimeoutSeconds"), seconds, `is not a whole number of seconds from ${range.min} to ${range.max} (the ${lb.type.toUpperCase()} idle timeout range)`, "use e.g. 3600");
     }
     if (lb.type === "nlb" && eksAutoMode) {
