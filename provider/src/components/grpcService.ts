@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { dependsOnList } from "../builders/dependsOn";
 import { skipAwaitAnnotations } from "../builders/skipAwait";
 import * as cloud from "../cloud";
 import { Defaulted, INPUT_DEFAULTS, withDefaults } from "../defaults";
@@ -139,17 +140,12 @@ function pluginsFor(name: string, spec: ResolvedSpec, opts: pulumi.CustomResourc
                     config: p.config,
                     ...(configPatches.length > 0 ? { configPatches } : {}),
                 },
-                { ...opts, dependsOn: [...created, ...toArray(opts.dependsOn)] },
+                { ...opts, dependsOn: [...created, ...dependsOnList(opts.dependsOn)] },
             ),
         );
         return created;
     });
     return { names, resources, namesFor: (target) => pluginNamesFor(spec.name, specs, target, childName) };
-}
-
-function toArray(d: pulumi.CustomResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
-    if (d === undefined) return [];
-    return Array.isArray(d) ? d : [d as pulumi.Input<pulumi.Resource>];
 }
 
 /**
@@ -194,7 +190,7 @@ function consumersFor(name: string, spec: ResolvedSpec, ingressClassName: string
                 },
                 username: anonymousConsumerUsername(spec),
             },
-            { ...opts, dependsOn: [...plugins.resources, ...toArray(opts.dependsOn)] },
+            { ...opts, dependsOn: [...plugins.resources, ...dependsOnList(opts.dependsOn)] },
         );
     }
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { dependsOnList } from "../builders/dependsOn";
 import { helmRelease } from "../builders/helmRelease";
 import { kumaSidecarPatch } from "../builders/meshControlPlane";
 import { skipAwaitAnnotations } from "../builders/skipAwait";
@@ -10,12 +11,6 @@ import { albIngressAnnotations, AUTO_MODE_ALB_CONTROLLER } from "../rules/loadBa
 import { childName } from "../rules/names";
 import { checkKongGatewayArgs } from "../rules/validate";
 import { validateOnce } from "./validation";
-
-/** `dependsOn` as a list (it may be one resource, or an Input of either). */
-function dependencyList(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
-    if (dependsOn === undefined) return [];
-    return Array.isArray(dependsOn) ? dependsOn : [dependsOn as pulumi.Input<pulumi.Resource>];
-}
 
 /** Kong's GatewayClass controller for the (unmanaged) Gateways it serves. */
 const KONG_GATEWAY_CONTROLLER = "konghq.com/kic-gateway-controller";
@@ -87,7 +82,7 @@ export class KongGateway extends KongGatewayBase {
 
         // Kuma's injector fails a pod whose named ContainerPatch is missing, so the patch exists before the release's pods.
         const sidecarPatch = plan.kumaSidecarPatch ? [kumaSidecarPatch(childName(name, "sidecar"), plan.kumaSidecarPatch, { parent: this, dependsOn: opts?.dependsOn })] : [];
-        const release = helmRelease(name, plan.release, { parent: this, dependsOn: [...dependencyList(opts?.dependsOn), ...sidecarPatch] });
+        const release = helmRelease(name, plan.release, { parent: this, dependsOn: [...dependsOnList(opts?.dependsOn), ...sidecarPatch] });
 
         if (plan.alb) albIngressFor(plan, plan.alb, args.loadBalancer, { parent: this, dependsOn: [release] });
         if (plan.gatewayName) gatewayFor(name, plan, plan.gatewayName, release, this);
