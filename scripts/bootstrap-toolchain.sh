@@ -277,7 +277,9 @@ relock() {
 }
 
 # ----------------------------------------------- pulumi CLI + language hosts
-PULUMI_BINS=(pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-go pulumi-language-python-exec)
+# pulumi-analyzer-policy: the shim the engine starts for a Node.js policy pack (`--policy-pack`); it
+# runs the pack's @pulumi/pulumi/cmd/run-policy-pack (pulumi 3.192.0 sdk/nodejs/dist).
+PULUMI_BINS=(pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-go pulumi-language-python-exec pulumi-analyzer-policy)
 
 # If a pulumi on PATH is exactly v$PULUMI_VERSION and its language hosts are
 # next to it (or on PATH), link them instead of building.
@@ -300,12 +302,13 @@ link_path_pulumi() {
   done
   py_real=$(dirname "${found[python]}")/pulumi-language-python-exec
   [ -f "$py_real" ] || { log "pulumi-language-python-exec is not next to ${found[python]}: building instead"; return 1; }
+  [ -x "$dir/pulumi-analyzer-policy" ] || { log "pulumi-analyzer-policy is not next to $real: building instead"; return 1; }
   log "using pulumi v$PULUMI_VERSION from PATH ($real): linking it and its language hosts into $BIN"
   mkdir -p "$BIN"
   ln -sfn "$real" "$BIN/pulumi"
   for h in nodejs python go; do ln -sfn "${found[$h]}" "$BIN/pulumi-language-$h"; done
   ln -sfn "$py_real" "$BIN/pulumi-language-python-exec"
-  for h in pulumi-resource-pulumi-nodejs pulumi-resource-pulumi-python; do
+  for h in pulumi-resource-pulumi-nodejs pulumi-resource-pulumi-python pulumi-analyzer-policy; do
     [ -x "$dir/$h" ] && ln -sfn "$dir/$h" "$BIN/$h"
   done
   write_stamp "$BIN" pulumi "linked:$real"
@@ -341,6 +344,9 @@ build_pulumi() {
   [ -f "$sdk/python/cmd/pulumi-language-python-exec" ] ||
     die "pulumi-language-python-exec not found in $sdk (the python host refuses to start without it)"
   install_exec "$sdk/python/cmd/pulumi-language-python-exec" "$stage/"
+  [ -f "$sdk/nodejs/dist/pulumi-analyzer-policy" ] ||
+    die "pulumi-analyzer-policy not found in $sdk (policy packs cannot run without it)"
+  install_exec "$sdk/nodejs/dist/pulumi-analyzer-policy" "$stage/"
   local shim
   for shim in nodejs/dist/pulumi-resource-pulumi-nodejs python/dist/pulumi-resource-pulumi-python; do
     [ -f "$sdk/$shim" ] && install_exec "$sdk/$shim" "$stage/"

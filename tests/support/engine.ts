@@ -53,12 +53,27 @@ export interface PlannedResource {
     readonly inputs: Record<string, unknown>;
 }
 
+export interface PolicyViolation {
+    readonly policyName: string;
+    readonly enforcementLevel: string;
+    readonly message: string;
+}
+
 export interface PreviewPlan {
     /** Resources by URN without the stack and project, so plans of differently named projects compare. */
     readonly resources: Map<string, PlannedResource>;
     readonly outputs: Record<string, unknown>;
     readonly errors: string[];
+    readonly policyViolations: PolicyViolation[];
+    /** True when the preview ended in an error (a bad input, a mandatory policy violation). */
+    readonly failed: boolean;
     readonly seconds: number;
+}
+
+/** Policy packs (directories) and their config files (JSON) to run the preview with, as `--policy-pack` / `--policy-pack-config`. */
+export interface PolicyOptions {
+    readonly policyPacks?: string[];
+    readonly policyPackConfigs?: string[];
 }
 
 /** `stack::project::type$type::name` -> `type$type::name` */
@@ -76,10 +91,11 @@ export async function selectStack(engine: Engine, workDir: string, stackName: st
     return stack;
 }
 
-export async function previewProject(engine: Engine, workDir: string, stackName: string, config: ConfigMap = {}): Promise<PreviewPlan> {
+export async function previewProject(engine: Engine, workDir: string, stackName: string, config: ConfigMap = {}, policy: PolicyOptions = {}): Promise<PreviewPlan> {
     const stack = await selectStack(engine, workDir, stackName, config);
     const resources = new Map<string, PlannedResource>();
     const errors: string[] = [];
+    const policyViolations: PolicyViolation[] = [];
     let outputs: Record<string, unknown> = {};
     const onEvent = (event: EngineEvent) => {
         const step = event.resourcePreEvent?.metadata;
@@ -87,12 +103,16 @@ export async function previewProject(engine: Engine, workDir: string, stackName:
         const out = event.resOutputsEvent?.metadata;
         if (out?.type === "pulumi:pulumi:Stack" && out.new?.outputs) outputs = out.new.outputs;
         if (event.diagnosticEvent?.severity === "error") errors.push(event.diagnosticEvent.message);
+        const violation = event.policyEvent;
+        if (violation) policyViolations.push({ policyName: violation.policyName, enforcementLevel: violation.enforcementLevel, message: violation.message });
     };
     const started = Date.now();
+    let failed = false;
     try {
-        await stack.preview({ onEvent });
+        await stack.preview({ onEvent, ...policy });
     } catch (err) {
-        if (errors.length === 0) throw err;
+        failed = true;
+        if (errors.length === 0 && policyViolations.length === 0) throw err;
     }
-    return { resources, outputs, errors, seconds: (Date.now() - started) / 1000 };
+    return { resources, outputs, errors, policyViolations, failed, seconds: (Date.now() - started) / 1000 };
 }

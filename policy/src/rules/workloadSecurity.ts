@@ -22,10 +22,18 @@ export function podTemplateSpec(props: Record<string, unknown>): PodSpec | undef
     return spec?.template?.spec;
 }
 
-/** Every container of the pod with its field path (`spec.template.spec.containers[0]`). */
+/**
+ * Every container of the pod with its field path (`spec.template.spec.containers[0]`). Indexed reads
+ * only: @pulumi/policy hands props over as proxies, on which Array methods that build a new array
+ * (map, filter) throw.
+ */
 export function containersOf(pod: PodSpec): { readonly path: string; readonly container: Container }[] {
-    const list = (key: "containers" | "initContainers") => (pod[key] ?? []).map((container, i) => ({ path: `spec.template.spec.${key}[${i}]`, container }));
-    return [...list("initContainers"), ...list("containers")];
+    const found: { path: string; container: Container }[] = [];
+    for (const key of ["initContainers", "containers"] as const) {
+        const list = pod[key] ?? [];
+        for (let i = 0; i < list.length; i++) found.push({ path: `spec.template.spec.${key}[${i}]`, container: list[i] });
+    }
+    return found;
 }
 
 /** One message per secure default a container (or the pod) lacks, naming the field. */
