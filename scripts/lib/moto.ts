@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { freePorts, httpGet, Proc, startProcess, stopProcess, tail, waitFor } from "./local-cluster";
 import { readVersions, repoRoot } from "./repo-root";
-import { PYTHON3, PYTHON3_VENV, requirePrerequisites } from "./system-prerequisites";
+import { ensurePythonTool } from "./pinned-tools";
 
 /** Dummy credentials and no instance metadata: nothing may look for real AWS access. */
 export const DUMMY_AWS_ENV = {
@@ -43,10 +43,6 @@ export function loopbackAwsEnv(region: string, extra: NodeJS.ProcessEnv = {}): N
     };
 }
 
-function cacheRoot(): string {
-    return process.env.MESHEDGE_TOOLCHAIN_DIR ?? path.join(os.homedir(), ".cache", "meshedge", "toolchain");
-}
-
 export interface MotoInstall {
     readonly version: string;
     /** The venv's python (boto3 and cryptography come with moto). */
@@ -54,31 +50,12 @@ export interface MotoInstall {
     readonly server: string;
 }
 
-function installedVersion(python: string): string | undefined {
-    try {
-        return execFileSync(python, ["-c", "import moto, boto3, cryptography, flask; print(moto.__version__)"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    } catch {
-        return undefined;
-    }
-}
-
 /** The pinned moto in <toolchain cache>/moto-<version>/venv, installed (with its server extra) on first use. */
 export function ensureMoto(): MotoInstall {
     const version: string = readVersions().moto.version;
-    const venv = path.join(cacheRoot(), `moto-${version}`, "venv");
-    const python = path.join(venv, "bin", "python");
-    const server = path.join(venv, "bin", "moto_server");
-    if (installedVersion(python) !== version || !fs.existsSync(server)) {
-        requirePrerequisites(PYTHON3, PYTHON3_VENV);
-        // Absent, another version, or half-built by an interrupted run: start again.
-        fs.rmSync(venv, { recursive: true, force: true });
-        fs.mkdirSync(path.dirname(venv), { recursive: true });
-        execFileSync("python3", ["-m", "venv", venv], { stdio: ["ignore", "inherit", "inherit"] });
-        execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `moto[server]==${version}`], { stdio: ["ignore", "inherit", "inherit"] });
-        const got = installedVersion(python);
-        if (got !== version) throw new Error(`moto ${version} did not install into ${venv} (found ${got ?? "nothing"}); rerun, or remove ${venv}`);
-    }
-    return { version, python, server };
+    const probe = "import moto, boto3, cryptography, flask; print(moto.__version__)";
+    const { venv, python } = ensurePythonTool("moto", version, `moto[server]==${version}`, probe);
+    return { version, python, server: path.join(venv, "bin", "moto_server") };
 }
 
 export interface Moto {

@@ -27,6 +27,7 @@ import {
     upOnFreshCluster,
 } from "../support/clusterStack";
 import { missingFrom, quantity } from "../support/kube";
+import { judgeObjects, readBackObjects } from "../support/securityScan";
 import { EdgeStackToken } from "../../provider/src/generated/schema-types";
 
 const languages = ["typescript", "python", "go"] as const;
@@ -70,6 +71,16 @@ for (const language of languages) {
         it("every object the component created directly is in the API server as it was sent", async () => {
             expect(await expectObjectsAsSent(kube, await stateResources(stack))).to.be.greaterThan(10);
         });
+
+        if (language === "typescript") {
+            it("checkov and kube-score find nothing in the stack's objects that docs/security.md does not list (NLB + Istio)", async function () {
+                this.timeout(10 * 60 * 1000);
+                const judged = judgeObjects(await readBackObjects(kube, STACK_NAMESPACES), "nlb-istio");
+                expect(judged.objects).to.be.greaterThan(10);
+                expect(judged.unlisted, "fix these, or list them with a reason in docs/security.md").to.deep.equal([]);
+                expect(judged.stale, "no longer found: remove from docs/security.md").to.deep.equal([]);
+            });
+        }
 
         it("labels the service and Kong namespaces for Istio injection, and not istio-system", async () => {
             for (const ns of ["apps", "kong"]) {
