@@ -87,8 +87,17 @@ export function kongGatewayValues(i: KongValuesInputs): Record<string, unknown> 
         proxy: proxyValues(i.loadBalancer, i.eksAutoMode),
         ...kongStatusValues(i.loadBalancer),
         ...kongDrainValues(i.loadBalancer),
+        manager: KONG_MANAGER_OFF,
     };
 }
+
+/**
+ * Kong Manager's Service off: both charts create it by default as a NodePort (kong chart 3.4.1 and
+ * 3.2.0 values.yaml `manager.enabled: true`, `type: NodePort`), which opens the admin GUI on every
+ * node; with the ingress controller's DB-less configuration there is nothing to manage through it.
+ * kube-score's service-type check found it (docs/security.md).
+ */
+const KONG_MANAGER_OFF = { enabled: false } as const;
 
 export function kongHelmValues(i: KongValuesInputs): Record<string, unknown> {
     const controller = { ingressClass: i.ingressClassName, resources: i.controllerResources };

@@ -96,6 +96,14 @@ describe("kongValues: against the pinned charts", () => {
         }
     });
 
+    it("Kong Manager: both charts create its Service as a NodePort unless told not to, and the values turn it off", () => {
+        for (const chart of [kong341, gateway320]) {
+            expect((chart.values.manager as Obj)).to.include({ enabled: true, type: "NodePort" });
+            expect(chart.templates).to.match(/if and \.Values\.manager\.enabled/);
+        }
+        for (const i of [...everyInput(KongChart.Kong), ...everyInput(KongChart.Ingress)]) expect(kongGatewayValues(i).manager).to.deep.equal({ enabled: false });
+    });
+
     it("the drain values replace the charts' own preStop hook and grace period, which read the same keys", () => {
         for (const chart of [kong341, gateway320]) {
             expect(chart.values.lifecycle.preStop.exec.command).to.deep.equal(["kong", "quit", "--wait=15"]);
