@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Build meshedge's native toolchain (Pulumi CLI + language hosts, the
 # pulumi-kubernetes provider and, with --with-cluster, etcd, kube-apiserver and
-# kube-controller-manager; with --with-lbc, the AWS Load Balancer Controller)
+# kube-controller-manager; with --with-lbc, the AWS Load Balancer Controller;
+# with --with-actionlint, actionlint for the release workflow's contract test)
 # from the Go module proxy into a cache OUTSIDE the repository. No GitHub or
 # get.pulumi.com access is needed.
 #
-#   scripts/bootstrap-toolchain.sh [--with-cluster] [--with-lbc] [--rebuild] [--no-path-pulumi]
+#   scripts/bootstrap-toolchain.sh [--with-cluster] [--with-lbc] [--with-actionlint] [--rebuild] [--no-path-pulumi]
 #   scripts/bootstrap-toolchain.sh --relock [--with-cluster] [--with-lbc]
 #
 # Versions come only from versions.json; the wrapper modules under toolchain/
@@ -15,6 +16,7 @@
 #   MESHEDGE_TOOLCHAIN_BIN=<dir>      (PulumiCommand.get({root: dirname(<dir>)}))
 #   MESHEDGE_CLUSTER_BIN=<dir>        (only with --with-cluster)
 #   MESHEDGE_LBC_BIN=<dir>            (only with --with-lbc)
+#   MESHEDGE_ACTIONLINT_BIN=<dir>     (only with --with-actionlint)
 #
 # Environment:
 #   MESHEDGE_TOOLCHAIN_DIR   cache root (default: $HOME/.cache/meshedge/toolchain)
@@ -29,6 +31,7 @@ WRAPPERS=$REPO_ROOT/toolchain
 
 WITH_CLUSTER=0
 WITH_LBC=0
+WITH_ACTIONLINT=0
 REBUILD=0
 USE_PATH_PULUMI=1
 RELOCK=0
@@ -41,12 +44,13 @@ die() {
   for line in "$@"; do printf '[%s]   %s\n' "$SCRIPT_NAME" "$line" >&2; done
   exit 1
 }
-usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; }
+usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --with-cluster) WITH_CLUSTER=1 ;;
     --with-lbc) WITH_LBC=1 ;;
+    --with-actionlint) WITH_ACTIONLINT=1 ;;
     --rebuild) REBUILD=1 ;;
     --no-path-pulumi) USE_PATH_PULUMI=0 ;;
     --relock) RELOCK=1 ;;
@@ -93,6 +97,8 @@ CLUSTER_ETCD_VERSION=$(jqv .cluster.etcd)
 LBC_MOD=$(jqv .awsLoadBalancerControllerBinary.module)
 LBC_PSEUDO=$(jqv .awsLoadBalancerControllerBinary.pseudoVersion)
 LBC_APP_VERSION=$(jqv .awsLoadBalancerControllerBinary.appVersion)
+ACTIONLINT_MOD=$(jqv .actionlint.module)
+ACTIONLINT_VERSION=$(jqv .actionlint.version)
 
 export GOTOOLCHAIN=local
 export GOFLAGS="-mod=mod -buildvcs=false"
@@ -116,6 +122,7 @@ CLUSTER_DIR=$CACHE_ROOT/cluster-$CLUSTER_K8S_VERSION-etcd-$CLUSTER_ETCD_VERSION
 CLUSTER_BIN=$CLUSTER_DIR/bin
 LBC_DIR=$CACHE_ROOT/aws-load-balancer-controller-$LBC_PSEUDO
 LBC_BIN=$LBC_DIR/bin
+ACTIONLINT_BIN=$CACHE_ROOT/actionlint-$ACTIONLINT_VERSION/bin
 BUILD_ROOT=$CACHE_ROOT/build
 
 # ------------------------------------------------------------------- helpers
@@ -216,7 +223,7 @@ timed() { # LABEL CMD... : run, time, and name the failed step on error
   if [ "$rc" -ne 0 ]; then
     die "step failed after ${secs}s: $label (exit $rc)" \
       "output above shows the cause; module download errors mean GOPROXY ($(go env GOPROXY)) does not serve a pinned version." \
-      "rerun just this tool with: $0 --rebuild$([ "$WITH_CLUSTER" = 1 ] && echo ' --with-cluster')$([ "$WITH_LBC" = 1 ] && echo ' --with-lbc')"
+      "rerun just this tool with: $0 --rebuild$([ "$WITH_CLUSTER" = 1 ] && echo ' --with-cluster')$([ "$WITH_LBC" = 1 ] && echo ' --with-lbc')$([ "$WITH_ACTIONLINT" = 1 ] && echo ' --with-actionlint')"
   fi
   log "<== $label: ${secs}s"
   TIMINGS+=("$(printf '%-48s %6ss' "$label" "$secs")")
@@ -456,6 +463,29 @@ build_lbc() {
   write_stamp "$LBC_BIN" aws-load-balancer-controller "$fp"
 }
 
+# ----------------------------------------------------------------- actionlint
+# A tagged module: `go install module@version` builds it from its own go.mod/go.sum (checked
+# against the checksum database), so no wrapper module is needed. GOFLAGS drops -mod=mod, which
+# `go install pkg@version` does not accept. The version is stamped in by Go's build info.
+install_actionlint() { # GOBIN
+  (cd "$1" && GOBIN=$1 GOFLAGS=-buildvcs=false go install -trimpath -ldflags "-s -w" "$ACTIONLINT_MOD/cmd/actionlint@v$ACTIONLINT_VERSION") >&2
+}
+build_actionlint() {
+  local fp work=$BUILD_ROOT/actionlint-$ACTIONLINT_VERSION v
+  fp=$(printf '%s %s %s %s' "$GO_VERSION" "$CGO_ENABLED" "$ACTIONLINT_MOD" "$ACTIONLINT_VERSION" | sha256sum | cut -c1-64)
+  if stamp_ok "$ACTIONLINT_BIN" actionlint "$fp" actionlint; then
+    log "actionlint v$ACTIONLINT_VERSION: up to date (stamp)"
+    return 0
+  fi
+  mkdir -p "$work"
+  timed "actionlint: build" install_actionlint "$work"
+  v=$("$work/actionlint" -version | head -n1 | tr -d '[:space:]')
+  [ "$v" = "v$ACTIONLINT_VERSION" ] || die "built actionlint reports '$v', expected v$ACTIONLINT_VERSION"
+  mkdir -p "$ACTIONLINT_BIN"
+  mv -f "$work/actionlint" "$ACTIONLINT_BIN/"
+  write_stamp "$ACTIONLINT_BIN" actionlint "$fp"
+}
+
 # -------------------------------------------------------------------- main
 if [ "$RELOCK" = 1 ]; then
   relock
@@ -473,6 +503,7 @@ log "Go $GO_VERSION; GOMODCACHE=$(go env GOMODCACHE); GOCACHE=$(go env GOCACHE)"
 log "pulumi v$PULUMI_VERSION (hosts $HOSTS_PSEUDO), pulumi-kubernetes v$K8S_PROVIDER_VERSION -> $BIN"
 [ "$WITH_CLUSTER" = 0 ] || log "kubernetes v$CLUSTER_K8S_VERSION, etcd v$CLUSTER_ETCD_VERSION -> $CLUSTER_BIN"
 [ "$WITH_LBC" = 0 ] || log "aws-load-balancer-controller $LBC_APP_VERSION ($LBC_MOD@$LBC_PSEUDO) -> $LBC_BIN"
+[ "$WITH_ACTIONLINT" = 0 ] || log "actionlint v$ACTIONLINT_VERSION ($ACTIONLINT_MOD) -> $ACTIONLINT_BIN"
 
 TOTAL_START=$(date +%s)
 build_pulumi
@@ -482,6 +513,7 @@ if [ "$WITH_CLUSTER" = 1 ]; then
   build_kube
 fi
 [ "$WITH_LBC" = 0 ] || build_lbc
+[ "$WITH_ACTIONLINT" = 0 ] || build_actionlint
 rm -rf "$BUILD_ROOT"
 
 if [ "${#TIMINGS[@]}" -gt 0 ]; then
@@ -493,3 +525,4 @@ log "total: $(($(date +%s) - TOTAL_START))s"
 echo "MESHEDGE_TOOLCHAIN_BIN=$BIN"
 [ "$WITH_CLUSTER" = 0 ] || echo "MESHEDGE_CLUSTER_BIN=$CLUSTER_BIN"
 [ "$WITH_LBC" = 0 ] || echo "MESHEDGE_LBC_BIN=$LBC_BIN"
+[ "$WITH_ACTIONLINT" = 0 ] || echo "MESHEDGE_ACTIONLINT_BIN=$ACTIONLINT_BIN"

@@ -12,17 +12,20 @@ export interface Toolchain {
     readonly clusterBin?: string;
     /** Directory holding aws-load-balancer-controller (with lbc: true). */
     readonly lbcBin?: string;
+    /** Directory holding actionlint (with actionlint: true). */
+    readonly actionlintBin?: string;
 }
 
 let cached: Toolchain | undefined;
 
-export function ensureToolchain(options: { cluster?: boolean; lbc?: boolean } = {}): Toolchain {
+export function ensureToolchain(options: { cluster?: boolean; lbc?: boolean; actionlint?: boolean } = {}): Toolchain {
     // Never build less than an earlier call did: the cached result must keep its bin dirs.
     const cluster = !!options.cluster || !!cached?.clusterBin;
     const lbc = !!options.lbc || !!cached?.lbcBin;
-    if (cached && (!cluster || cached.clusterBin) && (!lbc || cached.lbcBin)) return cached;
+    const actionlint = !!options.actionlint || !!cached?.actionlintBin;
+    if (cached && (!cluster || cached.clusterBin) && (!lbc || cached.lbcBin) && (!actionlint || cached.actionlintBin)) return cached;
     const script = path.join(repoRoot(), "scripts", "bootstrap-toolchain.sh");
-    const flags = [...(cluster ? ["--with-cluster"] : []), ...(lbc ? ["--with-lbc"] : [])];
+    const flags = [...(cluster ? ["--with-cluster"] : []), ...(lbc ? ["--with-lbc"] : []), ...(actionlint ? ["--with-actionlint"] : [])];
     let stdout: string;
     try {
         stdout = execFileSync("bash", [script, ...flags], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
@@ -32,7 +35,7 @@ export function ensureToolchain(options: { cluster?: boolean; lbc?: boolean } = 
     const value = (key: string) => stdout.split("\n").find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
     const bin = value("MESHEDGE_TOOLCHAIN_BIN");
     if (!bin || !fs.existsSync(path.join(bin, "pulumi"))) throw new Error("bootstrap-toolchain.sh did not report MESHEDGE_TOOLCHAIN_BIN; rerun: bash scripts/bootstrap-toolchain.sh");
-    cached = { bin, clusterBin: value("MESHEDGE_CLUSTER_BIN"), lbcBin: value("MESHEDGE_LBC_BIN") };
+    cached = { bin, clusterBin: value("MESHEDGE_CLUSTER_BIN"), lbcBin: value("MESHEDGE_LBC_BIN"), actionlintBin: value("MESHEDGE_ACTIONLINT_BIN") };
     return cached;
 }
 
