@@ -1,0 +1,62 @@
+// Where the engine looks for a published plugin, computed the way Pulumi 3.192.0 computes it
+// (sdk/go/common/workspace/plugins.go), so the release, the loopback download server of the tests
+// and the README name the same files.
+import * as fs from "fs";
+import * as path from "path";
+import { repoRoot } from "./repo-root";
+
+const schema = JSON.parse(fs.readFileSync(path.join(repoRoot(), "provider", "schema.json"), "utf8"));
+
+/** The schema's `pluginDownloadURL`: every SDK hands it to the engine with each meshedge resource. */
+export const pluginDownloadURL: string = schema.pluginDownloadURL;
+
+export interface GithubRelease {
+    readonly host: string;
+    readonly owner: string;
+    readonly repo: string;
+}
+
+/**
+ * `github://<host>/<owner>[/<repo>]` as newGithubSource reads it: a host, one or two path parts, and
+ * the repository `pulumi-<name>` when only the owner is given.
+ */
+export function parseGithubDownloadURL(url: string, pluginName: string): GithubRelease {
+    const match = /^github:\/\/([^/]+)\/([^/]+)(?:\/([^/]+))?\/?$/.exec(url);
+    if (!match) throw new Error(`${url} is not github://<host>/<owner>[/<repo>] (Pulumi's github plugin source)`);
+    return { host: match[1], owner: match[2], repo: match[3] ?? `pulumi-${pluginName}` };
+}
+
+/** The source URL the engine matches download overrides against (githubSource.URL()). */
+export function githubSourceURL(release: GithubRelease): string {
+    return `github://${release.host}/${release.owner}/${release.repo}`;
+}
+
+/** standardAssetName: `pulumi-resource-<name>-v<version>-<os>-<arch>.tar.gz`. */
+export function pluginAssetName(name: string, version: string, os: string, arch: string): string {
+    return `pulumi-resource-${name}-v${version}-${os}-${arch}.tar.gz`;
+}
+
+/** The platforms PluginSpec.Download names (it refuses any other GOOS or GOARCH before downloading). */
+export const ENGINE_OSES = ["linux", "darwin", "windows"] as const;
+export const ENGINE_ARCHES = ["amd64", "arm64"] as const;
+
+/** Node's platform and arch as Go's GOOS and GOARCH, the names the engine puts in the asset name. */
+export function goPlatform(platform: string = process.platform, arch: string = process.arch): { os: string; arch: string } {
+    const goArch: Record<string, string> = { x64: "amd64", arm64: "arm64", ia32: "386", arm: "arm", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64", loong64: "loong64" };
+    return { os: platform === "win32" ? "windows" : platform, arch: goArch[arch] ?? arch };
+}
+
+/**
+ * A PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES value: `regexp=URL` pairs joined by commas, each regexp
+ * matched against a plugin's source URL (parsePluginDownloadURLOverrides, pluginDownloadOverrideArray.get).
+ * Neither part may hold `=` or `,`.
+ */
+export function downloadURLOverrides(pairs: ReadonlyArray<readonly [sourceURL: string, target: string]>): string {
+    return pairs
+        .map(([source, target]) => {
+            const pattern = `^${source.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
+            if (/[=,]/.test(pattern) || /[=,]/.test(target)) throw new Error(`an override cannot hold '=' or ',': ${source} -> ${target}`);
+            return `${pattern}=${target}`;
+        })
+        .join(",");
+}
