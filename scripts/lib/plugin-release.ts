@@ -47,16 +47,17 @@ export function goPlatform(platform: string = process.platform, arch: string = p
 }
 
 /**
- * A PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES value: `regexp=URL` pairs joined by commas, each regexp
- * matched against a plugin's source URL (parsePluginDownloadURLOverrides, pluginDownloadOverrideArray.get).
- * Neither part may hold `=` or `,`.
+ * A PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES value that sends every plugin the engine would fetch from
+ * GitHub releases (`github://api.github.com/<owner>/<repo>`: meshedge's pluginDownloadURL, and the
+ * fallback source of plugins without one, such as kubernetes) to `<mirror>/<owner>/<repo>/releases/download/v<version>/<asset>`,
+ * GitHub's own download layout.
+ *
+ * The format is Pulumi 3.192.0's (sdk/go/common/workspace/plugins.go, parsePluginDownloadURLOverrides
+ * and pluginDownloadOverrideArray.get): `regexp=URL` pairs joined by commas, the regexp matched
+ * against the plugin source's URL, `${group}` in the URL replaced by the named group's match. The
+ * result is an http source, which fills in `${VERSION}` and appends `/<asset name>`.
  */
-export function downloadURLOverrides(pairs: ReadonlyArray<readonly [sourceURL: string, target: string]>): string {
-    return pairs
-        .map(([source, target]) => {
-            const pattern = `^${source.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
-            if (/[=,]/.test(pattern) || /[=,]/.test(target)) throw new Error(`an override cannot hold '=' or ',': ${source} -> ${target}`);
-            return `${pattern}=${target}`;
-        })
-        .join(",");
+export function githubMirrorOverride(mirror: string): string {
+    if (/[=,]/.test(mirror)) throw new Error(`an override URL cannot hold '=' or ',': ${mirror}`);
+    return `^github://api\\.github\\.com/(?P<owner>[^/]+)/(?P<repo>[^/]+)$=${mirror.replace(/\/$/, "")}/\${owner}/\${repo}/releases/download/v\${VERSION}`;
 }

@@ -29,23 +29,33 @@ export function prepareEngine(): Promise<Engine> {
 async function prepare(): Promise<Engine> {
     const toolchain = ensureToolchain();
     await prepareTypeScriptExample();
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-engine-"));
-    const pulumiHome = path.join(work, "home");
-    const backendDir = path.join(work, "state");
-    fs.mkdirSync(backendDir, { recursive: true });
-    const env = pulumiEnv(toolchain, pulumiHome);
+    const engine = await newEngine(toolchain, fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-engine-")));
 
-    installPlugins(toolchain, env);
+    installPlugins(toolchain, engine.env);
     linkExampleModules(path.join(root, "tests", "engine", "fixtures", "bad-input-typescript"));
 
     preparePythonExample();
+    return engine;
+}
 
-    const envVars: Record<string, string> = {};
-    for (const [k, v] of Object.entries(env)) if (v !== undefined) envVars[k] = v;
-    envVars.PULUMI_BACKEND_URL = `file://${backendDir}`;
-    envVars.PULUMI_CONFIG_PASSPHRASE = "meshedge-engine-tests";
+/**
+ * An engine with an empty plugin cache (`work/home`) and its own file backend (`work/state`);
+ * `changes` set (or, with undefined, remove) variables of the toolchain's offline environment.
+ */
+export async function newEngine(toolchain: Toolchain, work: string, changes: Record<string, string | undefined> = {}): Promise<Engine> {
+    const pulumiHome = path.join(work, "home");
+    const backendDir = path.join(work, "state");
+    fs.mkdirSync(backendDir, { recursive: true });
+    const env: Record<string, string> = {};
+    const all: Record<string, string | undefined> = {
+        ...pulumiEnv(toolchain, pulumiHome),
+        PULUMI_BACKEND_URL: `file://${backendDir}`,
+        PULUMI_CONFIG_PASSPHRASE: "meshedge-engine-tests",
+        ...changes,
+    };
+    for (const [k, v] of Object.entries(all)) if (v !== undefined) env[k] = v;
     const command = await PulumiCommand.get({ root: path.dirname(toolchain.bin) });
-    return { toolchain, pulumiHome, backendDir, env: envVars, command };
+    return { toolchain, pulumiHome, backendDir, env, command };
 }
 
 export interface PlannedResource {
@@ -58,6 +68,9 @@ export interface PreviewPlan {
     readonly resources: Map<string, PlannedResource>;
     readonly outputs: Record<string, unknown>;
     readonly errors: string[];
+    readonly warnings: string[];
+    /** What the CLI printed (stdout and stderr, interleaved as they arrived). */
+    readonly output: string;
     readonly seconds: number;
 }
 
@@ -80,6 +93,8 @@ export async function previewProject(engine: Engine, workDir: string, stackName:
     const stack = await selectStack(engine, workDir, stackName, config);
     const resources = new Map<string, PlannedResource>();
     const errors: string[] = [];
+    const warnings: string[] = [];
+    let output = "";
     let outputs: Record<string, unknown> = {};
     const onEvent = (event: EngineEvent) => {
         const step = event.resourcePreEvent?.metadata;
@@ -87,12 +102,14 @@ export async function previewProject(engine: Engine, workDir: string, stackName:
         const out = event.resOutputsEvent?.metadata;
         if (out?.type === "pulumi:pulumi:Stack" && out.new?.outputs) outputs = out.new.outputs;
         if (event.diagnosticEvent?.severity === "error") errors.push(event.diagnosticEvent.message);
+        if (event.diagnosticEvent?.severity === "warning") warnings.push(event.diagnosticEvent.message);
     };
+    const print = (text: string) => void (output += text);
     const started = Date.now();
     try {
-        await stack.preview({ onEvent });
+        await stack.preview({ onEvent, onOutput: print, onError: print });
     } catch (err) {
         if (errors.length === 0) throw err;
     }
-    return { resources, outputs, errors, seconds: (Date.now() - started) / 1000 };
+    return { resources, outputs, errors, warnings, output, seconds: (Date.now() - started) / 1000 };
 }
