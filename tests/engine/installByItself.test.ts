@@ -9,13 +9,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EdgeStackToken, GrpcServiceToken, KongGatewayToken } from "../../provider/src/generated/schema-types";
-import { buildPlugin } from "../../scripts/lib/build-plugin";
+import { buildPlugin, pluginTarball } from "../../scripts/lib/build-plugin";
+import { goPlatform } from "../../scripts/lib/plugin-release";
 import { buildPythonWheel } from "../../scripts/lib/pack-sdk";
 import { localChartConfig } from "../../scripts/lib/prepare-examples";
 import { ensureToolchain } from "../../scripts/lib/toolchain";
 import { PreviewPlan, previewProject } from "../support/engine";
 import {
+    buildPluginAtCommit,
     installedPlugins,
+    RELEASE_0_1_0,
     InstallRig,
     kubernetesRelease,
     kubernetesVersion,
@@ -82,5 +85,75 @@ describe("engine: installs the plugin by itself from the release assets", functi
 
     it("nothing tried to leave loopback (no GitHub, no get.pulumi.com)", () => {
         expect(rig.proxy.attempts).to.deep.equal([]);
+    });
+
+    describe("bad downloads: what the engine prints", () => {
+        let goProject: string;
+        before(() => {
+            goProject = path.join(work, "go"); // built once above; its `binary` option skips compiling
+        });
+        afterEach(() => rig.publishMeshedge());
+
+        /** A preview of the Go project with an empty plugin cache, and what the server was asked. */
+        async function previewFresh(name: string) {
+            const engine = await rig.engine(name);
+            const from = rig.server.log.length;
+            const plan = await previewProject(engine, goProject, "bad", charts);
+            return { engine, plan, requests: requestsSince(rig.server, from), text: [...plan.errors, ...plan.warnings].join("\n") };
+        }
+
+        it("a corrupt archive: the engine names the plugin, the version and the archive error; the next run recovers once the asset is fixed", async () => {
+            const archive = fs.readFileSync(pluginTarball);
+            rig.publishMeshedge(archive.subarray(0, Math.floor(archive.length / 2))); // a download cut short
+            const { engine, plan, requests } = await previewFresh("corrupt");
+            expect(requests.length, "the engine fetched the asset").to.be.greaterThan(0);
+            const error = plan.errors.find((e) => e.includes("Could not automatically download and install resource plugin 'pulumi-resource-meshedge' at version v0.2.0"));
+            expect(error, plan.output).to.be.a("string");
+            expect(error).to.include("error installing provider meshedge: untarring file").and.to.include("unexpected EOF");
+            expect([...plan.resources.values()].map((r) => r.type)).not.to.include(EdgeStackToken);
+
+            rig.publishMeshedge();
+            const again = await previewProject(engine, goProject, "bad", charts);
+            expect(again.errors, again.output).to.deep.equal([]);
+            expect([...again.resources.values()].map((r) => r.type)).to.include(EdgeStackToken);
+        });
+
+        it("an archive that is not gzip at all (an HTML error page saved as the asset): 'uncompressing: gzip: invalid header'", async () => {
+            rig.publishMeshedge(Buffer.from("<!DOCTYPE html><title>Sign in</title>"));
+            const { plan } = await previewFresh("not-gzip");
+            const error = plan.errors.find((e) => e.includes("resource plugin 'pulumi-resource-meshedge' at version v0.2.0"));
+            expect(error, plan.output).to.include("error installing provider meshedge: uncompressing: gzip: invalid header");
+        });
+
+        it("an archive holding meshedge 0.1.0 under the 0.2.0 name: the engine warns that the plugin has the wrong version", async () => {
+            rig.publishMeshedge(buildPluginAtCommit(RELEASE_0_1_0, path.join(work, "release-0.1.0")));
+            const { engine, plan } = await previewFresh("wrong-version");
+            expect(plan.warnings, plan.output).to.include(
+                "resource plugin meshedge is expected to have version >=0.2.0, but has 0.1.0; the wrong version may be on your path, or this may be a bug in the plugin\n",
+            );
+            // The engine keeps what it unpacked under the version it asked for: only removing it makes it download again.
+            expect(installedPlugins(engine)).to.include("resource-meshedge-v0.2.0");
+        });
+
+        it("no asset for this platform: the engine's 404 names the asset, with the OS and architecture", async () => {
+            rig.server.unpublish(meshedgeRelease.owner, meshedgeRelease.repo, meshedgeVersion, rig.meshedgeAsset);
+            const { plan, requests } = await previewFresh("missing");
+            const url = `${rig.server.url}${releaseAssetPath(meshedgeRelease.owner, meshedgeRelease.repo, meshedgeVersion, rig.meshedgeAsset)}`;
+            expect(requests.map((r) => r.status)).to.include(404);
+            const error = plan.errors.find((e) => e.includes(`404 HTTP error fetching plugin from ${url}`));
+            expect(error, plan.output).to.be.a("string");
+            const { os, arch } = goPlatform();
+            expect(rig.meshedgeAsset).to.equal(`pulumi-resource-meshedge-v${meshedgeVersion}-${os}-${arch}.tar.gz`);
+        });
+
+        it("without the override the schema's URL sends the engine to meshedge's GitHub releases (refused here by the trap proxy)", async () => {
+            const engine = await rig.engine("github");
+            delete engine.env.PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES;
+            const before = rig.proxy.attempts.length;
+            const plan = await previewProject(engine, goProject, "bad", charts);
+            expect(rig.proxy.attempts.slice(before)).to.include("CONNECT api.github.com:443");
+            rig.proxy.attempts.splice(before); // what this test provoked, not a leak of the others
+            expect(plan.warnings.join("\n"), plan.output).to.include(`Get "https://api.github.com/repos/${meshedgeRelease.owner}/${meshedgeRelease.repo}/releases/tags/v${meshedgeVersion}"`);
+        });
     });
 });

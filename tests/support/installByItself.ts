@@ -124,6 +124,27 @@ export function prepareGoProject(work: string): string {
     return dir;
 }
 
+/** The commit of meshedge 0.1.0 (docs/decisions.md: 0.1.0 stays at 296f963). */
+export const RELEASE_0_1_0 = "296f963";
+
+/**
+ * The plugin archive of an earlier release, built from its own sources by its own build script
+ * (git archive of the commit; the packages come from this checkout's node_modules, linked at run
+ * time: the lockfile is unchanged since 0.1.0). Returns the archive's path.
+ */
+export function buildPluginAtCommit(commit: string, dir: string): string {
+    fs.mkdirSync(dir, { recursive: true });
+    const git = (args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+    const paths = ["package.json", "versions.json", "provider", "scripts"];
+    execFileSync("sh", ["-c", `git archive --format=tar "$1" ${paths.join(" ")} | tar -x -C "$2"`, "sh", git(["rev-parse", "--verify", `${commit}^{commit}`]), dir], { cwd: root });
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+    const script = fs.existsSync(path.join(dir, "scripts", "lib", "build-plugin.ts")) ? "scripts/lib/build-plugin.ts" : "scripts/build-plugin.ts";
+    const bundle = path.join(dir, "dist", "build-plugin.js");
+    execFileSync(path.join(root, "node_modules", ".bin", "esbuild"), [script, "--bundle", "--platform=node", "--external:esbuild", `--outfile=${bundle}`, "--log-level=warning"], { cwd: dir });
+    const built = execFileSync("node", ["-e", `const b = require(${JSON.stringify(bundle)}); b.buildPlugin().then(() => console.log(b.pluginTarball))`], { cwd: dir, encoding: "utf8" });
+    return built.trim().split("\n").pop()!;
+}
+
 /** Plugins in an engine's cache: `resource-meshedge-v0.2.0`, ... (not the lock files beside them). */
 export function installedPlugins(engine: Engine): string[] {
     const dir = path.join(engine.pulumiHome, "plugins");
