@@ -61,3 +61,8 @@ export function githubMirrorOverride(mirror: string): string {
     if (/[=,]/.test(mirror)) throw new Error(`an override URL cannot hold '=' or ',': ${mirror}`);
     return `^github://api\\.github\\.com/(?P<owner>[^/]+)/(?P<repo>[^/]+)$=${mirror.replace(/\/$/, "")}/\${owner}/\${repo}/releases/download/v\${VERSION}`;
 }
+
+/** An override's Go regexp as a JavaScript RegExp (Go's `(?P<name>` is JavaScript's `(?<name>`), to check what it matches. */
+export function downloadURLOverridesPattern(goRegexp: string): RegExp {
+    return new RegExp(goRegexp.replace(/\(\?P</g, "(?<"));
+}

@@ -5,6 +5,7 @@
 // schema's pluginDownloadURL (github://api.github.com/meshedge/pulumi-meshedge) at. Nobody runs
 // `pulumi plugin install`.
 import { expect } from "chai";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -125,14 +126,23 @@ describe("engine: installs the plugin by itself from the release assets", functi
             expect(error, plan.output).to.include("error installing provider meshedge: uncompressing: gzip: invalid header");
         });
 
-        it("an archive holding meshedge 0.1.0 under the 0.2.0 name: the engine warns that the plugin has the wrong version", async () => {
+        it("an archive holding meshedge 0.1.0 under the 0.2.0 name: only a warning, the preview runs 0.1.0; `pulumi plugin rm` and a good asset fix it", async () => {
             rig.publishMeshedge(buildPluginAtCommit(RELEASE_0_1_0, path.join(work, "release-0.1.0")));
             const { engine, plan } = await previewFresh("wrong-version");
-            expect(plan.warnings, plan.output).to.include(
-                "resource plugin meshedge is expected to have version >=0.2.0, but has 0.1.0; the wrong version may be on your path, or this may be a bug in the plugin\n",
-            );
-            // The engine keeps what it unpacked under the version it asked for: only removing it makes it download again.
-            expect(installedPlugins(engine)).to.include("resource-meshedge-v0.2.0");
+            const warning = "resource plugin meshedge is expected to have version >=0.2.0, but has 0.1.0; the wrong version may be on your path, or this may be a bug in the plugin\n";
+            expect(plan.warnings, plan.output).to.include(warning);
+            // No error: the old plugin's plan is what the user is shown (the warning is the only sign).
+            expect(plan.errors, plan.output).to.deep.equal([]);
+            expect([...plan.resources.values()].map((r) => r.type)).to.include(EdgeStackToken);
+
+            // The engine keeps what it unpacked under the version it asked for, so a fixed asset alone changes nothing ...
+            rig.publishMeshedge();
+            expect((await previewProject(engine, goProject, "bad", charts)).warnings).to.include(warning);
+            // ... until the README's fix: remove the plugin, and the engine downloads it again.
+            execFileSync("pulumi", ["plugin", "rm", "resource", "meshedge", meshedgeVersion, "--yes"], { env: engine.env, stdio: "ignore" });
+            const fixed = await previewProject(engine, goProject, "bad", charts);
+            expect(fixed.warnings.filter((w) => w.includes("expected to have version")), fixed.output).to.deep.equal([]);
+            expect(fixed.errors, fixed.output).to.deep.equal([]);
         });
 
         it("no asset for this platform: the engine's 404 names the asset, with the OS and architecture", async () => {
