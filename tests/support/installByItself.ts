@@ -136,7 +136,13 @@ export function buildPluginAtCommit(commit: string, dir: string): string {
     fs.mkdirSync(dir, { recursive: true });
     const git = (args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
     const paths = ["package.json", "versions.json", "provider", "scripts"];
-    execFileSync("sh", ["-c", `git archive --format=tar "$1" ${paths.join(" ")} | tar -x -C "$2"`, "sh", git(["rev-parse", "--verify", `${commit}^{commit}`]), dir], { cwd: root });
+    let full: string;
+    try {
+        full = git(["rev-parse", "--verify", "--quiet", `${commit}^{commit}`]);
+    } catch {
+        throw new Error(`commit ${commit} is not in this clone (a shallow clone lacks it); fetch the history: git fetch --unshallow`);
+    }
+    execFileSync("sh", ["-c", `git archive --format=tar "$1" ${paths.join(" ")} | tar -x -C "$2"`, "sh", full, dir], { cwd: root });
     fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
     const script = fs.existsSync(path.join(dir, "scripts", "lib", "build-plugin.ts")) ? "scripts/lib/build-plugin.ts" : "scripts/build-plugin.ts";
     const bundle = path.join(dir, "dist", "build-plugin.js");
