@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { generateSdks, SDK_LANGUAGES } from "../../scripts/gen-sdk";
 import { repoRoot } from "../../scripts/lib/repo-root";
+import { githubSourceURL, parseGithubDownloadURL, pluginDownloadURL } from "../../scripts/lib/plugin-release";
 
 /** Build products that pip and tsc leave inside the SDK directories; they are not generated sources. */
 const BUILD_PRODUCTS = /^(node_modules|bin|build|__pycache__|.*\.egg-info)$/;
@@ -38,6 +39,28 @@ describe("generated SDKs", function () {
         } finally {
             fs.rmSync(fresh, { recursive: true, force: true });
         }
+    });
+
+    it("every SDK hands the engine the schema's pluginDownloadURL, the GitHub releases of the schema's repository", () => {
+        const schema = JSON.parse(fs.readFileSync(path.join(root, "provider", "schema.json"), "utf8"));
+        expect(pluginDownloadURL).to.equal(schema.pluginDownloadURL);
+        // Pulumi's github source reads github://<host>/<owner>/<repo> and asks <host>/repos/<owner>/<repo>/releases.
+        const release = parseGithubDownloadURL(pluginDownloadURL, schema.name);
+        expect(release.host).to.equal("api.github.com");
+        expect(`https://github.com/${release.owner}/${release.repo}`).to.equal(schema.repository);
+        expect(githubSourceURL(release)).to.equal(pluginDownloadURL);
+        const read = (file: string) => fs.readFileSync(path.join(root, "sdk", file), "utf8");
+        // The language hosts read these to name the plugins a program needs before it runs ...
+        expect(JSON.parse(read("nodejs/package.json")).pulumi).to.deep.equal({ resource: true, name: schema.name, version: schema.version, server: pluginDownloadURL });
+        for (const file of ["python/pulumi_meshedge/pulumi-plugin.json", "go/meshedge/pulumi-plugin.json"]) {
+            expect(JSON.parse(read(file)), file).to.deep.equal({ resource: true, name: schema.name, version: schema.version, server: pluginDownloadURL });
+        }
+        // ... and every resource and invoke carries it as an option, for the engine's install at registration.
+        const quoted = JSON.stringify(pluginDownloadURL);
+        expect(read("nodejs/utilities.ts")).to.include(`pluginDownloadURL: ${quoted}`);
+        expect(read("python/pulumi_meshedge/_utilities.py")).to.match(new RegExp(`def get_plugin_download_url\\(\\):\\s+return ${quoted.replace(/[./]/g, "\\$&")}`));
+        const goOptions = read("go/meshedge/internal/pulumiUtilities.go").match(/pulumi\.PluginDownloadURL\(("[^"]*")\)/g) ?? [];
+        expect(goOptions, "resource and invoke defaults").to.deep.equal([`pulumi.PluginDownloadURL(${quoted})`, `pulumi.PluginDownloadURL(${quoted})`]);
     });
 
     it("the Go SDK builds and vets", () => {

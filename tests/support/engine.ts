@@ -29,23 +29,33 @@ export function prepareEngine(): Promise<Engine> {
 async function prepare(): Promise<Engine> {
     const toolchain = ensureToolchain();
     await prepareTypeScriptExample();
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-engine-"));
-    const pulumiHome = path.join(work, "home");
-    const backendDir = path.join(work, "state");
-    fs.mkdirSync(backendDir, { recursive: true });
-    const env = pulumiEnv(toolchain, pulumiHome);
+    const engine = await newEngine(toolchain, fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-engine-")));
 
-    installPlugins(toolchain, env);
+    installPlugins(toolchain, engine.env);
     linkExampleModules(path.join(root, "tests", "engine", "fixtures", "bad-input-typescript"));
 
     preparePythonExample();
+    return engine;
+}
 
-    const envVars: Record<string, string> = {};
-    for (const [k, v] of Object.entries(env)) if (v !== undefined) envVars[k] = v;
-    envVars.PULUMI_BACKEND_URL = `file://${backendDir}`;
-    envVars.PULUMI_CONFIG_PASSPHRASE = "meshedge-engine-tests";
+/**
+ * An engine with an empty plugin cache (`work/home`) and its own file backend (`work/state`);
+ * `changes` set (or, with undefined, remove) variables of the toolchain's offline environment.
+ */
+export async function newEngine(toolchain: Toolchain, work: string, changes: Record<string, string | undefined> = {}): Promise<Engine> {
+    const pulumiHome = path.join(work, "home");
+    const backendDir = path.join(work, "state");
+    fs.mkdirSync(backendDir, { recursive: true });
+    const env: Record<string, string> = {};
+    const all: Record<string, string | undefined> = {
+        ...pulumiEnv(toolchain, pulumiHome),
+        PULUMI_BACKEND_URL: `file://${backendDir}`,
+        PULUMI_CONFIG_PASSPHRASE: "meshedge-engine-tests",
+        ...changes,
+    };
+    for (const [k, v] of Object.entries(all)) if (v !== undefined) env[k] = v;
     const command = await PulumiCommand.get({ root: path.dirname(toolchain.bin) });
-    return { toolchain, pulumiHome, backendDir, env: envVars, command };
+    return { toolchain, pulumiHome, backendDir, env, command };
 }
 
 export interface PlannedResource {
@@ -67,6 +77,9 @@ export interface PreviewPlan {
     readonly policyViolations: PolicyViolation[];
     /** True when the preview ended in an error (a bad input, a mandatory policy violation). */
     readonly failed: boolean;
+    readonly warnings: string[];
+    /** What the CLI printed (stdout and stderr, interleaved as they arrived). */
+    readonly output: string;
     readonly seconds: number;
 }
 
@@ -96,6 +109,8 @@ export async function previewProject(engine: Engine, workDir: string, stackName:
     const resources = new Map<string, PlannedResource>();
     const errors: string[] = [];
     const policyViolations: PolicyViolation[] = [];
+    const warnings: string[] = [];
+    let output = "";
     let outputs: Record<string, unknown> = {};
     const onEvent = (event: EngineEvent) => {
         const step = event.resourcePreEvent?.metadata;
@@ -105,14 +120,16 @@ export async function previewProject(engine: Engine, workDir: string, stackName:
         if (event.diagnosticEvent?.severity === "error") errors.push(event.diagnosticEvent.message);
         const violation = event.policyEvent;
         if (violation) policyViolations.push({ policyName: violation.policyName, enforcementLevel: violation.enforcementLevel, message: violation.message });
+        if (event.diagnosticEvent?.severity === "warning") warnings.push(event.diagnosticEvent.message);
     };
+    const print = (text: string) => void (output += text);
     const started = Date.now();
     let failed = false;
     try {
-        await stack.preview({ onEvent, ...policy });
+        await stack.preview({ onEvent, onOutput: print, onError: print, ...policy });
     } catch (err) {
         failed = true;
         if (errors.length === 0 && policyViolations.length === 0) throw err;
     }
-    return { resources, outputs, errors, policyViolations, failed, seconds: (Date.now() - started) / 1000 };
+    return { resources, outputs, errors, warnings, output, policyViolations, failed, seconds: (Date.now() - started) / 1000 };
 }
