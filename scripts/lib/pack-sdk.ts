@@ -1,12 +1,9 @@
 // Compiles the generated Node SDK and packs it as the tarball the TypeScript example installs
-// (the stand-in for `npm install @meshedge/pulumi` from a registry), and builds the Python SDK's
-// wheel (the stand-in for `pip install pulumi_meshedge`). Run: npm run pack:sdk
+// (the stand-in for `npm install @meshedge/pulumi` from a registry). Run: npm run pack:sdk
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { repoRoot } from "./repo-root";
-import { PYTHON3, requirePrerequisites } from "./system-prerequisites";
 
 const root = repoRoot();
 const sdkDir = path.join(root, "sdk", "nodejs");
@@ -24,29 +21,4 @@ export function packNodeSdk(): string {
     return path.join(sdkPackDir, name);
 }
 
-export const wheelDir = path.join(root, "dist", "wheel");
-
-/**
- * Builds sdk/python's wheel into dist/wheel (pip fetches setuptools from PyPI for the isolated
- * build) and returns its path. The build runs on a copy: setuptools writes build/ and *.egg-info
- * beside the sources it builds.
- */
-export function buildPythonWheel(): string {
-    requirePrerequisites(PYTHON3);
-    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "meshedge-wheel-"));
-    try {
-        fs.cpSync(path.join(root, "sdk", "python"), copy, { recursive: true, filter: (src) => !/(__pycache__|\.egg-info|[\\/]build)$/.test(src) });
-        fs.rmSync(wheelDir, { recursive: true, force: true });
-        execFileSync("python3", ["-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps", "--wheel-dir", wheelDir, copy], { stdio: ["ignore", "ignore", "inherit"] });
-    } finally {
-        fs.rmSync(copy, { recursive: true, force: true });
-    }
-    const wheels = fs.readdirSync(wheelDir).filter((f) => f.endsWith(".whl"));
-    if (wheels.length !== 1) throw new Error(`pip wheel left ${wheels.length} wheels in ${wheelDir}: ${wheels.join(", ")}`);
-    return path.join(wheelDir, wheels[0]);
-}
-
-if (require.main === module) {
-    console.log(`packed ${path.relative(root, packNodeSdk())}`);
-    console.log(`built ${path.relative(root, buildPythonWheel())}`);
-}
+if (require.main === module) console.log(`packed ${path.relative(root, packNodeSdk())}`);

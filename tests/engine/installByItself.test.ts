@@ -12,7 +12,7 @@ import * as path from "path";
 import { EdgeStackToken, GrpcServiceToken, KongGatewayToken } from "../../provider/src/generated/schema-types";
 import { buildPlugin, pluginTarball } from "../../scripts/lib/build-plugin";
 import { goPlatform } from "../../scripts/lib/plugin-release";
-import { buildPythonWheel } from "../../scripts/lib/pack-sdk";
+import { buildPythonWheel } from "../../scripts/lib/pack-wheel";
 import { localChartConfig } from "../../scripts/lib/prepare-examples";
 import { ensureToolchain } from "../../scripts/lib/toolchain";
 import { PreviewPlan, previewProject } from "../support/engine";
