@@ -17,15 +17,9 @@ export function describeValue(value: unknown): string {
     return JSON.stringify(value) ?? String(value);
 }
 
-/** `field = value: problem. Fix: fix.`, the field as `a.bC (Python: a.b_c)` where Python spells it differently. */
+/** `field = value: problem. Fix: fix.`, then ` In Python: a.b_c.` where Python spells the field differently. */
 export function formatProblem(p: InputProblem): string {
-    return `${fieldSpellings(p.field)} = ${describeValue(p.value)}: ${p.problem}. Fix: ${p.fix}.`;
-}
-
-/** `a.bC (Python: a.b_c)`, or the path alone when Python spells it the same. */
-export function fieldSpellings(field: string): string {
-    const python = pythonSpellingIfDifferent(field);
-    return python === undefined ? field : `${field} (Python: ${python})`;
+    return `${p.field} = ${describeValue(p.value)}: ${p.problem}. Fix: ${p.fix}.${pythonSpellingNote(p.field)}`;
 }
 
 /** The sentence naming a field's Python spelling where it differs (`In Python: a.b_c.`), else "". */

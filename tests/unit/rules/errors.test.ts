@@ -59,7 +59,7 @@ describe("errors: wording", () => {
             "services[0].port = 70000: is not a TCP port. Fix: use 1 to 65535.",
         );
         expect(formatProblem({ field: "clusterName", value: undefined, problem: "is required", fix: "set it" })).to.equal(
-            "clusterName (Python: cluster_name) = (unset): is required. Fix: set it.",
+            "clusterName = (unset): is required. Fix: set it. In Python: cluster_name.",
         );
     });
 });

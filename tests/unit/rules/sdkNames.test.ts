@@ -1,6 +1,6 @@
 // The Python spelling of schema names and problem paths, as Pulumi's codegen spells them.
 import { expect } from "chai";
-import { fieldSpellings, formatProblem, pythonSpellingNote } from "../../../provider/src/rules/errors";
+import { formatProblem, pythonSpellingNote } from "../../../provider/src/rules/errors";
 import { pythonName, pythonPath, pythonSpellingIfDifferent } from "../../../provider/src/rules/sdkNames";
 
 describe("sdkNames: pythonName follows Pulumi's PyName", () => {
@@ -57,15 +57,13 @@ describe("sdkNames: problem paths in Python spelling", () => {
     it("names the Python spelling only where it differs", () => {
         expect(pythonSpellingIfDifferent("services[0].port")).to.equal(undefined);
         expect(pythonSpellingIfDifferent("kong.sizing")).to.equal(undefined);
-        expect(fieldSpellings("services[0].port")).to.equal("services[0].port");
-        expect(fieldSpellings("vertical.memCacheSizeMib")).to.equal("vertical.memCacheSizeMib (Python: vertical.mem_cache_size_mib)");
         expect(pythonSpellingNote("replicas")).to.equal("");
         expect(pythonSpellingNote("horizontal.maxReplicas")).to.equal(" In Python: horizontal.max_replicas.");
     });
 
-    it("formatProblem (what invoke callers read) carries both spellings", () => {
+    it("formatProblem (what invoke callers read) names the Python spelling after the fix, as the engine shows construct problems", () => {
         expect(formatProblem({ field: "vertical.memoryPerWorkerMib", value: 256, problem: "is too small", fix: "use 512" })).to.equal(
-            "vertical.memoryPerWorkerMib (Python: vertical.memory_per_worker_mib) = 256: is too small. Fix: use 512.",
+            "vertical.memoryPerWorkerMib = 256: is too small. Fix: use 512. In Python: vertical.memory_per_worker_mib.",
         );
     });
 });
