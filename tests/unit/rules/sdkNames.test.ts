@@ -1,5 +1,6 @@
 // The Python spelling of schema names and problem paths, as Pulumi's codegen spells them.
 import { expect } from "chai";
+import { MeshedgeInputError } from "../../../provider/src/components/validation";
 import { formatProblem, pythonSpellingNote } from "../../../provider/src/rules/errors";
 import { pythonName, pythonPath, pythonSpellingIfDifferent } from "../../../provider/src/rules/sdkNames";
 
@@ -65,5 +66,16 @@ describe("sdkNames: problem paths in Python spelling", () => {
         expect(formatProblem({ field: "vertical.memoryPerWorkerMib", value: 256, problem: "is too small", fix: "use 512" })).to.equal(
             "vertical.memoryPerWorkerMib = 256: is too small. Fix: use 512. In Python: vertical.memory_per_worker_mib.",
         );
+    });
+
+    it("construct problems (the engine prints `property <path> ... has a problem: <reason>`) keep the schema path and end the reason with the Python spelling", () => {
+        const err = new MeshedgeInputError('EdgeStack "edge"', [
+            { field: "vertical.memoryPerWorkerMib", value: 256, problem: "is too small", fix: "use 512" },
+            { field: "services[0].port", value: 0, problem: "is not a TCP port", fix: "use 50051" },
+        ]);
+        expect(err.errors).to.deep.equal([
+            { propertyPath: "vertical.memoryPerWorkerMib", reason: "is too small. Fix: use 512. In Python: vertical.memory_per_worker_mib." },
+            { propertyPath: "services[0].port", reason: "is not a TCP port. Fix: use 50051." },
+        ]);
     });
 });
