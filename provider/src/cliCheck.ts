@@ -49,6 +49,10 @@ export function oldCliMessage(missing: readonly string[], cliVersion: string | u
         const vars = disabled.map((f) => f.disabledBy!).join(" and ");
         return `meshedge needs ${disabled.map((f) => f.what).join(" and ")}, which ${vars} turns off in this Pulumi CLI. Fix: unset ${vars} and run the command again.`;
     }
+    if (cliVersion !== undefined && !isOlder(cliVersion, REQUIRED_PULUMI)) {
+        // Not dated by its version: something between the CLI and the plugin answers for the engine.
+        return `meshedge needs an engine that supports ${lacking.map((f) => `${f.what} (${f.id})`).join(", ")}; this Pulumi CLI (${cliVersion}) is new enough (${REQUIRED_PULUMI} or newer), but its resource monitor answered no. Fix: run the command with the pulumi CLI directly, without PULUMI_DISABLE_* variables, and report the output of \`pulumi about\` if it persists.`;
+    }
     const versionLabel = cliVersion === undefined ? "this Pulumi CLI" : `this Pulumi CLI (${cliVersion})`;
     const dated = lacking.find((f) => f.since !== undefined);
     const features = lacking.map((f) => `${f.what} (${f.id}${f.since ? `, added in ${f.since}` : ""})`).join(", ");
@@ -57,6 +61,14 @@ export function oldCliMessage(missing: readonly string[], cliVersion: string | u
         `its engine does not support ${features}.`,
         `Fix: upgrade the Pulumi CLI to ${REQUIRED_PULUMI} or newer (https://www.pulumi.com/docs/iac/download-install/, e.g. \`curl -fsSL https://get.pulumi.com | sh -s -- --version ${REQUIRED_PULUMI}\` or \`brew upgrade pulumi\`), check \`pulumi version\`, and run the command again.`,
     ].join(" ");
+}
+
+/** a < b for `v`-prefixed or bare x.y.z versions (pre-release suffixes ignored). */
+export function isOlder(a: string, b: string): boolean {
+    const parts = (v: string) => v.replace(/^v/, "").split(/[-+]/)[0].split(".").map(Number);
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);
+    return false;
 }
 
 /** `pulumi version` of the CLI binary at `exe` (`v3.150.0`), or undefined when it is not a Pulumi CLI or does not answer. */

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import versions from "../../versions.json";
-import { cliVersionOf, ENGINE_FEATURES, oldCliMessage, REQUIRED_PULUMI } from "../../provider/src/cliCheck";
+import { cliVersionOf, ENGINE_FEATURES, isOlder, oldCliMessage, REQUIRED_PULUMI } from "../../provider/src/cliCheck";
 
 describe("cliCheck: the message for a Pulumi CLI older than the SDKs'", () => {
     it("requires the Pulumi version the SDKs were generated with (versions.json)", () => {
@@ -44,6 +44,16 @@ describe("cliCheck: the message for a Pulumi CLI older than the SDKs'", () => {
         // Set but false, or another feature missing too: an old CLI after all.
         expect(oldCliMessage(["resourceReferences"], undefined, { PULUMI_DISABLE_RESOURCE_REFERENCES: "false" })).to.include("upgrade");
         expect(oldCliMessage(["resourceReferences", "resourceHooks"], undefined, { PULUMI_DISABLE_RESOURCE_REFERENCES: "true" })).to.include("upgrade");
+    });
+
+    it("a CLI whose version is not older is not called old (its monitor answered no for another reason)", () => {
+        const message = oldCliMessage(["resourceHooks"], "v3.200.0", {})!;
+        expect(message).to.include("this Pulumi CLI (v3.200.0) is new enough").and.not.include("is older");
+        expect(isOlder("v3.181.0", "3.192.0")).to.equal(true);
+        expect(isOlder("v3.192.0", "3.192.0")).to.equal(false);
+        expect(isOlder("v3.192.1-alpha.1", "3.192.0")).to.equal(false);
+        expect(isOlder("v3.99.0", "3.192.0")).to.equal(true);
+        expect(isOlder("v4.0.0", "3.192.0")).to.equal(false);
     });
 
     it("cliVersionOf runs `pulumi version` only for a binary named pulumi", () => {
