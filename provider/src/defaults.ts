@@ -79,8 +79,8 @@ export const INPUT_DEFAULTS = {
     computeKongSizing: { scalingMode: "auto" },
     KongSettings: { namespace: "kong", chart: KONG_CHART, ingressClassName: KONG_INGRESS_CLASS, controllerResources: CONTROLLER_RESOURCES },
     /** `cpu` has no default inside the object: a `vertical` object states the size (see SCALING_MODE_DEFAULTS). */
-    VerticalScaling: { replicas: 2, memoryPerWorkerMiB: MEMORY_PER_WORKER_MIB, memCacheSizeMiB: MEM_CACHE_SIZE_MIB },
-    HorizontalScaling: { targetCpuUtilizationPercent: 70, memoryPerWorkerMiB: MEMORY_PER_WORKER_MIB, memCacheSizeMiB: MEM_CACHE_SIZE_MIB },
+    VerticalScaling: { replicas: 2, memoryPerWorkerMib: MEMORY_PER_WORKER_MIB, memCacheSizeMib: MEM_CACHE_SIZE_MIB },
+    HorizontalScaling: { targetCpuUtilizationPercent: 70, memoryPerWorkerMib: MEMORY_PER_WORKER_MIB, memCacheSizeMib: MEM_CACHE_SIZE_MIB },
     /** Kong's own: nginx_http_keepalive_requests 10000 (kong_defaults.lua) and nginx's keepalive_time 1h, which Kong does not change. */
     ConnectionRecycling: { maxRequests: 10000, maxAgeSeconds: 3600 },
     LoadBalancer: {

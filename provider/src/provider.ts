@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import schemaJson from "../schema.json";
+import { checkCli } from "./cliCheck";
 import {
     ComponentRegistry,
     ComputeKongSizingArgs,
@@ -53,6 +54,8 @@ export class MeshedgeProvider implements provider.Provider {
 
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
         if (!isComponentToken(type)) throw new Error(`meshedge has no component ${type}; known: ${Object.keys(components).join(", ")}`);
+        // A CLI older than the SDKs' gets one clear message before anything is registered.
+        await checkCli();
         const Component = components[type]();
         // The engine's inputs are untyped until the component validates them, before it registers anything.
         const component = new Component(name, (await plainInputs(type, inputs)) as never, options);

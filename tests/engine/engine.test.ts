@@ -55,7 +55,7 @@ describe("engine: the same stack from TypeScript, Python and Go", function () {
         const expected = computeKongSizing({ loadBalancerType: "nlb", scalingMode: "vertical", vertical: { cpu: 4, replicas: 2 } });
         // Python exports output types under their Python property names; the values must not differ.
         const python = plans.python.outputs.plannedSizing as Record<string, unknown>;
-        // (nested ones too: connectionRecycling's), e.g. memory_per_pod_mi_b, connection_recycling.max_requests.
+        // (nested ones too: connectionRecycling's), e.g. memory_per_pod_mib, connection_recycling.max_requests.
         const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
         const camelKeys = (v: unknown): unknown =>
             typeof v === "object" && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [camel(k), camelKeys(x)])) : v;

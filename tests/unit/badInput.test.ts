@@ -55,14 +55,14 @@ const cases: Case[] = [
         message: ["vertical.cpu = 1.5", "must be a whole number"],
     },
     {
-        title: "memoryPerWorkerMiB below 500",
-        build: edge({ ...base, scalingMode: "vertical", vertical: { cpu: 2, memoryPerWorkerMiB: 256 } }),
-        message: ["vertical.memoryPerWorkerMiB = 256", "about 500 MB", "set it to 512 (the default) or more"],
+        title: "memoryPerWorkerMib below 500",
+        build: edge({ ...base, scalingMode: "vertical", vertical: { cpu: 2, memoryPerWorkerMib: 256 } }),
+        message: ["vertical.memoryPerWorkerMib = 256", "about 500 MB", "set it to 512 (the default) or more"],
     },
     {
-        title: "memCacheSizeMiB of 0 (nginx refuses a zero-size shared zone)",
-        build: edge({ ...base, scalingMode: "vertical", vertical: { cpu: 2, memCacheSizeMiB: 0 } }),
-        message: ["vertical.memCacheSizeMiB = 0", "must be a whole number from 8 to 65536", "the pod holds two caches of it"],
+        title: "memCacheSizeMib of 0 (nginx refuses a zero-size shared zone)",
+        build: edge({ ...base, scalingMode: "vertical", vertical: { cpu: 2, memCacheSizeMib: 0 } }),
+        message: ["vertical.memCacheSizeMib = 0", "must be a whole number from 8 to 65536", "the pod holds two caches of it"],
     },
     {
         title: "connection recycling every few seconds",

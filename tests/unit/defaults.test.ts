@@ -97,7 +97,7 @@ describe("defaults: the code's defaults are the schema's", () => {
     it("a mode without its object: the sizes EdgeStack, KongGateway and computeKongSizing document", () => {
         const v = SCALING_MODE_DEFAULTS.vertical;
         const h = SCALING_MODE_DEFAULTS.horizontal;
-        const memory = v.cpu * INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB + KONG_MEM_CACHES * INPUT_DEFAULTS.VerticalScaling.memCacheSizeMiB + KONG_MEMORY_HEADROOM_MIB;
+        const memory = v.cpu * INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMib + KONG_MEM_CACHES * INPUT_DEFAULTS.VerticalScaling.memCacheSizeMib + KONG_MEMORY_HEADROOM_MIB;
         for (const owner of ["EdgeStack", "KongGateway", "computeKongSizing"]) {
             expect(description(owner, "vertical")).to.include(`${v.replicas} replicas x ${v.cpu} CPU (${v.cpu} nginx workers, ${memory}Mi)`);
             expect(description(owner, "horizontal")).to.include(`HPA of ${h.minReplicas} to ${h.maxReplicasFloor} one-worker pods at ${h.targetCpuUtilizationPercent}% CPU`);
@@ -107,8 +107,8 @@ describe("defaults: the code's defaults are the schema's", () => {
 
     it("the memory formula's cache count and headroom are the ones the scaling types document", () => {
         for (const owner of ["VerticalScaling", "HorizontalScaling"]) {
-            expect(description(owner, "memoryPerWorkerMiB")).to.include(`${KONG_MEM_CACHES} x memCacheSizeMiB`).and.include(`${KONG_MEMORY_HEADROOM_MIB} MiB headroom`);
-            expect(description(owner, "memCacheSizeMiB")).to.include(`${KONG_MEM_CACHES} x this`);
+            expect(description(owner, "memoryPerWorkerMib")).to.include(`${KONG_MEM_CACHES} x memCacheSizeMib`).and.include(`${KONG_MEMORY_HEADROOM_MIB} MiB headroom`);
+            expect(description(owner, "memCacheSizeMib")).to.include(`${KONG_MEM_CACHES} x this`);
         }
     });
 

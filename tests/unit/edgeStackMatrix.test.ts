@@ -33,7 +33,7 @@ function argsFor(lb: Lb, mode: Mode, mesh: Mesh): EdgeStackArgs {
     return {
         loadBalancer: lb === "alb" ? { type: "alb", certificateArn: CERT } : { type: "nlb" },
         scalingMode: mode,
-        ...(mode === "vertical" ? { vertical: { cpu: 3, replicas: 2, memoryPerWorkerMiB: 600, memCacheSizeMiB: 64 } } : {}),
+        ...(mode === "vertical" ? { vertical: { cpu: 3, replicas: 2, memoryPerWorkerMib: 600, memCacheSizeMib: 64 } } : {}),
         ...(mode === "horizontal" ? { horizontal: { minReplicas: 2, maxReplicas: 8, targetCpuUtilizationPercent: 60 } } : {}),
         acceptL4Imbalance: lb === "nlb" && mode === "horizontal" ? true : undefined,
         mesh: mesh === "istio" ? { istio: { strictMtls: true } } : mesh === "kuma" ? { kuma: {} } : undefined,

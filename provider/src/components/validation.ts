@@ -3,9 +3,13 @@
 // in every language. Args a composing component built from inputs it already validated are marked,
 // and the child does not check them again.
 import * as pulumi from "@pulumi/pulumi";
-import { describeProblems, InputProblem, Problems, problemsHeader } from "../rules/errors";
+import { describeProblems, InputProblem, Problems, problemsHeader, pythonSpellingNote } from "../rules/errors";
 
-/** Invalid inputs: the engine shows each as `property <path> with value '<v>' has a problem: <reason>. Fix: <fix>.` */
+/**
+ * Invalid inputs: the engine shows each as `property <path> with value '<v>' has a problem: <reason>. Fix: <fix>.`
+ * The engine reads the value at the path from the inputs (camelCase from every SDK), so the path stays
+ * the schema's; the Python spelling, where different, ends the reason.
+ */
 export class MeshedgeInputError extends pulumi.InputPropertiesError {
     constructor(
         readonly component: string,
@@ -13,7 +17,7 @@ export class MeshedgeInputError extends pulumi.InputPropertiesError {
     ) {
         super({
             message: problemsHeader(component, problems.length),
-            errors: problems.map((p) => ({ propertyPath: p.field, reason: `${p.problem}. Fix: ${p.fix}.` })),
+            errors: problems.map((p) => ({ propertyPath: p.field, reason: `${p.problem}. Fix: ${p.fix}.${pythonSpellingNote(p.field)}` })),
         });
         this.name = "MeshedgeInputError";
     }

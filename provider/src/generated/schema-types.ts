@@ -239,7 +239,7 @@ export interface SidecarSize {
 }
 
 /**
- * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+ * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
  */
 export interface VerticalScalingArgs {
     /**
@@ -251,17 +251,17 @@ export interface VerticalScalingArgs {
      */
     readonly replicas?: number;
     /**
-     * Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+     * Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
      */
-    readonly memoryPerWorkerMiB?: number;
+    readonly memoryPerWorkerMib?: number;
     /**
      * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
      */
-    readonly memCacheSizeMiB?: number;
+    readonly memCacheSizeMib?: number;
 }
 
 /**
- * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+ * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
  */
 export interface VerticalScaling {
     /**
@@ -273,17 +273,17 @@ export interface VerticalScaling {
      */
     readonly replicas?: number;
     /**
-     * Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+     * Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
      */
-    readonly memoryPerWorkerMiB?: number;
+    readonly memoryPerWorkerMib?: number;
     /**
      * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
      */
-    readonly memCacheSizeMiB?: number;
+    readonly memCacheSizeMib?: number;
 }
 
 /**
- * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+ * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
  */
 export interface HorizontalScalingArgs {
     /**
@@ -299,17 +299,17 @@ export interface HorizontalScalingArgs {
      */
     readonly targetCpuUtilizationPercent?: number;
     /**
-     * Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+     * Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
      */
-    readonly memoryPerWorkerMiB?: number;
+    readonly memoryPerWorkerMib?: number;
     /**
      * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
      */
-    readonly memCacheSizeMiB?: number;
+    readonly memCacheSizeMib?: number;
 }
 
 /**
- * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+ * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
  */
 export interface HorizontalScaling {
     /**
@@ -325,13 +325,13 @@ export interface HorizontalScaling {
      */
     readonly targetCpuUtilizationPercent?: number;
     /**
-     * Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+     * Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
      */
-    readonly memoryPerWorkerMiB?: number;
+    readonly memoryPerWorkerMib?: number;
     /**
      * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
      */
-    readonly memCacheSizeMiB?: number;
+    readonly memCacheSizeMib?: number;
 }
 
 /**
@@ -395,21 +395,21 @@ export interface KongSizingArgs {
      */
     readonly cpuPerPod: pulumi.Input<number>;
     /**
-     * Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
+     * Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMib + 2 x memCacheSizeMib + memoryHeadroomMib.
      */
-    readonly memoryPerPodMiB: pulumi.Input<number>;
+    readonly memoryPerPodMib: pulumi.Input<number>;
     /**
      * Memory per nginx worker in MiB.
      */
-    readonly memoryPerWorkerMiB: pulumi.Input<number>;
+    readonly memoryPerWorkerMib: pulumi.Input<number>;
     /**
      * Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
      */
-    readonly memCacheSizeMiB: pulumi.Input<number>;
+    readonly memCacheSizeMib: pulumi.Input<number>;
     /**
      * Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
      */
-    readonly memoryHeadroomMiB: pulumi.Input<number>;
+    readonly memoryHeadroomMib: pulumi.Input<number>;
     /**
      * When Kong recycles client connections (both limits resolved).
      */
@@ -461,21 +461,21 @@ export interface KongSizing {
      */
     readonly cpuPerPod: number;
     /**
-     * Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
+     * Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMib + 2 x memCacheSizeMib + memoryHeadroomMib.
      */
-    readonly memoryPerPodMiB: number;
+    readonly memoryPerPodMib: number;
     /**
      * Memory per nginx worker in MiB.
      */
-    readonly memoryPerWorkerMiB: number;
+    readonly memoryPerWorkerMib: number;
     /**
      * Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
      */
-    readonly memCacheSizeMiB: number;
+    readonly memCacheSizeMib: number;
     /**
      * Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
      */
-    readonly memoryHeadroomMiB: number;
+    readonly memoryHeadroomMib: number;
     /**
      * When Kong recycles client connections (both limits resolved).
      */

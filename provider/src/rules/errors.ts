@@ -1,5 +1,8 @@
 // Collecting input problems. Validators add to a Problems at the property path of what they check
 // (`problems.at("services[0]")`), so a child's checks report the path the user wrote at the top.
+// Paths use the schema's names (TypeScript's; Go's with capitals); where Python spells a field
+// differently, messages name both (sdkNames.ts): the provider cannot tell the caller's language.
+import { pythonSpellingIfDifferent } from "./sdkNames";
 
 /** One invalid input: its property path, the value it had, why that is wrong and how to fix it. */
 export interface InputProblem {
@@ -14,9 +17,15 @@ export function describeValue(value: unknown): string {
     return JSON.stringify(value) ?? String(value);
 }
 
-/** `field = value: problem. Fix: fix.` */
+/** `field = value: problem. Fix: fix.`, then ` In Python: a.b_c.` where Python spells the field differently. */
 export function formatProblem(p: InputProblem): string {
-    return `${p.field} = ${describeValue(p.value)}: ${p.problem}. Fix: ${p.fix}.`;
+    return `${p.field} = ${describeValue(p.value)}: ${p.problem}. Fix: ${p.fix}.${pythonSpellingNote(p.field)}`;
+}
+
+/** The sentence naming a field's Python spelling where it differs (`In Python: a.b_c.`), else "". */
+export function pythonSpellingNote(field: string): string {
+    const python = pythonSpellingIfDifferent(field);
+    return python === undefined ? "" : ` In Python: ${python}.`;
 }
 
 /** `a` + `b` -> `a.b`; `a` + `[0]` -> `a[0]`; an empty side drops out. */

@@ -20,7 +20,7 @@ export type KongValuesInputs = Pick<ResolvedKongGateway, "chart" | "loadBalancer
 
 /** Requests equal limits: nginx sizes itself from the worker count, and Guaranteed QoS keeps the CPUs it counts on. */
 export function gatewayResources(sizing: KongSizing): ContainerResources {
-    const amounts = { cpu: String(sizing.cpuPerPod), memory: `${sizing.memoryPerPodMiB}Mi` };
+    const amounts = { cpu: String(sizing.cpuPerPod), memory: `${sizing.memoryPerPodMib}Mi` };
     return { requests: amounts, limits: amounts };
 }
 
@@ -50,7 +50,7 @@ export function kongSizingEnv(sizing: KongSizing): Record<string, string> {
     return {
         // Never "auto": inside a container nginx counts the node's cores, not the CPU limit.
         nginx_worker_processes: String(sizing.workersPerPod),
-        mem_cache_size: `${sizing.memCacheSizeMiB}m`,
+        mem_cache_size: `${sizing.memCacheSizeMib}m`,
         nginx_http_keepalive_requests: String(recycling.maxRequests),
         nginx_http_keepalive_time: `${recycling.maxAgeSeconds}s`,
     };

@@ -27,8 +27,8 @@ export interface SizingInputs {
 }
 
 /** The parts of a pod's memory: each worker's own, Kong's two `mem_cache_size` caches (shared by the workers), and the headroom. */
-export function podMemoryMiB(workers: number, memoryPerWorkerMiB: number, memCacheSizeMiB: number): number {
-    return workers * memoryPerWorkerMiB + KONG_MEM_CACHES * memCacheSizeMiB + KONG_MEMORY_HEADROOM_MIB;
+export function podMemoryMiB(workers: number, memoryPerWorkerMib: number, memCacheSizeMib: number): number {
+    return workers * memoryPerWorkerMib + KONG_MEM_CACHES * memCacheSizeMib + KONG_MEMORY_HEADROOM_MIB;
 }
 
 /**
@@ -60,16 +60,16 @@ function checkMemoryPerWorker(problems: Problems, field: string, value: number |
             field,
             value,
             `each nginx worker needs about 500 MB (Kong's sizing guideline); below ${MEMORY_PER_WORKER_MIB_MIN} MiB workers get OOM-killed`,
-            `set it to ${INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB} (the default) or more, or leave it unset`,
+            `set it to ${INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMib} (the default) or more, or leave it unset`,
         );
     } else if (value > MEMORY_MIB_MAX) {
-        problems.add(field, value, `is more than ${MEMORY_MIB_MAX} MiB for one worker; Kong's caches are sized by memCacheSizeMiB, not per worker`, `use about ${INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB} MiB per worker and raise memCacheSizeMiB for a bigger cache`);
+        problems.add(field, value, `is more than ${MEMORY_MIB_MAX} MiB for one worker; Kong's caches are sized by memCacheSizeMib, not per worker`, `use about ${INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMib} MiB per worker and raise memCacheSizeMib for a bigger cache`);
     }
 }
 
 /** Size of each of Kong's two caches (`mem_cache_size`): 0 makes nginx refuse the zone, kong.conf.default recommends a few MBs at least. */
 function checkMemCacheSize(problems: Problems, field: string, value: number | undefined): void {
-    checkWholeNumber(problems, field, value, MEM_CACHE_SIZE_MIB_MIN, MEMORY_MIB_MAX, `use ${INPUT_DEFAULTS.VerticalScaling.memCacheSizeMiB} (Kong's default) or another size in MiB; the pod holds two caches of it`);
+    checkWholeNumber(problems, field, value, MEM_CACHE_SIZE_MIB_MIN, MEMORY_MIB_MAX, `use ${INPUT_DEFAULTS.VerticalScaling.memCacheSizeMib} (Kong's default) or another size in MiB; the pod holds two caches of it`);
 }
 
 function checkConnectionRecycling(problems: Problems, field: (name: string) => string, value: ConnectionRecycling | undefined): void {
@@ -109,8 +109,8 @@ export function checkSizingInputs(problems: Problems, inputs: SizingInputs, pref
         }
         checkWholeNumber(problems, field("vertical.cpu"), v.cpu, 1, CPU_PER_POD_MAX, "nginx runs one worker per whole CPU: use an integer such as 2, 4 or 8");
         checkWholeNumber(problems, field("vertical.replicas"), v.replicas, 1, 1000, "use at least 1 replica (2 or more for availability)");
-        checkMemoryPerWorker(problems, field("vertical.memoryPerWorkerMiB"), v.memoryPerWorkerMiB);
-        checkMemCacheSize(problems, field("vertical.memCacheSizeMiB"), v.memCacheSizeMiB);
+        checkMemoryPerWorker(problems, field("vertical.memoryPerWorkerMib"), v.memoryPerWorkerMib);
+        checkMemCacheSize(problems, field("vertical.memCacheSizeMib"), v.memCacheSizeMib);
     }
     const h = inputs.horizontal;
     if (h) {
@@ -128,8 +128,8 @@ export function checkSizingInputs(problems: Problems, inputs: SizingInputs, pref
                 `raise maxReplicas to ${h.minReplicas} or more, or lower minReplicas`,
             );
         }
-        checkMemoryPerWorker(problems, field("horizontal.memoryPerWorkerMiB"), h.memoryPerWorkerMiB);
-        checkMemCacheSize(problems, field("horizontal.memCacheSizeMiB"), h.memCacheSizeMiB);
+        checkMemoryPerWorker(problems, field("horizontal.memoryPerWorkerMib"), h.memoryPerWorkerMib);
+        checkMemCacheSize(problems, field("horizontal.memCacheSizeMib"), h.memCacheSizeMib);
     }
     checkConnectionRecycling(problems, field, inputs.connectionRecycling);
 }
@@ -147,8 +147,8 @@ export function computeKongSizing(inputs: SizingInputs): KongSizing {
     if (mode === "vertical") {
         const cpu = inputs.vertical?.cpu ?? SCALING_MODE_DEFAULTS.vertical.cpu;
         const replicas = inputs.vertical?.replicas ?? SCALING_MODE_DEFAULTS.vertical.replicas;
-        const memoryPerWorker = inputs.vertical?.memoryPerWorkerMiB ?? INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB;
-        const memCache = inputs.vertical?.memCacheSizeMiB ?? INPUT_DEFAULTS.VerticalScaling.memCacheSizeMiB;
+        const memoryPerWorker = inputs.vertical?.memoryPerWorkerMib ?? INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMib;
+        const memCache = inputs.vertical?.memCacheSizeMib ?? INPUT_DEFAULTS.VerticalScaling.memCacheSizeMib;
         const why = inputs.loadBalancerType === "nlb"
             ? "the NLB pins each long-lived HTTP/2 connection to one pod, so capacity grows inside the pod"
             : "fixed capacity requested; the ALB still spreads requests across the replicas";
@@ -157,10 +157,10 @@ export function computeKongSizing(inputs: SizingInputs): KongSizing {
             replicas,
             workersPerPod: cpu,
             cpuPerPod: cpu,
-            memoryPerPodMiB: podMemoryMiB(cpu, memoryPerWorker, memCache),
-            memoryPerWorkerMiB: memoryPerWorker,
-            memCacheSizeMiB: memCache,
-            memoryHeadroomMiB: KONG_MEMORY_HEADROOM_MIB,
+            memoryPerPodMib: podMemoryMiB(cpu, memoryPerWorker, memCache),
+            memoryPerWorkerMib: memoryPerWorker,
+            memCacheSizeMib: memCache,
+            memoryHeadroomMib: KONG_MEMORY_HEADROOM_MIB,
             connectionRecycling: resolveConnectionRecycling(inputs.loadBalancerType, mode, inputs.connectionRecycling),
             horizontalPodAutoscaler: false,
             podDisruptionBudget: replicas > 1,
@@ -171,8 +171,8 @@ export function computeKongSizing(inputs: SizingInputs): KongSizing {
     const minReplicas = inputs.horizontal?.minReplicas ?? SCALING_MODE_DEFAULTS.horizontal.minReplicas;
     const maxReplicas = inputs.horizontal?.maxReplicas ?? Math.max(minReplicas, SCALING_MODE_DEFAULTS.horizontal.maxReplicasFloor);
     const target = inputs.horizontal?.targetCpuUtilizationPercent ?? SCALING_MODE_DEFAULTS.horizontal.targetCpuUtilizationPercent;
-    const memoryPerWorker = inputs.horizontal?.memoryPerWorkerMiB ?? INPUT_DEFAULTS.HorizontalScaling.memoryPerWorkerMiB;
-    const memCache = inputs.horizontal?.memCacheSizeMiB ?? INPUT_DEFAULTS.HorizontalScaling.memCacheSizeMiB;
+    const memoryPerWorker = inputs.horizontal?.memoryPerWorkerMib ?? INPUT_DEFAULTS.HorizontalScaling.memoryPerWorkerMib;
+    const memCache = inputs.horizontal?.memCacheSizeMib ?? INPUT_DEFAULTS.HorizontalScaling.memCacheSizeMib;
     const recycling = resolveConnectionRecycling(inputs.loadBalancerType, mode, inputs.connectionRecycling);
     const why = inputs.loadBalancerType === "alb"
         ? "the ALB balances every request, so many small pods share load evenly"
@@ -184,10 +184,10 @@ export function computeKongSizing(inputs: SizingInputs): KongSizing {
         targetCpuUtilizationPercent: target,
         workersPerPod: 1,
         cpuPerPod: 1,
-        memoryPerPodMiB: podMemoryMiB(1, memoryPerWorker, memCache),
-        memoryPerWorkerMiB: memoryPerWorker,
-        memCacheSizeMiB: memCache,
-        memoryHeadroomMiB: KONG_MEMORY_HEADROOM_MIB,
+        memoryPerPodMib: podMemoryMiB(1, memoryPerWorker, memCache),
+        memoryPerWorkerMib: memoryPerWorker,
+        memCacheSizeMib: memCache,
+        memoryHeadroomMib: KONG_MEMORY_HEADROOM_MIB,
         connectionRecycling: recycling,
         horizontalPodAutoscaler: true,
         podDisruptionBudget: minReplicas > 1,

@@ -1191,14 +1191,14 @@ func (o HmacAuthPluginPtrOutput) EnforceHeaders() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
-// Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+// Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
 type HorizontalScaling struct {
 	// Maximum gateway replicas (HPA `maxReplicas`), >= minReplicas. Default: the larger of minReplicas and 10.
 	MaxReplicas *int `pulumi:"maxReplicas"`
 	// Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
-	MemCacheSizeMiB *int `pulumi:"memCacheSizeMiB"`
-	// Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
-	MemoryPerWorkerMiB *int `pulumi:"memoryPerWorkerMiB"`
+	MemCacheSizeMib *int `pulumi:"memCacheSizeMib"`
+	// Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+	MemoryPerWorkerMib *int `pulumi:"memoryPerWorkerMib"`
 	// Minimum gateway replicas (HPA `minReplicas`), >= 1.
 	MinReplicas int `pulumi:"minReplicas"`
 	// Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
@@ -1216,14 +1216,14 @@ type HorizontalScalingInput interface {
 	ToHorizontalScalingOutputWithContext(context.Context) HorizontalScalingOutput
 }
 
-// Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+// Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
 type HorizontalScalingArgs struct {
 	// Maximum gateway replicas (HPA `maxReplicas`), >= minReplicas. Default: the larger of minReplicas and 10.
 	MaxReplicas *int `pulumi:"maxReplicas"`
 	// Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
-	MemCacheSizeMiB *int `pulumi:"memCacheSizeMiB"`
-	// Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
-	MemoryPerWorkerMiB *int `pulumi:"memoryPerWorkerMiB"`
+	MemCacheSizeMib *int `pulumi:"memCacheSizeMib"`
+	// Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+	MemoryPerWorkerMib *int `pulumi:"memoryPerWorkerMib"`
 	// Minimum gateway replicas (HPA `minReplicas`), >= 1.
 	MinReplicas int `pulumi:"minReplicas"`
 	// Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
@@ -1283,7 +1283,7 @@ func (i *horizontalScalingPtrType) ToHorizontalScalingPtrOutputWithContext(ctx c
 	return pulumi.ToOutputWithContext(ctx, i).(HorizontalScalingPtrOutput)
 }
 
-// Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+// Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
 type HorizontalScalingOutput struct{ *pulumi.OutputState }
 
 func (HorizontalScalingOutput) ElementType() reflect.Type {
@@ -1314,13 +1314,13 @@ func (o HorizontalScalingOutput) MaxReplicas() pulumi.IntPtrOutput {
 }
 
 // Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
-func (o HorizontalScalingOutput) MemCacheSizeMiB() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v HorizontalScaling) *int { return v.MemCacheSizeMiB }).(pulumi.IntPtrOutput)
+func (o HorizontalScalingOutput) MemCacheSizeMib() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v HorizontalScaling) *int { return v.MemCacheSizeMib }).(pulumi.IntPtrOutput)
 }
 
-// Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
-func (o HorizontalScalingOutput) MemoryPerWorkerMiB() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v HorizontalScaling) *int { return v.MemoryPerWorkerMiB }).(pulumi.IntPtrOutput)
+// Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+func (o HorizontalScalingOutput) MemoryPerWorkerMib() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v HorizontalScaling) *int { return v.MemoryPerWorkerMib }).(pulumi.IntPtrOutput)
 }
 
 // Minimum gateway replicas (HPA `minReplicas`), >= 1.
@@ -1368,22 +1368,22 @@ func (o HorizontalScalingPtrOutput) MaxReplicas() pulumi.IntPtrOutput {
 }
 
 // Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
-func (o HorizontalScalingPtrOutput) MemCacheSizeMiB() pulumi.IntPtrOutput {
+func (o HorizontalScalingPtrOutput) MemCacheSizeMib() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *HorizontalScaling) *int {
 		if v == nil {
 			return nil
 		}
-		return v.MemCacheSizeMiB
+		return v.MemCacheSizeMib
 	}).(pulumi.IntPtrOutput)
 }
 
-// Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
-func (o HorizontalScalingPtrOutput) MemoryPerWorkerMiB() pulumi.IntPtrOutput {
+// Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+func (o HorizontalScalingPtrOutput) MemoryPerWorkerMib() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *HorizontalScaling) *int {
 		if v == nil {
 			return nil
 		}
-		return v.MemoryPerWorkerMiB
+		return v.MemoryPerWorkerMib
 	}).(pulumi.IntPtrOutput)
 }
 
@@ -2577,13 +2577,13 @@ type KongSizing struct {
 	// HPA maximum replicas (horizontal mode).
 	MaxReplicas *int `pulumi:"maxReplicas"`
 	// Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
-	MemCacheSizeMiB int `pulumi:"memCacheSizeMiB"`
+	MemCacheSizeMib int `pulumi:"memCacheSizeMib"`
 	// Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
-	MemoryHeadroomMiB int `pulumi:"memoryHeadroomMiB"`
-	// Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
-	MemoryPerPodMiB int `pulumi:"memoryPerPodMiB"`
+	MemoryHeadroomMib int `pulumi:"memoryHeadroomMib"`
+	// Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMib + 2 x memCacheSizeMib + memoryHeadroomMib.
+	MemoryPerPodMib int `pulumi:"memoryPerPodMib"`
 	// Memory per nginx worker in MiB.
-	MemoryPerWorkerMiB int `pulumi:"memoryPerWorkerMiB"`
+	MemoryPerWorkerMib int `pulumi:"memoryPerWorkerMib"`
 	// HPA minimum replicas (horizontal mode).
 	MinReplicas *int `pulumi:"minReplicas"`
 	// The resolved mode: `vertical` or `horizontal` (never `auto`).
@@ -2636,23 +2636,23 @@ func (o KongSizingOutput) MaxReplicas() pulumi.IntPtrOutput {
 }
 
 // Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
-func (o KongSizingOutput) MemCacheSizeMiB() pulumi.IntOutput {
-	return o.ApplyT(func(v KongSizing) int { return v.MemCacheSizeMiB }).(pulumi.IntOutput)
+func (o KongSizingOutput) MemCacheSizeMib() pulumi.IntOutput {
+	return o.ApplyT(func(v KongSizing) int { return v.MemCacheSizeMib }).(pulumi.IntOutput)
 }
 
 // Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
-func (o KongSizingOutput) MemoryHeadroomMiB() pulumi.IntOutput {
-	return o.ApplyT(func(v KongSizing) int { return v.MemoryHeadroomMiB }).(pulumi.IntOutput)
+func (o KongSizingOutput) MemoryHeadroomMib() pulumi.IntOutput {
+	return o.ApplyT(func(v KongSizing) int { return v.MemoryHeadroomMib }).(pulumi.IntOutput)
 }
 
-// Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
-func (o KongSizingOutput) MemoryPerPodMiB() pulumi.IntOutput {
-	return o.ApplyT(func(v KongSizing) int { return v.MemoryPerPodMiB }).(pulumi.IntOutput)
+// Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMib + 2 x memCacheSizeMib + memoryHeadroomMib.
+func (o KongSizingOutput) MemoryPerPodMib() pulumi.IntOutput {
+	return o.ApplyT(func(v KongSizing) int { return v.MemoryPerPodMib }).(pulumi.IntOutput)
 }
 
 // Memory per nginx worker in MiB.
-func (o KongSizingOutput) MemoryPerWorkerMiB() pulumi.IntOutput {
-	return o.ApplyT(func(v KongSizing) int { return v.MemoryPerWorkerMiB }).(pulumi.IntOutput)
+func (o KongSizingOutput) MemoryPerWorkerMib() pulumi.IntOutput {
+	return o.ApplyT(func(v KongSizing) int { return v.MemoryPerWorkerMib }).(pulumi.IntOutput)
 }
 
 // HPA minimum replicas (horizontal mode).
@@ -4234,14 +4234,14 @@ func (o SidecarSizePtrOutput) Memory() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+// Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
 type VerticalScaling struct {
 	// CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
 	Cpu int `pulumi:"cpu"`
 	// Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
-	MemCacheSizeMiB *int `pulumi:"memCacheSizeMiB"`
-	// Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
-	MemoryPerWorkerMiB *int `pulumi:"memoryPerWorkerMiB"`
+	MemCacheSizeMib *int `pulumi:"memCacheSizeMib"`
+	// Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+	MemoryPerWorkerMib *int `pulumi:"memoryPerWorkerMib"`
 	// Gateway replicas. Default 2 (one per availability zone for redundancy; more replicas behind an NLB spread connections, not requests).
 	Replicas *int `pulumi:"replicas"`
 }
@@ -4257,14 +4257,14 @@ type VerticalScalingInput interface {
 	ToVerticalScalingOutputWithContext(context.Context) VerticalScalingOutput
 }
 
-// Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+// Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
 type VerticalScalingArgs struct {
 	// CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
 	Cpu int `pulumi:"cpu"`
 	// Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
-	MemCacheSizeMiB *int `pulumi:"memCacheSizeMiB"`
-	// Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
-	MemoryPerWorkerMiB *int `pulumi:"memoryPerWorkerMiB"`
+	MemCacheSizeMib *int `pulumi:"memCacheSizeMib"`
+	// Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+	MemoryPerWorkerMib *int `pulumi:"memoryPerWorkerMib"`
 	// Gateway replicas. Default 2 (one per availability zone for redundancy; more replicas behind an NLB spread connections, not requests).
 	Replicas *int `pulumi:"replicas"`
 }
@@ -4322,7 +4322,7 @@ func (i *verticalScalingPtrType) ToVerticalScalingPtrOutputWithContext(ctx conte
 	return pulumi.ToOutputWithContext(ctx, i).(VerticalScalingPtrOutput)
 }
 
-// Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+// Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
 type VerticalScalingOutput struct{ *pulumi.OutputState }
 
 func (VerticalScalingOutput) ElementType() reflect.Type {
@@ -4353,13 +4353,13 @@ func (o VerticalScalingOutput) Cpu() pulumi.IntOutput {
 }
 
 // Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
-func (o VerticalScalingOutput) MemCacheSizeMiB() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v VerticalScaling) *int { return v.MemCacheSizeMiB }).(pulumi.IntPtrOutput)
+func (o VerticalScalingOutput) MemCacheSizeMib() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VerticalScaling) *int { return v.MemCacheSizeMib }).(pulumi.IntPtrOutput)
 }
 
-// Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
-func (o VerticalScalingOutput) MemoryPerWorkerMiB() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v VerticalScaling) *int { return v.MemoryPerWorkerMiB }).(pulumi.IntPtrOutput)
+// Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+func (o VerticalScalingOutput) MemoryPerWorkerMib() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VerticalScaling) *int { return v.MemoryPerWorkerMib }).(pulumi.IntPtrOutput)
 }
 
 // Gateway replicas. Default 2 (one per availability zone for redundancy; more replicas behind an NLB spread connections, not requests).
@@ -4402,22 +4402,22 @@ func (o VerticalScalingPtrOutput) Cpu() pulumi.IntPtrOutput {
 }
 
 // Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
-func (o VerticalScalingPtrOutput) MemCacheSizeMiB() pulumi.IntPtrOutput {
+func (o VerticalScalingPtrOutput) MemCacheSizeMib() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *VerticalScaling) *int {
 		if v == nil {
 			return nil
 		}
-		return v.MemCacheSizeMiB
+		return v.MemCacheSizeMib
 	}).(pulumi.IntPtrOutput)
 }
 
-// Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
-func (o VerticalScalingPtrOutput) MemoryPerWorkerMiB() pulumi.IntPtrOutput {
+// Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+func (o VerticalScalingPtrOutput) MemoryPerWorkerMib() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *VerticalScaling) *int {
 		if v == nil {
 			return nil
 		}
-		return v.MemoryPerWorkerMiB
+		return v.MemoryPerWorkerMib
 	}).(pulumi.IntPtrOutput)
 }
 

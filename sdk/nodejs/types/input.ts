@@ -173,7 +173,7 @@ export interface HmacAuthPluginArgs {
 }
 
 /**
- * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+ * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
  */
 export interface HorizontalScaling {
     /**
@@ -183,11 +183,11 @@ export interface HorizontalScaling {
     /**
      * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
      */
-    memCacheSizeMiB?: number;
+    memCacheSizeMib?: number;
     /**
-     * Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+     * Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
      */
-    memoryPerWorkerMiB?: number;
+    memoryPerWorkerMib?: number;
     /**
      * Minimum gateway replicas (HPA `minReplicas`), >= 1.
      */
@@ -199,7 +199,7 @@ export interface HorizontalScaling {
 }
 
 /**
- * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+ * Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
  */
 export interface HorizontalScalingArgs {
     /**
@@ -209,11 +209,11 @@ export interface HorizontalScalingArgs {
     /**
      * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
      */
-    memCacheSizeMiB?: number;
+    memCacheSizeMib?: number;
     /**
-     * Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+     * Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
      */
-    memoryPerWorkerMiB?: number;
+    memoryPerWorkerMib?: number;
     /**
      * Minimum gateway replicas (HPA `minReplicas`), >= 1.
      */
@@ -603,7 +603,7 @@ export interface SidecarSizeArgs {
 }
 
 /**
- * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+ * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
  */
 export interface VerticalScaling {
     /**
@@ -613,11 +613,11 @@ export interface VerticalScaling {
     /**
      * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
      */
-    memCacheSizeMiB?: number;
+    memCacheSizeMib?: number;
     /**
-     * Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+     * Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
      */
-    memoryPerWorkerMiB?: number;
+    memoryPerWorkerMib?: number;
     /**
      * Gateway replicas. Default 2 (one per availability zone for redundancy; more replicas behind an NLB spread connections, not requests).
      */
@@ -625,7 +625,7 @@ export interface VerticalScaling {
 }
 
 /**
- * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+ * Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
  */
 export interface VerticalScalingArgs {
     /**
@@ -635,11 +635,11 @@ export interface VerticalScalingArgs {
     /**
      * Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
      */
-    memCacheSizeMiB?: number;
+    memCacheSizeMib?: number;
     /**
-     * Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+     * Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
      */
-    memoryPerWorkerMiB?: number;
+    memoryPerWorkerMib?: number;
     /**
      * Gateway replicas. Default 2 (one per availability zone for redundancy; more replicas behind an NLB spread connections, not requests).
      */

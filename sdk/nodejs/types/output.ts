@@ -73,19 +73,19 @@ export interface KongSizing {
     /**
      * Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
      */
-    memCacheSizeMiB: number;
+    memCacheSizeMib: number;
     /**
      * Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
      */
-    memoryHeadroomMiB: number;
+    memoryHeadroomMib: number;
     /**
-     * Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
+     * Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMib + 2 x memCacheSizeMib + memoryHeadroomMib.
      */
-    memoryPerPodMiB: number;
+    memoryPerPodMib: number;
     /**
      * Memory per nginx worker in MiB.
      */
-    memoryPerWorkerMiB: number;
+    memoryPerWorkerMib: number;
     /**
      * HPA minimum replicas (horizontal mode).
      */

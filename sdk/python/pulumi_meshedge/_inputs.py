@@ -799,7 +799,7 @@ class HmacAuthPluginArgs:
 if not MYPY:
     class HorizontalScalingDict(TypedDict):
         """
-        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
         """
         min_replicas: _builtins.int
         """
@@ -809,13 +809,13 @@ if not MYPY:
         """
         Maximum gateway replicas (HPA `maxReplicas`), >= minReplicas. Default: the larger of minReplicas and 10.
         """
-        mem_cache_size_mi_b: NotRequired[_builtins.int]
+        mem_cache_size_mib: NotRequired[_builtins.int]
         """
         Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
         """
-        memory_per_worker_mi_b: NotRequired[_builtins.int]
+        memory_per_worker_mib: NotRequired[_builtins.int]
         """
-        Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+        Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
         """
         target_cpu_utilization_percent: NotRequired[_builtins.int]
         """
@@ -829,24 +829,24 @@ class HorizontalScaling:
     def __init__(__self__, *,
                  min_replicas: _builtins.int,
                  max_replicas: Optional[_builtins.int] = None,
-                 mem_cache_size_mi_b: Optional[_builtins.int] = None,
-                 memory_per_worker_mi_b: Optional[_builtins.int] = None,
+                 mem_cache_size_mib: Optional[_builtins.int] = None,
+                 memory_per_worker_mib: Optional[_builtins.int] = None,
                  target_cpu_utilization_percent: Optional[_builtins.int] = None):
         """
-        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
         :param _builtins.int min_replicas: Minimum gateway replicas (HPA `minReplicas`), >= 1.
         :param _builtins.int max_replicas: Maximum gateway replicas (HPA `maxReplicas`), >= minReplicas. Default: the larger of minReplicas and 10.
-        :param _builtins.int mem_cache_size_mi_b: Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
-        :param _builtins.int memory_per_worker_mi_b: Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+        :param _builtins.int mem_cache_size_mib: Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        :param _builtins.int memory_per_worker_mib: Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
         :param _builtins.int target_cpu_utilization_percent: Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
         """
         pulumi.set(__self__, "min_replicas", min_replicas)
         if max_replicas is not None:
             pulumi.set(__self__, "max_replicas", max_replicas)
-        if mem_cache_size_mi_b is not None:
-            pulumi.set(__self__, "mem_cache_size_mi_b", mem_cache_size_mi_b)
-        if memory_per_worker_mi_b is not None:
-            pulumi.set(__self__, "memory_per_worker_mi_b", memory_per_worker_mi_b)
+        if mem_cache_size_mib is not None:
+            pulumi.set(__self__, "mem_cache_size_mib", mem_cache_size_mib)
+        if memory_per_worker_mib is not None:
+            pulumi.set(__self__, "memory_per_worker_mib", memory_per_worker_mib)
         if target_cpu_utilization_percent is not None:
             pulumi.set(__self__, "target_cpu_utilization_percent", target_cpu_utilization_percent)
 
@@ -875,28 +875,28 @@ class HorizontalScaling:
         pulumi.set(self, "max_replicas", value)
 
     @_builtins.property
-    @pulumi.getter(name="memCacheSizeMiB")
-    def mem_cache_size_mi_b(self) -> Optional[_builtins.int]:
+    @pulumi.getter(name="memCacheSizeMib")
+    def mem_cache_size_mib(self) -> Optional[_builtins.int]:
         """
         Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
         """
-        return pulumi.get(self, "mem_cache_size_mi_b")
+        return pulumi.get(self, "mem_cache_size_mib")
 
-    @mem_cache_size_mi_b.setter
-    def mem_cache_size_mi_b(self, value: Optional[_builtins.int]):
-        pulumi.set(self, "mem_cache_size_mi_b", value)
+    @mem_cache_size_mib.setter
+    def mem_cache_size_mib(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "mem_cache_size_mib", value)
 
     @_builtins.property
-    @pulumi.getter(name="memoryPerWorkerMiB")
-    def memory_per_worker_mi_b(self) -> Optional[_builtins.int]:
+    @pulumi.getter(name="memoryPerWorkerMib")
+    def memory_per_worker_mib(self) -> Optional[_builtins.int]:
         """
-        Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+        Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
         """
-        return pulumi.get(self, "memory_per_worker_mi_b")
+        return pulumi.get(self, "memory_per_worker_mib")
 
-    @memory_per_worker_mi_b.setter
-    def memory_per_worker_mi_b(self, value: Optional[_builtins.int]):
-        pulumi.set(self, "memory_per_worker_mi_b", value)
+    @memory_per_worker_mib.setter
+    def memory_per_worker_mib(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "memory_per_worker_mib", value)
 
     @_builtins.property
     @pulumi.getter(name="targetCpuUtilizationPercent")
@@ -914,7 +914,7 @@ class HorizontalScaling:
 if not MYPY:
     class HorizontalScalingArgsDict(TypedDict):
         """
-        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
         """
         min_replicas: _builtins.int
         """
@@ -924,13 +924,13 @@ if not MYPY:
         """
         Maximum gateway replicas (HPA `maxReplicas`), >= minReplicas. Default: the larger of minReplicas and 10.
         """
-        mem_cache_size_mi_b: NotRequired[_builtins.int]
+        mem_cache_size_mib: NotRequired[_builtins.int]
         """
         Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
         """
-        memory_per_worker_mi_b: NotRequired[_builtins.int]
+        memory_per_worker_mib: NotRequired[_builtins.int]
         """
-        Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+        Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
         """
         target_cpu_utilization_percent: NotRequired[_builtins.int]
         """
@@ -944,24 +944,24 @@ class HorizontalScalingArgs:
     def __init__(__self__, *,
                  min_replicas: _builtins.int,
                  max_replicas: Optional[_builtins.int] = None,
-                 mem_cache_size_mi_b: Optional[_builtins.int] = None,
-                 memory_per_worker_mi_b: Optional[_builtins.int] = None,
+                 mem_cache_size_mib: Optional[_builtins.int] = None,
+                 memory_per_worker_mib: Optional[_builtins.int] = None,
                  target_cpu_utilization_percent: Optional[_builtins.int] = None):
         """
-        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+        Horizontal scaling: replicas of one worker and one CPU each, scaled by a HorizontalPodAutoscaler on the CPU of Kong's `proxy` container (a `ContainerResource` metric, so a mesh sidecar is not averaged in). Pod memory = memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
         :param _builtins.int min_replicas: Minimum gateway replicas (HPA `minReplicas`), >= 1.
         :param _builtins.int max_replicas: Maximum gateway replicas (HPA `maxReplicas`), >= minReplicas. Default: the larger of minReplicas and 10.
-        :param _builtins.int mem_cache_size_mi_b: Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
-        :param _builtins.int memory_per_worker_mi_b: Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+        :param _builtins.int mem_cache_size_mib: Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        :param _builtins.int memory_per_worker_mib: Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
         :param _builtins.int target_cpu_utilization_percent: Average CPU utilisation of Kong's `proxy` container the HPA aims for, 1-100 (autoscaling/v2 `ContainerResource` metric: a mesh sidecar's CPU does not dilute it). Default 70.
         """
         pulumi.set(__self__, "min_replicas", min_replicas)
         if max_replicas is not None:
             pulumi.set(__self__, "max_replicas", max_replicas)
-        if mem_cache_size_mi_b is not None:
-            pulumi.set(__self__, "mem_cache_size_mi_b", mem_cache_size_mi_b)
-        if memory_per_worker_mi_b is not None:
-            pulumi.set(__self__, "memory_per_worker_mi_b", memory_per_worker_mi_b)
+        if mem_cache_size_mib is not None:
+            pulumi.set(__self__, "mem_cache_size_mib", mem_cache_size_mib)
+        if memory_per_worker_mib is not None:
+            pulumi.set(__self__, "memory_per_worker_mib", memory_per_worker_mib)
         if target_cpu_utilization_percent is not None:
             pulumi.set(__self__, "target_cpu_utilization_percent", target_cpu_utilization_percent)
 
@@ -990,28 +990,28 @@ class HorizontalScalingArgs:
         pulumi.set(self, "max_replicas", value)
 
     @_builtins.property
-    @pulumi.getter(name="memCacheSizeMiB")
-    def mem_cache_size_mi_b(self) -> Optional[_builtins.int]:
+    @pulumi.getter(name="memCacheSizeMib")
+    def mem_cache_size_mib(self) -> Optional[_builtins.int]:
         """
         Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
         """
-        return pulumi.get(self, "mem_cache_size_mi_b")
+        return pulumi.get(self, "mem_cache_size_mib")
 
-    @mem_cache_size_mi_b.setter
-    def mem_cache_size_mi_b(self, value: Optional[_builtins.int]):
-        pulumi.set(self, "mem_cache_size_mi_b", value)
+    @mem_cache_size_mib.setter
+    def mem_cache_size_mib(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "mem_cache_size_mib", value)
 
     @_builtins.property
-    @pulumi.getter(name="memoryPerWorkerMiB")
-    def memory_per_worker_mi_b(self) -> Optional[_builtins.int]:
+    @pulumi.getter(name="memoryPerWorkerMib")
+    def memory_per_worker_mib(self) -> Optional[_builtins.int]:
         """
-        Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMiB + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
+        Memory for the pod's one nginx worker in MiB; the pod's memory request and limit are this + 2 x memCacheSizeMib + 256 MiB headroom. Default 512; below 500 or above 65536 is rejected.
         """
-        return pulumi.get(self, "memory_per_worker_mi_b")
+        return pulumi.get(self, "memory_per_worker_mib")
 
-    @memory_per_worker_mi_b.setter
-    def memory_per_worker_mi_b(self, value: Optional[_builtins.int]):
-        pulumi.set(self, "memory_per_worker_mi_b", value)
+    @memory_per_worker_mib.setter
+    def memory_per_worker_mib(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "memory_per_worker_mib", value)
 
     @_builtins.property
     @pulumi.getter(name="targetCpuUtilizationPercent")
@@ -2734,19 +2734,19 @@ class SidecarSizeArgs:
 if not MYPY:
     class VerticalScalingDict(TypedDict):
         """
-        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
         """
         cpu: _builtins.int
         """
         CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
         """
-        mem_cache_size_mi_b: NotRequired[_builtins.int]
+        mem_cache_size_mib: NotRequired[_builtins.int]
         """
         Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
         """
-        memory_per_worker_mi_b: NotRequired[_builtins.int]
+        memory_per_worker_mib: NotRequired[_builtins.int]
         """
-        Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+        Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
         """
         replicas: NotRequired[_builtins.int]
         """
@@ -2759,21 +2759,21 @@ elif False:
 class VerticalScaling:
     def __init__(__self__, *,
                  cpu: _builtins.int,
-                 mem_cache_size_mi_b: Optional[_builtins.int] = None,
-                 memory_per_worker_mi_b: Optional[_builtins.int] = None,
+                 mem_cache_size_mib: Optional[_builtins.int] = None,
+                 memory_per_worker_mib: Optional[_builtins.int] = None,
                  replicas: Optional[_builtins.int] = None):
         """
-        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
         :param _builtins.int cpu: CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
-        :param _builtins.int mem_cache_size_mi_b: Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
-        :param _builtins.int memory_per_worker_mi_b: Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+        :param _builtins.int mem_cache_size_mib: Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        :param _builtins.int memory_per_worker_mib: Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
         :param _builtins.int replicas: Gateway replicas. Default 2 (one per availability zone for redundancy; more replicas behind an NLB spread connections, not requests).
         """
         pulumi.set(__self__, "cpu", cpu)
-        if mem_cache_size_mi_b is not None:
-            pulumi.set(__self__, "mem_cache_size_mi_b", mem_cache_size_mi_b)
-        if memory_per_worker_mi_b is not None:
-            pulumi.set(__self__, "memory_per_worker_mi_b", memory_per_worker_mi_b)
+        if mem_cache_size_mib is not None:
+            pulumi.set(__self__, "mem_cache_size_mib", mem_cache_size_mib)
+        if memory_per_worker_mib is not None:
+            pulumi.set(__self__, "memory_per_worker_mib", memory_per_worker_mib)
         if replicas is not None:
             pulumi.set(__self__, "replicas", replicas)
 
@@ -2790,28 +2790,28 @@ class VerticalScaling:
         pulumi.set(self, "cpu", value)
 
     @_builtins.property
-    @pulumi.getter(name="memCacheSizeMiB")
-    def mem_cache_size_mi_b(self) -> Optional[_builtins.int]:
+    @pulumi.getter(name="memCacheSizeMib")
+    def mem_cache_size_mib(self) -> Optional[_builtins.int]:
         """
         Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
         """
-        return pulumi.get(self, "mem_cache_size_mi_b")
+        return pulumi.get(self, "mem_cache_size_mib")
 
-    @mem_cache_size_mi_b.setter
-    def mem_cache_size_mi_b(self, value: Optional[_builtins.int]):
-        pulumi.set(self, "mem_cache_size_mi_b", value)
+    @mem_cache_size_mib.setter
+    def mem_cache_size_mib(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "mem_cache_size_mib", value)
 
     @_builtins.property
-    @pulumi.getter(name="memoryPerWorkerMiB")
-    def memory_per_worker_mi_b(self) -> Optional[_builtins.int]:
+    @pulumi.getter(name="memoryPerWorkerMib")
+    def memory_per_worker_mib(self) -> Optional[_builtins.int]:
         """
-        Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+        Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
         """
-        return pulumi.get(self, "memory_per_worker_mi_b")
+        return pulumi.get(self, "memory_per_worker_mib")
 
-    @memory_per_worker_mi_b.setter
-    def memory_per_worker_mi_b(self, value: Optional[_builtins.int]):
-        pulumi.set(self, "memory_per_worker_mi_b", value)
+    @memory_per_worker_mib.setter
+    def memory_per_worker_mib(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "memory_per_worker_mib", value)
 
     @_builtins.property
     @pulumi.getter
@@ -2829,19 +2829,19 @@ class VerticalScaling:
 if not MYPY:
     class VerticalScalingArgsDict(TypedDict):
         """
-        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
         """
         cpu: _builtins.int
         """
         CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
         """
-        mem_cache_size_mi_b: NotRequired[_builtins.int]
+        mem_cache_size_mib: NotRequired[_builtins.int]
         """
         Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
         """
-        memory_per_worker_mi_b: NotRequired[_builtins.int]
+        memory_per_worker_mib: NotRequired[_builtins.int]
         """
-        Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+        Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
         """
         replicas: NotRequired[_builtins.int]
         """
@@ -2854,21 +2854,21 @@ elif False:
 class VerticalScalingArgs:
     def __init__(__self__, *,
                  cpu: _builtins.int,
-                 mem_cache_size_mi_b: Optional[_builtins.int] = None,
-                 memory_per_worker_mi_b: Optional[_builtins.int] = None,
+                 mem_cache_size_mib: Optional[_builtins.int] = None,
+                 memory_per_worker_mib: Optional[_builtins.int] = None,
                  replicas: Optional[_builtins.int] = None):
         """
-        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMiB + 2 x memCacheSizeMiB + 256 MiB headroom.
+        Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
         :param _builtins.int cpu: CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
-        :param _builtins.int mem_cache_size_mi_b: Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
-        :param _builtins.int memory_per_worker_mi_b: Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+        :param _builtins.int mem_cache_size_mib: Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
+        :param _builtins.int memory_per_worker_mib: Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
         :param _builtins.int replicas: Gateway replicas. Default 2 (one per availability zone for redundancy; more replicas behind an NLB spread connections, not requests).
         """
         pulumi.set(__self__, "cpu", cpu)
-        if mem_cache_size_mi_b is not None:
-            pulumi.set(__self__, "mem_cache_size_mi_b", mem_cache_size_mi_b)
-        if memory_per_worker_mi_b is not None:
-            pulumi.set(__self__, "memory_per_worker_mi_b", memory_per_worker_mi_b)
+        if mem_cache_size_mib is not None:
+            pulumi.set(__self__, "mem_cache_size_mib", mem_cache_size_mib)
+        if memory_per_worker_mib is not None:
+            pulumi.set(__self__, "memory_per_worker_mib", memory_per_worker_mib)
         if replicas is not None:
             pulumi.set(__self__, "replicas", replicas)
 
@@ -2885,28 +2885,28 @@ class VerticalScalingArgs:
         pulumi.set(self, "cpu", value)
 
     @_builtins.property
-    @pulumi.getter(name="memCacheSizeMiB")
-    def mem_cache_size_mi_b(self) -> Optional[_builtins.int]:
+    @pulumi.getter(name="memCacheSizeMib")
+    def mem_cache_size_mib(self) -> Optional[_builtins.int]:
         """
         Size in MiB of each of Kong's two entity caches (`mem_cache_size`, set explicitly as `env.mem_cache_size`): Kong 3.9 sizes both the `kong_core_db_cache` and the `kong_db_cache` shared memory zone with it, shared by the pod's workers, so the pod's memory includes 2 x this. Default 128 (Kong's own); from 8 to 65536.
         """
-        return pulumi.get(self, "mem_cache_size_mi_b")
+        return pulumi.get(self, "mem_cache_size_mib")
 
-    @mem_cache_size_mi_b.setter
-    def mem_cache_size_mi_b(self, value: Optional[_builtins.int]):
-        pulumi.set(self, "mem_cache_size_mi_b", value)
+    @mem_cache_size_mib.setter
+    def mem_cache_size_mib(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "mem_cache_size_mib", value)
 
     @_builtins.property
-    @pulumi.getter(name="memoryPerWorkerMiB")
-    def memory_per_worker_mi_b(self) -> Optional[_builtins.int]:
+    @pulumi.getter(name="memoryPerWorkerMib")
+    def memory_per_worker_mib(self) -> Optional[_builtins.int]:
         """
-        Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMiB (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
+        Memory per nginx worker in MiB. The pod's memory request and limit are workers x this + 2 x memCacheSizeMib (Kong's two entity caches) + 256 MiB headroom (Kong's fixed-size shared memory zones and the nginx master process). Default 512; below 500 or above 65536 is rejected (Kong recommends about 500 MB per worker, caches apart).
         """
-        return pulumi.get(self, "memory_per_worker_mi_b")
+        return pulumi.get(self, "memory_per_worker_mib")
 
-    @memory_per_worker_mi_b.setter
-    def memory_per_worker_mi_b(self, value: Optional[_builtins.int]):
-        pulumi.set(self, "memory_per_worker_mi_b", value)
+    @memory_per_worker_mib.setter
+    def memory_per_worker_mib(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "memory_per_worker_mib", value)
 
     @_builtins.property
     @pulumi.getter

@@ -167,14 +167,14 @@ class KongSizing(dict):
             suggest = "cpu_per_pod"
         elif key == "horizontalPodAutoscaler":
             suggest = "horizontal_pod_autoscaler"
-        elif key == "memCacheSizeMiB":
-            suggest = "mem_cache_size_mi_b"
-        elif key == "memoryHeadroomMiB":
-            suggest = "memory_headroom_mi_b"
-        elif key == "memoryPerPodMiB":
-            suggest = "memory_per_pod_mi_b"
-        elif key == "memoryPerWorkerMiB":
-            suggest = "memory_per_worker_mi_b"
+        elif key == "memCacheSizeMib":
+            suggest = "mem_cache_size_mib"
+        elif key == "memoryHeadroomMib":
+            suggest = "memory_headroom_mib"
+        elif key == "memoryPerPodMib":
+            suggest = "memory_per_pod_mib"
+        elif key == "memoryPerWorkerMib":
+            suggest = "memory_per_worker_mib"
         elif key == "podDisruptionBudget":
             suggest = "pod_disruption_budget"
         elif key == "workersPerPod":
@@ -201,10 +201,10 @@ class KongSizing(dict):
                  connection_recycling: 'outputs.ConnectionRecycling',
                  cpu_per_pod: _builtins.int,
                  horizontal_pod_autoscaler: _builtins.bool,
-                 mem_cache_size_mi_b: _builtins.int,
-                 memory_headroom_mi_b: _builtins.int,
-                 memory_per_pod_mi_b: _builtins.int,
-                 memory_per_worker_mi_b: _builtins.int,
+                 mem_cache_size_mib: _builtins.int,
+                 memory_headroom_mib: _builtins.int,
+                 memory_per_pod_mib: _builtins.int,
+                 memory_per_worker_mib: _builtins.int,
                  mode: 'ScalingMode',
                  pod_disruption_budget: _builtins.bool,
                  reason: _builtins.str,
@@ -218,10 +218,10 @@ class KongSizing(dict):
         :param 'ConnectionRecycling' connection_recycling: When Kong recycles client connections (both limits resolved).
         :param _builtins.int cpu_per_pod: CPU cores requested and limited per pod (= workersPerPod).
         :param _builtins.bool horizontal_pod_autoscaler: Whether an HPA is created.
-        :param _builtins.int mem_cache_size_mi_b: Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
-        :param _builtins.int memory_headroom_mi_b: Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
-        :param _builtins.int memory_per_pod_mi_b: Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
-        :param _builtins.int memory_per_worker_mi_b: Memory per nginx worker in MiB.
+        :param _builtins.int mem_cache_size_mib: Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
+        :param _builtins.int memory_headroom_mib: Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
+        :param _builtins.int memory_per_pod_mib: Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMib + 2 x memCacheSizeMib + memoryHeadroomMib.
+        :param _builtins.int memory_per_worker_mib: Memory per nginx worker in MiB.
         :param 'ScalingMode' mode: The resolved mode: `vertical` or `horizontal` (never `auto`).
         :param _builtins.bool pod_disruption_budget: Whether a PodDisruptionBudget (maxUnavailable 1) is created: whenever more than one replica runs.
         :param _builtins.str reason: Why this sizing was chosen, in one sentence.
@@ -234,10 +234,10 @@ class KongSizing(dict):
         pulumi.set(__self__, "connection_recycling", connection_recycling)
         pulumi.set(__self__, "cpu_per_pod", cpu_per_pod)
         pulumi.set(__self__, "horizontal_pod_autoscaler", horizontal_pod_autoscaler)
-        pulumi.set(__self__, "mem_cache_size_mi_b", mem_cache_size_mi_b)
-        pulumi.set(__self__, "memory_headroom_mi_b", memory_headroom_mi_b)
-        pulumi.set(__self__, "memory_per_pod_mi_b", memory_per_pod_mi_b)
-        pulumi.set(__self__, "memory_per_worker_mi_b", memory_per_worker_mi_b)
+        pulumi.set(__self__, "mem_cache_size_mib", mem_cache_size_mib)
+        pulumi.set(__self__, "memory_headroom_mib", memory_headroom_mib)
+        pulumi.set(__self__, "memory_per_pod_mib", memory_per_pod_mib)
+        pulumi.set(__self__, "memory_per_worker_mib", memory_per_worker_mib)
         pulumi.set(__self__, "mode", mode)
         pulumi.set(__self__, "pod_disruption_budget", pod_disruption_budget)
         pulumi.set(__self__, "reason", reason)
@@ -276,36 +276,36 @@ class KongSizing(dict):
         return pulumi.get(self, "horizontal_pod_autoscaler")
 
     @_builtins.property
-    @pulumi.getter(name="memCacheSizeMiB")
-    def mem_cache_size_mi_b(self) -> _builtins.int:
+    @pulumi.getter(name="memCacheSizeMib")
+    def mem_cache_size_mib(self) -> _builtins.int:
         """
         Kong's `mem_cache_size` in MiB (`env.mem_cache_size`); the pod holds two caches of this size.
         """
-        return pulumi.get(self, "mem_cache_size_mi_b")
+        return pulumi.get(self, "mem_cache_size_mib")
 
     @_builtins.property
-    @pulumi.getter(name="memoryHeadroomMiB")
-    def memory_headroom_mi_b(self) -> _builtins.int:
+    @pulumi.getter(name="memoryHeadroomMib")
+    def memory_headroom_mib(self) -> _builtins.int:
         """
         Memory beyond the workers and the two caches in MiB: Kong's fixed-size shared memory zones and the nginx master process.
         """
-        return pulumi.get(self, "memory_headroom_mi_b")
+        return pulumi.get(self, "memory_headroom_mib")
 
     @_builtins.property
-    @pulumi.getter(name="memoryPerPodMiB")
-    def memory_per_pod_mi_b(self) -> _builtins.int:
+    @pulumi.getter(name="memoryPerPodMib")
+    def memory_per_pod_mib(self) -> _builtins.int:
         """
-        Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMiB + 2 x memCacheSizeMiB + memoryHeadroomMiB.
+        Memory requested and limited per pod in MiB: workersPerPod x memoryPerWorkerMib + 2 x memCacheSizeMib + memoryHeadroomMib.
         """
-        return pulumi.get(self, "memory_per_pod_mi_b")
+        return pulumi.get(self, "memory_per_pod_mib")
 
     @_builtins.property
-    @pulumi.getter(name="memoryPerWorkerMiB")
-    def memory_per_worker_mi_b(self) -> _builtins.int:
+    @pulumi.getter(name="memoryPerWorkerMib")
+    def memory_per_worker_mib(self) -> _builtins.int:
         """
         Memory per nginx worker in MiB.
         """
-        return pulumi.get(self, "memory_per_worker_mi_b")
+        return pulumi.get(self, "memory_per_worker_mib")
 
     @_builtins.property
     @pulumi.getter

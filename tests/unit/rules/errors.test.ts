@@ -58,7 +58,9 @@ describe("errors: wording", () => {
         expect(formatProblem({ field: "services[0].port", value: 70000, problem: "is not a TCP port", fix: "use 1 to 65535" })).to.equal(
             "services[0].port = 70000: is not a TCP port. Fix: use 1 to 65535.",
         );
-        expect(formatProblem({ field: "clusterName", value: undefined, problem: "is required", fix: "set it" })).to.equal("clusterName = (unset): is required. Fix: set it.");
+        expect(formatProblem({ field: "clusterName", value: undefined, problem: "is required", fix: "set it" })).to.equal(
+            "clusterName = (unset): is required. Fix: set it. In Python: cluster_name.",
+        );
     });
 });
 

@@ -163,7 +163,7 @@ describe("kongValues: against the pinned charts", () => {
         for (const i of [...everyInput(KongChart.Kong), ...everyInput(KongChart.Ingress)]) {
             const env = kongGatewayValues(i).env as Obj;
             for (const key of Object.keys(env)) expect(known(key), `env.${key}`).to.equal(true);
-            expect(env).to.include({ mem_cache_size: `${i.sizing.memCacheSizeMiB}m`, nginx_http_keepalive_time: `${i.sizing.connectionRecycling.maxAgeSeconds}s` });
+            expect(env).to.include({ mem_cache_size: `${i.sizing.memCacheSizeMib}m`, nginx_http_keepalive_time: `${i.sizing.connectionRecycling.maxAgeSeconds}s` });
         }
     });
 

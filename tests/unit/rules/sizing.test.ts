@@ -44,14 +44,14 @@ const recycling = fc.option(
     fc.record({ maxRequests: fc.option(fc.integer({ min: 100, max: 1_000_000 }), { nil: undefined }), maxAgeSeconds: fc.option(fc.integer({ min: 10, max: 604_800 }), { nil: undefined }) }),
     { nil: undefined },
 );
-const vertical = fc.record({ cpu: fc.integer({ min: 1, max: 64 }), replicas: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }), memoryPerWorkerMiB: memory, memCacheSizeMiB: cache });
+const vertical = fc.record({ cpu: fc.integer({ min: 1, max: 64 }), replicas: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }), memoryPerWorkerMib: memory, memCacheSizeMib: cache });
 const horizontal = fc
     .record({
         minReplicas: fc.integer({ min: 1, max: 50 }),
         extra: fc.option(fc.integer({ min: 0, max: 50 }), { nil: undefined }),
         targetCpuUtilizationPercent: fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }),
-        memoryPerWorkerMiB: memory,
-        memCacheSizeMiB: cache,
+        memoryPerWorkerMib: memory,
+        memCacheSizeMib: cache,
     })
     .map(({ extra, ...h }) => ({ ...h, maxReplicas: extra === undefined ? undefined : h.minReplicas + extra }));
 
@@ -63,8 +63,8 @@ const validInputs: fc.Arbitrary<SizingInputs> = fc.oneof(
     fc.record({ loadBalancerType: fc.constant("nlb" as const), scalingMode: fc.constantFrom("auto" as const, undefined), vertical: fc.option(vertical, { nil: undefined }), connectionRecycling: recycling }),
 );
 
-const memoryPerWorker = (i: SizingInputs) => (i.vertical ?? i.horizontal)?.memoryPerWorkerMiB ?? 512;
-const memCache = (i: SizingInputs) => (i.vertical ?? i.horizontal)?.memCacheSizeMiB ?? 128;
+const memoryPerWorker = (i: SizingInputs) => (i.vertical ?? i.horizontal)?.memoryPerWorkerMib ?? 512;
+const memCache = (i: SizingInputs) => (i.vertical ?? i.horizontal)?.memCacheSizeMib ?? 128;
 /** Kong 3.9.3's http zones sized by mem_cache_size. */
 const cacheZones = upstream.httpSharedZones.filter((z) => z.size === "${{MEM_CACHE_SIZE}}");
 
@@ -75,10 +75,10 @@ describe("sizing invariants (property-based)", () => {
                 const s: KongSizing = computeKongSizing(inputs);
                 expect(s.workersPerPod).to.equal(s.cpuPerPod);
                 expect(Number.isInteger(s.workersPerPod) && s.workersPerPod >= 1).to.equal(true);
-                expect(s).to.include({ memoryPerWorkerMiB: memoryPerWorker(inputs), memCacheSizeMiB: memCache(inputs), memoryHeadroomMiB: 256 });
-                expect(s.memoryPerPodMiB).to.equal(s.workersPerPod * memoryPerWorker(inputs) + 2 * memCache(inputs) + 256);
-                expect((s.memoryPerPodMiB - 2 * s.memCacheSizeMiB - s.memoryHeadroomMiB) / s.workersPerPod).to.be.at.least(500);
-                expect(s.reason).to.include(`(mem_cache_size) + 256 = ${s.memoryPerPodMiB}Mi`);
+                expect(s).to.include({ memoryPerWorkerMib: memoryPerWorker(inputs), memCacheSizeMib: memCache(inputs), memoryHeadroomMib: 256 });
+                expect(s.memoryPerPodMib).to.equal(s.workersPerPod * memoryPerWorker(inputs) + 2 * memCache(inputs) + 256);
+                expect((s.memoryPerPodMib - 2 * s.memCacheSizeMib - s.memoryHeadroomMib) / s.workersPerPod).to.be.at.least(500);
+                expect(s.reason).to.include(`(mem_cache_size) + 256 = ${s.memoryPerPodMib}Mi`);
             }),
         );
     });
@@ -142,9 +142,9 @@ describe("sizing invariants (property-based)", () => {
                 expect(values.env.nginx_worker_processes).not.to.equal("auto");
                 expect(values.resources.requests).to.deep.equal(values.resources.limits);
                 expect(values.resources.requests.cpu).to.equal(String(sizing.workersPerPod));
-                expect(values.resources.requests.memory).to.equal(`${sizing.memoryPerPodMiB}Mi`);
+                expect(values.resources.requests.memory).to.equal(`${sizing.memoryPerPodMib}Mi`);
                 expect(values.env).to.include({
-                    mem_cache_size: `${sizing.memCacheSizeMiB}m`,
+                    mem_cache_size: `${sizing.memCacheSizeMib}m`,
                     nginx_http_keepalive_requests: String(sizing.connectionRecycling.maxRequests),
                     nginx_http_keepalive_time: `${sizing.connectionRecycling.maxAgeSeconds}s`,
                 });
@@ -162,28 +162,28 @@ describe("sizing invariants (property-based)", () => {
         );
     });
 
-    it("rejects every memoryPerWorkerMiB below 500", () => {
+    it("rejects every memoryPerWorkerMib below 500", () => {
         fc.assert(
             fc.property(fc.integer({ min: -1000, max: 499 }), (mib) => {
-                const found = sizingProblems({ loadBalancerType: "alb", horizontal: { minReplicas: 2, memoryPerWorkerMiB: mib } });
+                const found = sizingProblems({ loadBalancerType: "alb", horizontal: { minReplicas: 2, memoryPerWorkerMib: mib } });
                 expect(found).to.have.length(1);
-                expect(found[0]).to.match(/^horizontal\.memoryPerWorkerMiB = -?\d+: each nginx worker needs about 500 MB/);
+                expect(found[0]).to.match(/^horizontal\.memoryPerWorkerMib = -?\d+: each nginx worker needs about 500 MB/);
             }),
         );
     });
 
-    it("rejects memoryPerWorkerMiB above 64 GiB, memCacheSizeMiB outside 8-65536 and recycling limits out of range, naming each field", () => {
+    it("rejects memoryPerWorkerMib above 64 GiB, memCacheSizeMib outside 8-65536 and recycling limits out of range, naming each field", () => {
         const found = sizingProblems({
             loadBalancerType: "nlb",
-            vertical: { cpu: 2, memoryPerWorkerMiB: 70000, memCacheSizeMiB: 0 },
+            vertical: { cpu: 2, memoryPerWorkerMib: 70000, memCacheSizeMib: 0 },
             connectionRecycling: { maxRequests: 10, maxAgeSeconds: 1.5 },
         });
         expect(found).to.have.length(4);
-        expect(found[0]).to.match(/^vertical\.memoryPerWorkerMiB = 70000: is more than 65536 MiB for one worker/);
-        expect(found[1]).to.match(/^vertical\.memCacheSizeMiB = 0: must be a whole number from 8 to 65536/);
+        expect(found[0]).to.match(/^vertical\.memoryPerWorkerMib = 70000: is more than 65536 MiB for one worker/);
+        expect(found[1]).to.match(/^vertical\.memCacheSizeMib = 0: must be a whole number from 8 to 65536/);
         expect(found[2]).to.match(/^connectionRecycling\.maxRequests = 10: must be a whole number from 100 to 1000000000/);
         expect(found[3]).to.match(/^connectionRecycling\.maxAgeSeconds = 1\.5: must be a whole number from 10 to 604800/);
-        expect(sizingProblems({ loadBalancerType: "alb", horizontal: { minReplicas: 2, memCacheSizeMiB: 8, memoryPerWorkerMiB: 65536 }, connectionRecycling: { maxRequests: 100 } })).to.deep.equal([]);
+        expect(sizingProblems({ loadBalancerType: "alb", horizontal: { minReplicas: 2, memCacheSizeMib: 8, memoryPerWorkerMib: 65536 }, connectionRecycling: { maxRequests: 100 } })).to.deep.equal([]);
     });
 });
 
@@ -194,13 +194,13 @@ describe("sizing against Kong 3.9.3 and its nginx (fixture from Kong/kong and ng
         // Shared zones exist once per pod, so more workers add memoryPerWorker only.
         const one = computeKongSizing({ loadBalancerType: "nlb", vertical: { cpu: 1 } });
         const eight = computeKongSizing({ loadBalancerType: "nlb", vertical: { cpu: 8 } });
-        expect(eight.memoryPerPodMiB - one.memoryPerPodMiB).to.equal(7 * INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB);
-        expect(computeKongSizing({ loadBalancerType: "nlb", vertical: { cpu: 4 } }).memoryPerPodMiB).to.equal(4 * 512 + 2 * 128 + 256);
+        expect(eight.memoryPerPodMib - one.memoryPerPodMib).to.equal(7 * INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMib);
+        expect(computeKongSizing({ loadBalancerType: "nlb", vertical: { cpu: 4 } }).memoryPerPodMib).to.equal(4 * 512 + 2 * 128 + 256);
     });
 
     it("the default cache size is Kong's mem_cache_size, and the env value is in Kong's own unit", () => {
-        expect(`${INPUT_DEFAULTS.VerticalScaling.memCacheSizeMiB}m`).to.equal(upstream.kongDefaults.mem_cache_size);
-        expect(`${INPUT_DEFAULTS.HorizontalScaling.memCacheSizeMiB}m`).to.equal(upstream.kongDefaults.mem_cache_size);
+        expect(`${INPUT_DEFAULTS.VerticalScaling.memCacheSizeMib}m`).to.equal(upstream.kongDefaults.mem_cache_size);
+        expect(`${INPUT_DEFAULTS.HorizontalScaling.memCacheSizeMib}m`).to.equal(upstream.kongDefaults.mem_cache_size);
         // HTTP only: the stream subsystem (two more caches) is off unless a stream listener is configured.
         expect(upstream.kongDefaults.stream_listen).to.equal("off");
     });
@@ -210,7 +210,7 @@ describe("sizing against Kong 3.9.3 and its nginx (fixture from Kong/kong and ng
         const all = upstream.httpSharedZones.filter((z) => !cacheZones.includes(z)).reduce((sum, z) => sum + resolve(z), 0);
         expect(all).to.equal(100); // 64 MiB of dicts, 5 of DNS cache, 31 of TLS session caches
         // What is left is the nginx master's: it loads Kong and the configuration but serves no connections, so a quarter of a worker's memory.
-        expect(KONG_MEMORY_HEADROOM_MIB - all).to.be.at.least(INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMiB / 4);
+        expect(KONG_MEMORY_HEADROOM_MIB - all).to.be.at.least(INPUT_DEFAULTS.VerticalScaling.memoryPerWorkerMib / 4);
     });
 
     it("Kong's recycling defaults are nginx_http_keepalive_requests and nginx's keepalive_time; the NLB defaults are stricter", () => {
