@@ -41,11 +41,11 @@ export const policies: ResourceValidationPolicy[] = [
         "Kong's gateway runs one nginx worker per CPU, with requests equal to limits and memory for every worker, Kong's two caches and 256 MiB.",
         "mandatory",
         (args) => {
-            const { memoryPerWorkerMiB = MEMORY_PER_WORKER_MIB_MIN, waive } = args.getConfig<{ memoryPerWorkerMiB?: number; waive?: string[] }>();
+            const { memoryPerWorkerMib = MEMORY_PER_WORKER_MIB_MIN, waive } = args.getConfig<{ memoryPerWorkerMib?: number; waive?: string[] }>();
             if (!isKongRelease(args.type, args.props) || matchesAny(args.name, waive)) return [];
-            return kongSizingViolations(kongGatewayValues(args.props.values), { memoryPerWorkerMiB });
+            return kongSizingViolations(kongGatewayValues(args.props.values), { memoryPerWorkerMib });
         },
-        { memoryPerWorkerMiB: { type: "number", minimum: 1, default: MEMORY_PER_WORKER_MIB_MIN }, waive: waiveList },
+        { memoryPerWorkerMib: { type: "number", minimum: 1, default: MEMORY_PER_WORKER_MIB_MIN }, waive: waiveList },
     ),
     meshedgePolicy(
         "meshedge-nlb-horizontal-recycling",

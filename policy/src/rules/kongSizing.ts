@@ -10,7 +10,7 @@ const KONG_DEFAULT_MEM_CACHE_MIB = 128;
 
 export interface KongSizingPolicyConfig {
     /** The memory each worker must have at least; meshedge's floor (MEMORY_PER_WORKER_MIB_MIN) by default. */
-    readonly memoryPerWorkerMiB: number;
+    readonly memoryPerWorkerMib: number;
 }
 
 /** What is wrong with the gateway's sizing, one message per rule broken. */
@@ -36,10 +36,10 @@ export function kongSizingViolations(gateway: KongGatewayValues, config: KongSiz
     }
     if (Number.isInteger(workers) && workers >= 1) {
         const cache = gateway.env.mem_cache_size === undefined ? KONG_DEFAULT_MEM_CACHE_MIB : kongSizeMiB(gateway.env.mem_cache_size);
-        const needed = podMemoryMiB(workers, config.memoryPerWorkerMiB, cache ?? KONG_DEFAULT_MEM_CACHE_MIB);
+        const needed = podMemoryMiB(workers, config.memoryPerWorkerMib, cache ?? KONG_DEFAULT_MEM_CACHE_MIB);
         const memory = memoryMiB(limits.memory);
         if (memory === undefined || memory < needed) {
-            found.push(`resources.limits.memory is ${JSON.stringify(limits.memory)}: ${workers} workers x ${config.memoryPerWorkerMiB} MiB + 2 x mem_cache_size + 256 MiB needs at least ${needed}Mi`);
+            found.push(`resources.limits.memory is ${JSON.stringify(limits.memory)}: ${workers} workers x ${config.memoryPerWorkerMib} MiB + 2 x mem_cache_size + 256 MiB needs at least ${needed}Mi`);
         }
     }
     return found;

@@ -7,7 +7,7 @@ import { kongSizingViolations } from "../../../policy/src/rules/kongSizing";
 import { repoRoot } from "../../../scripts/lib/repo-root";
 
 const golden = (file: string) => JSON.parse(fs.readFileSync(path.join(repoRoot(), "tests", "golden", file), "utf8"));
-const config = { memoryPerWorkerMiB: MEMORY_PER_WORKER_MIB_MIN };
+const config = { memoryPerWorkerMib: MEMORY_PER_WORKER_MIB_MIN };
 const gateway = (env: Record<string, unknown>, requests: Record<string, unknown>, limits: Record<string, unknown>) =>
     kongGatewayValues({ env, resources: { requests, limits } });
 
@@ -34,6 +34,6 @@ describe("policy kongSizing", () => {
         expect(at("1511Mi")[0]).to.match(/needs at least 1512Mi/);
         // A bigger mem_cache_size raises the floor: 2 x 500 + 2 x 512 + 256 = 2280.
         expect(at("1512Mi", { mem_cache_size: "512m" })[0]).to.match(/needs at least 2280Mi/);
-        expect(kongSizingViolations(gateway({ nginx_worker_processes: "2" }, { cpu: "2", memory: "1512Mi" }, { cpu: "2", memory: "1512Mi" }), { memoryPerWorkerMiB: 1024 })[0]).to.match(/needs at least 2560Mi/);
+        expect(kongSizingViolations(gateway({ nginx_worker_processes: "2" }, { cpu: "2", memory: "1512Mi" }, { cpu: "2", memory: "1512Mi" }), { memoryPerWorkerMib: 1024 })[0]).to.match(/needs at least 2560Mi/);
     });
 });
