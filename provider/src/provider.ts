@@ -1,5 +1,5 @@
 // The multi-language provider: construct for each component, invoke for the sizing function.
-// Component modules load on first use, so the plugin starts without loading the resource SDKs.
+// main.ts loads this module on the first construct or invoke; component modules load on first use.
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import schemaJson from "../schema.json";
@@ -69,8 +69,4 @@ export class MeshedgeProvider implements provider.Provider {
         const result: ComputeKongSizingResult = { sizing: computeKongSizing(args) };
         return { outputs: result };
     }
-}
-
-export function main(args: string[]): Promise<void> {
-    return provider.main(new MeshedgeProvider(), args);
 }

@@ -1,6 +1,18 @@
-// Builds the pulumi-resource-meshedge plugin: one esbuild bundle of the provider plus a launcher,
-// and a tarball for `pulumi plugin install resource meshedge <version> --file <tarball>`.
-// Run: npm run build:plugin
+// Builds the pulumi-resource-meshedge plugin for the host platform: one esbuild bundle of the
+// provider, made into a Node single executable application (the running node binary with the
+// bundle and its V8 code cache injected; no Node needed where it runs), packed as Pulumi names a
+// plugin archive: dist/release/pulumi-resource-meshedge-v<version>-<os>-<arch>.tar.gz with the
+// executable at its root.
+// Run: npm run build:plugin [-- --platform <os>-<arch>]   (the host's own platform only)
+//
+// Each release runner builds its own platform natively (a single executable is the node binary that
+// builds it). What differs per platform:
+// - linux: nothing; the blob goes into an ELF note section.
+// - darwin: the copied node is signed; its signature is removed before injecting (the blob goes into
+//   a NODE_SEA Mach-O segment) and the result is signed again ad hoc (`codesign --sign -`), without
+//   which arm64 macOS kills the process on start.
+// - windows: the executable is `pulumi-resource-meshedge.exe` (the blob goes into a PE resource);
+//   the copied node.exe's Authenticode signature no longer matches and is left for a release signer.
 import * as esbuild from "esbuild";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -9,8 +21,36 @@ import { repoRoot } from "./repo-root";
 
 const root = repoRoot();
 export const pluginVersion: string = JSON.parse(fs.readFileSync(path.join(root, "provider", "schema.json"), "utf8")).version;
-export const pluginDir = path.join(root, "dist", "plugin");
-export const pluginTarball = path.join(root, "dist", `pulumi-resource-meshedge-v${pluginVersion}.tar.gz`);
+const buildDir = path.join(root, "dist", "plugin");
+const releaseDir = path.join(root, "dist", "release");
+
+/** Pulumi's plugin platform names (`pulumi plugin install` looks for these in the archive name). */
+const OS: Partial<Record<NodeJS.Platform, string>> = { linux: "linux", darwin: "darwin", win32: "windows" };
+const ARCH: Partial<Record<string, string>> = { x64: "amd64", arm64: "arm64" };
+const SUPPORTED = Object.values(OS).flatMap((os) => Object.values(ARCH).map((arch) => `${os}-${arch}`));
+
+/** The host as `<os>-<arch>` in Pulumi's names, or e.g. `freebsd-x64` when Pulumi has none for it. */
+export function hostPlatform(): string {
+    return `${OS[process.platform] ?? process.platform}-${ARCH[process.arch] ?? process.arch}`;
+}
+
+const executableName = (platform: string) => (platform.startsWith("windows-") ? "pulumi-resource-meshedge.exe" : "pulumi-resource-meshedge");
+export const pluginArchive = (platform: string) => path.join(releaseDir, `pulumi-resource-meshedge-v${pluginVersion}-${platform}.tar.gz`);
+/** The host platform's archive (what `pulumi plugin install resource meshedge <version> --file` takes). */
+export const pluginTarball = pluginArchive(hostPlatform());
+/** The host platform's executable, as packed into pluginTarball. */
+export const pluginExecutable = path.join(buildDir, hostPlatform(), executableName(hostPlatform()));
+
+/** Refuses, with one message, a platform this machine cannot build: unknown, or not the host's own. */
+function checkPlatform(platform: string): void {
+    const fromSource = "git clone, npm ci, npm run build:plugin";
+    if (!SUPPORTED.includes(platform)) {
+        throw new Error(`meshedge has no plugin for platform ${platform}: Node single executable applications are built only for ${SUPPORTED.join(", ")}; build from source on one of those: ${fromSource}`);
+    }
+    if (platform !== hostPlatform()) {
+        throw new Error(`cannot build the meshedge plugin for ${platform} on ${hostPlatform()}: a single executable is the node binary of the machine that builds it; build from source on a ${platform} machine: ${fromSource}`);
+    }
+}
 
 /**
  * @pulumi/pulumi loads TypeScript (~0.2 s) and npm's Arborist at start-up for closure
@@ -37,17 +77,15 @@ function deferModules(filter: RegExp): esbuild.Plugin {
     };
 }
 
-const LAUNCHER = `#!/bin/sh
-# pulumi-resource-meshedge: the meshedge provider (Node.js bundle beside this script).
-exec node "$(dirname "$0")/provider.js" "$@"
-`;
-
-export async function buildPlugin(): Promise<void> {
-    fs.rmSync(pluginDir, { recursive: true, force: true });
-    fs.mkdirSync(pluginDir, { recursive: true });
+/** Builds the host platform's plugin archive (`platform`, when given, must name the host). */
+export async function buildPlugin(platform: string = hostPlatform()): Promise<string> {
+    checkPlatform(platform);
+    fs.rmSync(buildDir, { recursive: true, force: true });
+    fs.mkdirSync(path.join(buildDir, platform), { recursive: true });
+    const bundle = path.join(buildDir, "provider.js");
     await esbuild.build({
         entryPoints: [path.join(root, "provider", "src", "main.ts")],
-        outfile: path.join(pluginDir, "provider.js"),
+        outfile: bundle,
         bundle: true,
         platform: "node",
         target: "node20",
@@ -59,16 +97,39 @@ export async function buildPlugin(): Promise<void> {
         logOverride: { "require-resolve-not-external": "silent" },
         plugins: [deferModules(/(typescript-shim|^@npmcli\/arborist)$/)],
     });
-    const launcher = path.join(pluginDir, "pulumi-resource-meshedge");
-    fs.writeFileSync(launcher, LAUNCHER, { mode: 0o755 });
-    execFileSync("tar", ["czf", pluginTarball, "-C", pluginDir, "."]);
+
+    // The blob: the bundle and its V8 code cache (docs/decisions.md "Plugin and SDKs" has the measurements).
+    const blob = path.join(buildDir, "sea-prep.blob");
+    const seaConfig = path.join(buildDir, "sea-config.json");
+    fs.writeFileSync(seaConfig, JSON.stringify({ main: bundle, output: blob, useCodeCache: true, disableExperimentalSEAWarning: true }));
+    execFileSync(process.execPath, ["--experimental-sea-config", seaConfig], { stdio: ["ignore", "ignore", "inherit"] });
+
+    const executable = path.join(buildDir, platform, executableName(platform));
+    fs.copyFileSync(process.execPath, executable);
+    fs.chmodSync(executable, 0o755);
+    const darwin = platform.startsWith("darwin-");
+    if (darwin) execFileSync("codesign", ["--remove-signature", executable]);
+    const { inject } = require("postject") as { inject(file: string, resource: string, data: Buffer, options: object): Promise<void> };
+    // The fuse is the sentinel string Node's SEA support looks for (Node's docs, "Single executable applications").
+    await inject(executable, "NODE_SEA_BLOB", fs.readFileSync(blob), {
+        sentinelFuse: "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2",
+        machoSegmentName: darwin ? "NODE_SEA" : undefined,
+    });
+    if (darwin) execFileSync("codesign", ["--sign", "-", executable]);
+
+    const archive = pluginArchive(platform);
+    fs.mkdirSync(releaseDir, { recursive: true });
+    fs.rmSync(archive, { force: true });
+    execFileSync("tar", ["czf", archive, "-C", path.dirname(executable), path.basename(executable)]);
+    return archive;
 }
 
 if (require.main === module) {
-    buildPlugin().then(
-        () => console.log(`built ${path.relative(root, pluginDir)} and ${path.relative(root, pluginTarball)} (meshedge ${pluginVersion})`),
+    const i = process.argv.indexOf("--platform");
+    buildPlugin(i >= 0 ? (process.argv[i + 1] ?? "(missing after --platform)") : undefined).then(
+        (archive) => console.log(`built ${path.relative(root, archive)} (meshedge ${pluginVersion})`),
         (err) => {
-            console.error(err);
+            console.error(err instanceof Error ? err.message : err);
             process.exit(1);
         },
     );
