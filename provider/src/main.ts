@@ -17,7 +17,12 @@ const startup: Provider = {
     invoke: (token: string, inputs: pulumi.Inputs) => implementation().invoke(token, inputs),
 };
 
-main(startup, process.argv.slice(2)).catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-});
+if (process.env.MESHEDGE_PLUGIN_CODE_CACHE_PASS === "1") {
+    // The build's code-cache pass (scripts/lib/build-plugin.ts): compile everything a construct runs, serve nothing.
+    implementation().loadComponents();
+} else {
+    main(startup, process.argv.slice(2)).catch((err) => {
+        console.error(err instanceof Error ? err.message : err);
+        process.exit(1);
+    });
+}

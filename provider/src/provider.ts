@@ -59,6 +59,11 @@ export class MeshedgeProvider implements provider.Provider {
         return { urn: component.urn, state: component.outputState() };
     }
 
+    /** Loads every component module (the plugin build's code-cache pass). */
+    loadComponents(): void {
+        for (const load of Object.values(components)) load();
+    }
+
     async invoke(token: string, inputs: pulumi.Inputs): Promise<provider.InvokeResult> {
         if (token !== ComputeKongSizingToken) throw new Error(`meshedge has no function ${token}`);
         // Invoke failures reach the user as their message alone, so it lists every problem.

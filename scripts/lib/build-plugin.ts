@@ -53,24 +53,19 @@ function checkPlatform(platform: string): void {
 }
 
 /**
- * @pulumi/pulumi loads TypeScript (~0.2 s) and npm's Arborist at start-up for closure
- * serialization, which a provider never performs; Arborist also resolves node-gyp eagerly, which
- * fails outside a node_modules tree. Each is replaced by a proxy that requires the real module (still
- * bundled) on first use. `__esModule` answers without loading, so `__importStar` keeps the proxy.
+ * @pulumi/pulumi requires TypeScript and npm's Arborist for closure serialization (turning a
+ * JavaScript function into a Lambda's code), which a provider never performs: together 12 of the
+ * bundle's 16 MB, and what start-up spent most of its time reading. Each is replaced by a module
+ * that fails on first use, naming itself. `__esModule` answers without failing, so `__importStar`
+ * at load time keeps the stub.
  */
-function deferModules(filter: RegExp): esbuild.Plugin {
+function omitModules(filter: RegExp): esbuild.Plugin {
     return {
-        name: "defer-modules",
+        name: "omit-modules",
         setup(build) {
-            build.onResolve({ filter: /.*/, namespace: "deferred" }, (args) => ({ path: args.path }));
-            build.onResolve({ filter }, async (args) => {
-                if (args.pluginData === "real") return undefined;
-                const real = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: "real" });
-                return real.errors.length > 0 ? { errors: real.errors } : { path: real.path, namespace: "deferred" };
-            });
-            build.onLoad({ filter: /.*/, namespace: "deferred" }, (args) => ({
-                contents: `module.exports = new Proxy({}, { get: (_, key) => key === "__esModule" ? true : require(${JSON.stringify(args.path)})[key] });`,
-                resolveDir: path.dirname(args.path),
+            build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "omitted" }));
+            build.onLoad({ filter: /.*/, namespace: "omitted" }, (args) => ({
+                contents: `module.exports = new Proxy({}, { get: (_, key) => { if (key === "__esModule") return true; throw new Error(${JSON.stringify(`the meshedge plugin does not include ${args.path} (closure serialization)`)}); } });`,
                 loader: "js",
             }));
         },
@@ -83,25 +78,32 @@ export async function buildPlugin(platform: string = hostPlatform()): Promise<st
     fs.rmSync(buildDir, { recursive: true, force: true });
     fs.mkdirSync(path.join(buildDir, platform), { recursive: true });
     const bundle = path.join(buildDir, "provider.js");
+    const common: esbuild.BuildOptions = { bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: false, legalComments: "none", logLevel: "warning" };
     await esbuild.build({
+        ...common,
         entryPoints: [path.join(root, "provider", "src", "main.ts")],
         outfile: bundle,
-        bundle: true,
-        platform: "node",
-        target: "node20",
-        format: "cjs",
-        sourcemap: false,
-        legalComments: "none",
-        logLevel: "warning",
-        // npm's run-script (bundled with Arborist, deferred above) resolves node-gyp only when it runs a script.
-        logOverride: { "require-resolve-not-external": "silent" },
-        plugins: [deferModules(/(typescript-shim|^@npmcli\/arborist)$/)],
+        plugins: [omitModules(/(typescript-shim|^@npmcli\/arborist)$/)],
     });
+    // The bundle as a function of a CommonJS module's scope (seaMain.ts calls it).
+    const wrapped = path.join(buildDir, "provider.wrapped.js");
+    fs.writeFileSync(wrapped, `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(bundle, "utf8")}\n})`);
 
-    // The blob: the bundle and its V8 code cache (docs/decisions.md "Plugin and SDKs" has the measurements).
+    // A V8 code cache of the bundle made after loading every module, by this node binary (the one
+    // the executable is made of, so V8 accepts it): start-up and the first construct compile nothing.
+    const cache = path.join(buildDir, "provider.cache");
+    const cachePass = `const vm = require("vm"), fs = require("fs");
+        const script = new vm.Script(fs.readFileSync(${JSON.stringify(wrapped)}, "utf8"), { filename: "provider.js" });
+        script.runInThisContext()(exports, require, module, __filename, __dirname);
+        fs.writeFileSync(${JSON.stringify(cache)}, script.createCachedData());`;
+    execFileSync(process.execPath, ["-e", cachePass], { env: { ...process.env, MESHEDGE_PLUGIN_CODE_CACHE_PASS: "1" }, stdio: "inherit" });
+
+    const seaMain = path.join(buildDir, "sea-main.js");
+    await esbuild.build({ ...common, entryPoints: [path.join(root, "provider", "src", "seaMain.ts")], outfile: seaMain });
     const blob = path.join(buildDir, "sea-prep.blob");
     const seaConfig = path.join(buildDir, "sea-config.json");
-    fs.writeFileSync(seaConfig, JSON.stringify({ main: bundle, output: blob, useCodeCache: true, disableExperimentalSEAWarning: true }));
+    const config = { main: seaMain, output: blob, disableExperimentalSEAWarning: true, assets: { "provider.js": wrapped, "provider.cache": cache } };
+    fs.writeFileSync(seaConfig, JSON.stringify(config));
     execFileSync(process.execPath, ["--experimental-sea-config", seaConfig], { stdio: ["ignore", "ignore", "inherit"] });
 
     const executable = path.join(buildDir, platform, executableName(platform));
