@@ -2,6 +2,7 @@
 // a V8 code cache of it are assets of the executable; the build made the cache after loading every
 // module (scripts/lib/build-plugin.ts), so neither start-up nor the first construct compiles
 // JavaScript. Only built-in modules can be required here, which is all the bundle needs.
+import { builtinModules } from "module";
 import * as v8 from "v8";
 import * as vm from "vm";
 
@@ -15,7 +16,13 @@ const script = new vm.Script(getAsset("provider.js", "utf8") as string, {
     filename: "provider.js",
     cachedData: Buffer.from(getAsset("provider.cache") as ArrayBuffer),
 });
-// A rejected cache (another V8 build) only costs compile time; PULUMI_DEBUG shows it.
+// A rejected cache (another V8 build) only costs compile time; MESHEDGE_DEBUG_PLUGIN=1 reports it.
 if (script.cachedDataRejected && process.env.MESHEDGE_DEBUG_PLUGIN) console.error("meshedge: the plugin's code cache was rejected");
+// Optional packages the bundle probes for (js-yaml's esprima) are "not found", as they would be in a
+// node_modules tree without them, instead of the executable's require warning on stderr.
+const requireBuiltin = Object.assign((id: string) => {
+    if (!builtinModules.includes(id.replace(/^node:/, ""))) throw Object.assign(new Error(`Cannot find module '${id}'`), { code: "MODULE_NOT_FOUND" });
+    return require(id);
+}, require);
 // The bundle is CommonJS: run it as Node runs a module, with this module's scope.
-(script.runInThisContext() as (...scope: unknown[]) => void)(exports, require, module, __filename, __dirname);
+(script.runInThisContext() as (...scope: unknown[]) => void)(exports, requireBuiltin, module, __filename, __dirname);
