@@ -1,5 +1,5 @@
 // The multi-language provider: construct for each component, invoke for the sizing function.
-// Component modules load on first use, so the plugin starts without loading the resource SDKs.
+// main.ts loads this module on the first construct or invoke; component modules load on first use.
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import schemaJson from "../schema.json";
@@ -62,6 +62,11 @@ export class MeshedgeProvider implements provider.Provider {
         return { urn: component.urn, state: component.outputState() };
     }
 
+    /** Loads every component module (the plugin build's code-cache pass). */
+    loadComponents(): void {
+        for (const load of Object.values(components)) load();
+    }
+
     async invoke(token: string, inputs: pulumi.Inputs): Promise<provider.InvokeResult> {
         if (token !== ComputeKongSizingToken) throw new Error(`meshedge has no function ${token}`);
         // Invoke failures reach the user as their message alone, so it lists every problem.
@@ -72,8 +77,4 @@ export class MeshedgeProvider implements provider.Provider {
         const result: ComputeKongSizingResult = { sizing: computeKongSizing(args) };
         return { outputs: result };
     }
-}
-
-export function main(args: string[]): Promise<void> {
-    return provider.main(new MeshedgeProvider(), args);
 }

@@ -1,6 +1,18 @@
-// Builds the pulumi-resource-meshedge plugin: one esbuild bundle of the provider plus a launcher,
-// and a tarball for `pulumi plugin install resource meshedge <version> --file <tarball>`.
-// Run: npm run build:plugin
+// Builds the pulumi-resource-meshedge plugin for the host platform: one esbuild bundle of the
+// provider, made into a Node single executable application (the running node binary with the
+// bundle and its V8 code cache injected; no Node needed where it runs), packed as Pulumi names a
+// plugin archive: dist/release/pulumi-resource-meshedge-v<version>-<os>-<arch>.tar.gz with the
+// executable at its root.
+// Run: npm run build:plugin [-- --platform <os>-<arch>]   (the host's own platform only)
+//
+// Each release runner builds its own platform natively (a single executable is the node binary that
+// builds it). What differs per platform:
+// - linux: nothing; the blob goes into an ELF note section.
+// - darwin: the copied node is signed; its signature is removed before injecting (the blob goes into
+//   a NODE_SEA Mach-O segment) and the result is signed again ad hoc (`codesign --sign -`), without
+//   which arm64 macOS kills the process on start.
+// - windows: the executable is `pulumi-resource-meshedge.exe` (the blob goes into a PE resource);
+//   the copied node.exe's Authenticode signature no longer matches and is left for a release signer.
 import * as esbuild from "esbuild";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -9,66 +21,117 @@ import { repoRoot } from "./repo-root";
 
 const root = repoRoot();
 export const pluginVersion: string = JSON.parse(fs.readFileSync(path.join(root, "provider", "schema.json"), "utf8")).version;
-export const pluginDir = path.join(root, "dist", "plugin");
-export const pluginTarball = path.join(root, "dist", `pulumi-resource-meshedge-v${pluginVersion}.tar.gz`);
+const buildDir = path.join(root, "dist", "plugin");
+const releaseDir = path.join(root, "dist", "release");
+
+/** Pulumi's plugin platform names (`pulumi plugin install` looks for these in the archive name). */
+const OS: Partial<Record<NodeJS.Platform, string>> = { linux: "linux", darwin: "darwin", win32: "windows" };
+const ARCH: Partial<Record<string, string>> = { x64: "amd64", arm64: "arm64" };
+const SUPPORTED = Object.values(OS).flatMap((os) => Object.values(ARCH).map((arch) => `${os}-${arch}`));
+
+/** The host as `<os>-<arch>` in Pulumi's names, or e.g. `freebsd-x64` when Pulumi has none for it. */
+export function hostPlatform(): string {
+    return `${OS[process.platform] ?? process.platform}-${ARCH[process.arch] ?? process.arch}`;
+}
+
+const executableName = (platform: string) => (platform.startsWith("windows-") ? "pulumi-resource-meshedge.exe" : "pulumi-resource-meshedge");
+export const pluginArchive = (platform: string) => path.join(releaseDir, `pulumi-resource-meshedge-v${pluginVersion}-${platform}.tar.gz`);
+/** The host platform's archive (what `pulumi plugin install resource meshedge <version> --file` takes). */
+export const pluginTarball = pluginArchive(hostPlatform());
+/** The host platform's executable, as packed into pluginTarball. */
+export const pluginExecutable = path.join(buildDir, hostPlatform(), executableName(hostPlatform()));
+
+/** Refuses, with one message, a platform this machine cannot build: unknown, or not the host's own. */
+function checkPlatform(platform: string): void {
+    const fromSource = "git clone, npm ci, npm run build:plugin";
+    if (!SUPPORTED.includes(platform)) {
+        throw new Error(`meshedge has no plugin for platform ${platform}: Node single executable applications are built only for ${SUPPORTED.join(", ")}; build from source on one of those: ${fromSource}`);
+    }
+    if (platform !== hostPlatform()) {
+        throw new Error(`cannot build the meshedge plugin for ${platform} on ${hostPlatform()}: a single executable is the node binary of the machine that builds it; build from source on a ${platform} machine: ${fromSource}`);
+    }
+}
 
 /**
- * @pulumi/pulumi loads TypeScript (~0.2 s) and npm's Arborist at start-up for closure
- * serialization, which a provider never performs; Arborist also resolves node-gyp eagerly, which
- * fails outside a node_modules tree. Each is replaced by a proxy that requires the real module (still
- * bundled) on first use. `__esModule` answers without loading, so `__importStar` keeps the proxy.
+ * @pulumi/pulumi requires TypeScript and npm's Arborist for closure serialization (turning a
+ * JavaScript function into a Lambda's code), which a provider never performs: together 12 of the
+ * bundle's 16 MB, and what start-up spent most of its time reading. Each is replaced by a module
+ * that fails on first use, naming itself. `__esModule` answers without failing, so `__importStar`
+ * at load time keeps the stub.
  */
-function deferModules(filter: RegExp): esbuild.Plugin {
+function omitModules(filter: RegExp): esbuild.Plugin {
     return {
-        name: "defer-modules",
+        name: "omit-modules",
         setup(build) {
-            build.onResolve({ filter: /.*/, namespace: "deferred" }, (args) => ({ path: args.path }));
-            build.onResolve({ filter }, async (args) => {
-                if (args.pluginData === "real") return undefined;
-                const real = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: "real" });
-                return real.errors.length > 0 ? { errors: real.errors } : { path: real.path, namespace: "deferred" };
-            });
-            build.onLoad({ filter: /.*/, namespace: "deferred" }, (args) => ({
-                contents: `module.exports = new Proxy({}, { get: (_, key) => key === "__esModule" ? true : require(${JSON.stringify(args.path)})[key] });`,
-                resolveDir: path.dirname(args.path),
+            build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "omitted" }));
+            build.onLoad({ filter: /.*/, namespace: "omitted" }, (args) => ({
+                contents: `module.exports = new Proxy({}, { get: (_, key) => { if (key === "__esModule") return true; throw new Error(${JSON.stringify(`the meshedge plugin does not include ${args.path} (closure serialization)`)}); } });`,
                 loader: "js",
             }));
         },
     };
 }
 
-const LAUNCHER = `#!/bin/sh
-# pulumi-resource-meshedge: the meshedge provider (Node.js bundle beside this script).
-exec node "$(dirname "$0")/provider.js" "$@"
-`;
-
-export async function buildPlugin(): Promise<void> {
-    fs.rmSync(pluginDir, { recursive: true, force: true });
-    fs.mkdirSync(pluginDir, { recursive: true });
+/** Builds the host platform's plugin archive (`platform`, when given, must name the host). */
+export async function buildPlugin(platform: string = hostPlatform()): Promise<string> {
+    checkPlatform(platform);
+    fs.rmSync(buildDir, { recursive: true, force: true });
+    fs.mkdirSync(path.join(buildDir, platform), { recursive: true });
+    const bundle = path.join(buildDir, "provider.js");
+    const common: esbuild.BuildOptions = { bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: false, legalComments: "none", logLevel: "warning" };
     await esbuild.build({
+        ...common,
         entryPoints: [path.join(root, "provider", "src", "main.ts")],
-        outfile: path.join(pluginDir, "provider.js"),
-        bundle: true,
-        platform: "node",
-        target: "node20",
-        format: "cjs",
-        sourcemap: false,
-        legalComments: "none",
-        logLevel: "warning",
-        // npm's run-script (bundled with Arborist, deferred above) resolves node-gyp only when it runs a script.
-        logOverride: { "require-resolve-not-external": "silent" },
-        plugins: [deferModules(/(typescript-shim|^@npmcli\/arborist)$/)],
+        outfile: bundle,
+        plugins: [omitModules(/(typescript-shim|^@npmcli\/arborist)$/)],
     });
-    const launcher = path.join(pluginDir, "pulumi-resource-meshedge");
-    fs.writeFileSync(launcher, LAUNCHER, { mode: 0o755 });
-    execFileSync("tar", ["czf", pluginTarball, "-C", pluginDir, "."]);
+    // The bundle as a function of a CommonJS module's scope (seaMain.ts calls it).
+    const wrapped = path.join(buildDir, "provider.wrapped.js");
+    fs.writeFileSync(wrapped, `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(bundle, "utf8")}\n})`);
+
+    // A V8 code cache of the bundle made after loading every module, by this node binary (the one
+    // the executable is made of, so V8 accepts it): start-up and the first construct compile nothing.
+    const cache = path.join(buildDir, "provider.cache");
+    const cachePass = `const vm = require("vm"), fs = require("fs");
+        const script = new vm.Script(fs.readFileSync(${JSON.stringify(wrapped)}, "utf8"), { filename: "provider.js" });
+        script.runInThisContext()(exports, require, module, __filename, __dirname);
+        fs.writeFileSync(${JSON.stringify(cache)}, script.createCachedData());`;
+    execFileSync(process.execPath, ["-e", cachePass], { env: { ...process.env, MESHEDGE_PLUGIN_CODE_CACHE_PASS: "1" }, stdio: "inherit" });
+
+    const seaMain = path.join(buildDir, "sea-main.js");
+    await esbuild.build({ ...common, entryPoints: [path.join(root, "provider", "src", "seaMain.ts")], outfile: seaMain });
+    const blob = path.join(buildDir, "sea-prep.blob");
+    const seaConfig = path.join(buildDir, "sea-config.json");
+    const config = { main: seaMain, output: blob, disableExperimentalSEAWarning: true, assets: { "provider.js": wrapped, "provider.cache": cache } };
+    fs.writeFileSync(seaConfig, JSON.stringify(config));
+    execFileSync(process.execPath, ["--experimental-sea-config", seaConfig], { stdio: ["ignore", "ignore", "inherit"] });
+
+    const executable = path.join(buildDir, platform, executableName(platform));
+    fs.copyFileSync(process.execPath, executable);
+    fs.chmodSync(executable, 0o755);
+    const darwin = platform.startsWith("darwin-");
+    if (darwin) execFileSync("codesign", ["--remove-signature", executable]);
+    const { inject } = require("postject") as { inject(file: string, resource: string, data: Buffer, options: object): Promise<void> };
+    // The fuse is the sentinel string Node's SEA support looks for (Node's docs, "Single executable applications").
+    await inject(executable, "NODE_SEA_BLOB", fs.readFileSync(blob), {
+        sentinelFuse: "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2",
+        machoSegmentName: darwin ? "NODE_SEA" : undefined,
+    });
+    if (darwin) execFileSync("codesign", ["--sign", "-", executable]);
+
+    const archive = pluginArchive(platform);
+    fs.mkdirSync(releaseDir, { recursive: true });
+    fs.rmSync(archive, { force: true });
+    execFileSync("tar", ["czf", archive, "-C", path.dirname(executable), path.basename(executable)]);
+    return archive;
 }
 
 if (require.main === module) {
-    buildPlugin().then(
-        () => console.log(`built ${path.relative(root, pluginDir)} and ${path.relative(root, pluginTarball)} (meshedge ${pluginVersion})`),
+    const i = process.argv.indexOf("--platform");
+    buildPlugin(i >= 0 ? (process.argv[i + 1] ?? "(missing after --platform)") : undefined).then(
+        (archive) => console.log(`built ${path.relative(root, archive)} (meshedge ${pluginVersion})`),
         (err) => {
-            console.error(err);
+            console.error(err instanceof Error ? err.message : err);
             process.exit(1);
         },
     );
