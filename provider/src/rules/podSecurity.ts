@@ -193,7 +193,7 @@ const QUANTITY = /^(?:\d+(?:\.\d*)?|\.\d+)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/
 const isQuantity = (v: unknown) => typeof v === "string" && QUANTITY.test(v) && /[1-9]/.test(v.replace(/[a-zA-Z]+$/, ""));
 
 /** Registry host (optional, may carry a port), repository path, then `:tag` and/or `@algorithm:hex` (distribution/reference grammar). */
-const IMAGE_REFERENCE = /^(?:(?<host>[a-zA-Z0-9.-]+(?::\d+)?|\[[0-9a-fA-F:]+\](?::\d+)?)\/)?(?<path>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$/;
+const IMAGE_REFERENCE = /^(?:(?<host>[a-zA-Z0-9.-]+(?::\d+)?|\[[0-9a-fA-F:]+\](?::\d+)?)\/)?(?<path>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]+))?$/;
 const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 export interface ImageReference {
@@ -221,9 +221,9 @@ export function parseImage(image: string): ImageReference | undefined {
 /** An image must name one build: a tag other than `latest`, or a digest. */
 export function checkImage(problems: Problems, field: string, image: unknown): void {
     if (image === undefined) return;
-    const example = "e.g. ghcr.io/acme/greeter:1.4.2 or ghcr.io/acme/greeter@sha256:<64 hex digits>";
+    const example = "a version tag or digest, e.g. ghcr.io/acme/greeter:1.4.2 or ghcr.io/acme/greeter@sha256:<64 hex digits>";
     if (typeof image !== "string" || image === "") {
-        problems.add(field, image, "is not a container image reference", `use an image with a version tag or digest, ${example}`);
+        problems.add(field, image, "is not a container image reference", `use ${example}`);
         return;
     }
     const ref = parseImage(image);
@@ -232,14 +232,14 @@ export function checkImage(problems: Problems, field: string, image: unknown): v
         return;
     }
     if (ref.digest !== undefined && ref.digest.startsWith("sha256:") && !SHA256_DIGEST.test(ref.digest)) {
-        problems.add(field, image, "has a sha256 digest that is not 64 lowercase hex digits", "copy the digest from `docker buildx imagetools inspect <image>` or your registry");
+        problems.add(field, image, "has a sha256 digest that is not 64 lowercase hex digits", "copy the full sha256 digest from `docker buildx imagetools inspect <image>` or your registry");
         return;
     }
     if (ref.digest !== undefined) return;
     if (ref.tag === undefined) {
-        problems.add(field, image, "has no tag, so it means `latest`: a moving target that changes what the Deployment runs on the next pod restart (a `host:port/` prefix is the registry, not a tag)", `pin a version tag or digest, ${example}`);
+        problems.add(field, image, "has no tag, so it means `latest`: a moving target that changes what the Deployment runs on the next pod restart (a `host:port/` prefix is the registry, not a tag)", `pin ${example}`);
     } else if (ref.tag === "latest") {
-        problems.add(field, image, "is tagged `latest`, a moving target that changes what the Deployment runs on the next pod restart", `pin a version tag or digest, ${example}`);
+        problems.add(field, image, "is tagged `latest`, a moving target that changes what the Deployment runs on the next pod restart", `pin ${example}`);
     }
 }
 
