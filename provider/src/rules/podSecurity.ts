@@ -38,6 +38,10 @@ export const weakerLevel = (a: PodSecurityLevel, b: PodSecurityLevel): PodSecuri
  */
 export const MESH_INIT_CAPABILITIES = ["NET_ADMIN", "NET_RAW"] as const;
 
+/** A list input as given, or empty when it is missing or not a list (validation reports the wrong type). */
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
 /** The strictest level that admits the pods a mesh injects into a namespace. */
 export function meshPodSecurityLevel(mesh: MeshKind): PodSecurityLevel {
     return mesh === "none" ? "restricted" : "privileged";
@@ -82,8 +86,8 @@ export function resolveSecurity(given: ContainerSecurity | undefined) {
  * setting that keeps it from the next level, for the error message.
  */
 export function workloadPodSecurityLevel(given: ContainerSecurity | undefined): { level: PodSecurityLevel; reasons: string[] } {
-    const sc = resolveSecurity(given);
-    const added = sc.addCapabilities ?? [];
+    const sc = resolveSecurity(isObject(given) ? given : undefined);
+    const added = listOf(sc.addCapabilities).map(String);
     const notBaseline = added.filter((c) => !(BASELINE_CAPABILITIES as readonly string[]).includes(c));
     if (notBaseline.length > 0) return { level: "privileged", reasons: [`addCapabilities ${notBaseline.join(", ")} (beyond baseline's list)`] };
     if (sc.seccompProfile === "Unconfined") return { level: "privileged", reasons: ["seccompProfile Unconfined"] };
@@ -112,7 +116,7 @@ function seccompProfile(sc: ResolvedSecurity): Record<string, string> {
 
 /** The container-level securityContext: every capability dropped, only the ones asked for added back. */
 export function containerSecurityContext(sc: ResolvedSecurity): Record<string, unknown> {
-    const added = sc.addCapabilities ?? [];
+    const added = listOf(sc.addCapabilities).map(String);
     return {
         runAsNonRoot: sc.runAsNonRoot,
         runAsUser: sc.runAsUser,
@@ -246,6 +250,12 @@ export function checkImage(problems: Problems, field: string, image: unknown): v
 /** Each secure-default override of a service Deployment, at the service's path. */
 export function checkWorkloadSecurity(problems: Problems, field: string, spec: GrpcServiceSpec): void {
     checkImage(problems, joinPath(field, "image"), spec.image);
+    for (const key of ["securityContext", "tmpVolume", "topologySpread", "podDisruptionBudget", "resources"] as const) {
+        if (spec[key] !== undefined && !isObject(spec[key])) {
+            problems.add(joinPath(field, key), spec[key], "must be an object", `set ${key} to an object with the fields to override, or remove it`);
+            return;
+        }
+    }
     const onlyWithImage = ["securityContext", "tmpVolume", "topologySpread", "podDisruptionBudget", "resources"] as const;
     for (const key of onlyWithImage) {
         if (spec[key] !== undefined && spec.image === undefined) {
@@ -285,7 +295,10 @@ function checkContainerSecurity(problems: Problems, field: string, sc: Container
     if (sc.seccompLocalhostProfile !== undefined && sc.seccompProfile !== "Localhost") {
         problems.add(joinPath(field, "seccompLocalhostProfile"), sc.seccompLocalhostProfile, "applies only with seccompProfile Localhost", 'set seccompProfile: "Localhost", or remove it');
     }
-    for (const [i, cap] of (sc.addCapabilities ?? []).entries()) {
+    if (sc.addCapabilities !== undefined && !Array.isArray(sc.addCapabilities)) {
+        problems.add(joinPath(field, "addCapabilities"), sc.addCapabilities, "must be a list of capability names", 'use e.g. ["NET_BIND_SERVICE"]');
+    }
+    for (const [i, cap] of listOf(sc.addCapabilities).entries()) {
         if (typeof cap !== "string" || !/^[A-Z][A-Z_]*$/.test(cap) || cap.startsWith("CAP_") || cap === "ALL") {
             problems.add(joinPath(field, `addCapabilities[${i}]`), cap, "is not a Linux capability name as Kubernetes spells it", 'use the name without CAP_, e.g. "NET_BIND_SERVICE"');
         }
@@ -294,7 +307,12 @@ function checkContainerSecurity(problems: Problems, field: string, sc: Container
 
 function checkResources(problems: Problems, field: string, resources: ContainerResources | undefined): void {
     for (const kind of ["requests", "limits"] as const) {
-        for (const [key, value] of Object.entries(resources?.[kind] ?? {})) {
+        const amounts = resources?.[kind];
+        if (amounts !== undefined && !isObject(amounts)) {
+            problems.add(joinPath(field, kind), amounts, "must be a map of resource name to quantity", 'use e.g. { cpu: "250m", memory: "256Mi" }');
+            continue;
+        }
+        for (const [key, value] of Object.entries(amounts ?? {})) {
             if (!isQuantity(value)) problems.add(joinPath(field, `${kind}.${key}`), value, "is not a Kubernetes quantity greater than zero", key === "cpu" ? 'use e.g. "250m" or "1"' : 'use e.g. "256Mi" or "1Gi"');
         }
     }
@@ -319,10 +337,15 @@ function checkDisruptionBudget(problems: Problems, field: string, pdb: PodDisrup
 
 /** Pod Security labels: known levels, and a version the admission plugin accepts. */
 export function checkPodSecurity(problems: Problems, field: string, ps: PodSecurity | undefined): void {
-    if (!ps) return;
+    if (ps === undefined) return;
+    if (!isObject(ps)) {
+        problems.add(field, ps, "must be an object", 'set e.g. { enforce: "baseline" }, or remove it');
+        return;
+    }
     for (const mode of ["enforce", "warn", "audit"] as const) checkOneOf(problems, joinPath(field, mode), ps[mode], PodSecurityLevel, "Pod Security level");
-    if (ps.version !== undefined && !/^(latest|v1\.(0|[1-9]\d*))$/.test(ps.version)) {
-        problems.add(joinPath(field, "version"), ps.version, "is not a Pod Security Standards version", 'use "v1.<minor>" (e.g. "v1.34") or "latest"');
+    const version: unknown = ps.version;
+    if (version !== undefined && (typeof version !== "string" || !/^(latest|v1\.(0|[1-9]\d*))$/.test(version))) {
+        problems.add(joinPath(field, "version"), version, "is not a Pod Security Standards version", 'use "v1.<minor>" (e.g. "v1.34") or "latest"');
     }
 }
 
@@ -331,7 +354,7 @@ export function checkPodSecurity(problems: Problems, field: string, ps: PodSecur
  * while its Deployment is accepted: say so before anything is created.
  */
 export function checkServiceMeetsNamespace(problems: Problems, field: string, spec: GrpcServiceSpec, enforce: PodSecurityLevel | undefined, podSecurityField: string): void {
-    if (enforce === undefined || spec.image === undefined) return;
+    if (enforce === undefined || spec.image === undefined || (spec.securityContext !== undefined && !isObject(spec.securityContext))) return;
     const { level, reasons } = workloadPodSecurityLevel(spec.securityContext);
     if (stricter(enforce, level)) {
         problems.add(

@@ -4001,7 +4001,7 @@ func (o PodDisruptionBudgetSettingsPtrOutput) MinAvailable() pulumi.IntPtrOutput
 type PodSecurity struct {
 	// The audit log records pods that break this level. Default `restricted`.
 	Audit *PodSecurityLevel `pulumi:"audit"`
-	// Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`.
+	// Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
 	Enforce *PodSecurityLevel `pulumi:"enforce"`
 	// Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
 	Labels *bool `pulumi:"labels"`
@@ -4026,7 +4026,7 @@ type PodSecurityInput interface {
 type PodSecurityArgs struct {
 	// The audit log records pods that break this level. Default `restricted`.
 	Audit *PodSecurityLevel `pulumi:"audit"`
-	// Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`.
+	// Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
 	Enforce *PodSecurityLevel `pulumi:"enforce"`
 	// Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
 	Labels *bool `pulumi:"labels"`
@@ -4119,7 +4119,7 @@ func (o PodSecurityOutput) Audit() PodSecurityLevelPtrOutput {
 	return o.ApplyT(func(v PodSecurity) *PodSecurityLevel { return v.Audit }).(PodSecurityLevelPtrOutput)
 }
 
-// Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`.
+// Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
 func (o PodSecurityOutput) Enforce() PodSecurityLevelPtrOutput {
 	return o.ApplyT(func(v PodSecurity) *PodSecurityLevel { return v.Enforce }).(PodSecurityLevelPtrOutput)
 }
@@ -4173,7 +4173,7 @@ func (o PodSecurityPtrOutput) Audit() PodSecurityLevelPtrOutput {
 	}).(PodSecurityLevelPtrOutput)
 }
 
-// Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`.
+// Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
 func (o PodSecurityPtrOutput) Enforce() PodSecurityLevelPtrOutput {
 	return o.ApplyT(func(v *PodSecurity) *PodSecurityLevel {
 		if v == nil {

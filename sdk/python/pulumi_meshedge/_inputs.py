@@ -2657,7 +2657,7 @@ if not MYPY:
         """
         enforce: NotRequired['PodSecurityLevel']
         """
-        Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`.
+        Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
         """
         labels: NotRequired[_builtins.bool]
         """
@@ -2685,7 +2685,7 @@ class PodSecurityArgs:
         """
         Pod Security Admission labels (`pod-security.kubernetes.io/<mode>` and `<mode>-version`) on the namespaces meshedge creates.
         :param 'PodSecurityLevel' audit: The audit log records pods that break this level. Default `restricted`.
-        :param 'PodSecurityLevel' enforce: Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`.
+        :param 'PodSecurityLevel' enforce: Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
         :param _builtins.bool labels: Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
         :param _builtins.str version: Kubernetes version of the Pod Security Standards the levels mean (`v1.<minor>` or `latest`); pinned so a cluster upgrade cannot tighten the rules under running workloads. Default `v1.34`.
         :param 'PodSecurityLevel' warn: Clients get warnings for objects that break this level. Default `restricted`.
@@ -2717,7 +2717,7 @@ class PodSecurityArgs:
     @pulumi.getter
     def enforce(self) -> Optional['PodSecurityLevel']:
         """
-        Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`.
+        Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
         """
         return pulumi.get(self, "enforce")
 

@@ -164,6 +164,14 @@ describe("podSecurity: the gRPC Deployment's secure defaults", () => {
         const stuck = problemsOf(spec({ replicas: 2, podDisruptionBudget: { minAvailable: 2 } }));
         expect(stuck.map((p) => [p.field, p.value, p.problem])).to.deep.equal([["services[0].podDisruptionBudget.minAvailable", 2, "is not below replicas (2), so no pod could ever be evicted and node drains would hang"]]);
         expect(fields({ ...spec(), image: undefined, tmpVolume: {} })).to.deep.equal(["services[0].tmpVolume"]);
+        // Wrong types (a raw Construct call can send anything) are problems, never a TypeError.
+        expect(fields(spec({ securityContext: "restricted" as never }))).to.deep.equal(["services[0].securityContext"]);
+        expect(fields(spec({ securityContext: { addCapabilities: "NET_ADMIN" as never } }))).to.deep.equal(["services[0].securityContext.addCapabilities"]);
+        expect(fields(spec({ resources: { requests: "100m" as never } }))).to.deep.equal(["services[0].resources.requests"]);
+        expect(workloadPodSecurityLevel("x" as never).level).to.equal("restricted");
+        const ps = new Problems();
+        checkPodSecurity(ps, "podSecurity", "restricted" as never);
+        expect(ps.list.map((p) => p.field)).to.deep.equal(["podSecurity"]);
     });
 });
 
