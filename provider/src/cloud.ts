@@ -9,6 +9,7 @@ export { Service } from "@pulumi/kubernetes/core/v1/service";
 export { Release } from "@pulumi/kubernetes/helm/v3/release";
 export { Ingress } from "@pulumi/kubernetes/networking/v1/ingress";
 export { IngressClass } from "@pulumi/kubernetes/networking/v1/ingressClass";
+export { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1/podDisruptionBudget";
 
 export { PodIdentityAssociation } from "@pulumi/aws/eks/podIdentityAssociation";
 export { Policy as IamPolicy } from "@pulumi/aws/iam/policy";

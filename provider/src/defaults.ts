@@ -60,6 +60,13 @@ const CONTROLLER_RESOURCES: ContainerResources = {
  */
 const GATEWAY_SIDECAR = { cpu: "1", memory: "512Mi" } as const;
 
+/**
+ * A gRPC service's requests when it states none: 100m CPU and 128Mi, a small server's idle footprint, so the
+ * scheduler reserves something and an HPA has a base to measure CPU against. No limits: meshedge cannot know
+ * a service's peak, and a CPU limit throttles latency-sensitive calls.
+ */
+const GRPC_SERVICE_REQUESTS: ContainerResources = { requests: { cpu: "100m", memory: "128Mi" } };
+
 /** Inputs' defaults, by schema type (or component) and property. Values equal what the schema documents. */
 export const INPUT_DEFAULTS = {
     EdgeStack: { scalingMode: "auto", acceptL4Imbalance: false, eksAutoMode: false, waitForReady: true },
@@ -103,7 +110,26 @@ export const INPUT_DEFAULTS = {
     KumaMesh: { install: false, meshName: "default", mtls: true, multiZone: false },
     LoadBalancerControllerSettings: { install: false, identity: "irsa" },
     /** Timeouts in seconds: connect is Kong's own 60 s; read and write match LoadBalancer.idleTimeoutSeconds so streams outlive Kong's 60 s. */
-    GrpcServiceSpec: { port: 50051, replicas: 2, routeKind: "ingress", connectTimeoutSeconds: 60, readTimeoutSeconds: 3600, writeTimeoutSeconds: 3600, grpcWeb: false },
+    GrpcServiceSpec: {
+        port: 50051,
+        replicas: 2,
+        routeKind: "ingress",
+        connectTimeoutSeconds: 60,
+        readTimeoutSeconds: 3600,
+        writeTimeoutSeconds: 3600,
+        grpcWeb: false,
+        resources: GRPC_SERVICE_REQUESTS,
+    },
+    /** Pod Security `restricted` plus a read-only root and a high UID/GID (65532, distroless `nonroot`), which the scanners ask for. */
+    ContainerSecurity: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, seccompProfile: "RuntimeDefault" },
+    /** Enough for temp files and sockets; the cap stops a runaway writer filling the node's disk. */
+    TmpVolume: { sizeLimit: "64Mi", inMemory: false },
+    /** ScheduleAnyway: a zone that is full, down or absent (single-zone clusters) must not leave replicas Pending. */
+    TopologySpread: { enabled: true, topologyKey: "topology.kubernetes.io/zone", maxSkew: 1, whenUnsatisfiable: "ScheduleAnyway" },
+    /** maxUnavailable 1, not minAvailable: it holds at every replica count an autoscaler picks, and never blocks a drain outright. */
+    PodDisruptionBudgetSettings: { enabled: true, maxUnavailable: 1 },
+    /** warn and audit at restricted show what stands between a namespace and the strictest level; the version is the cluster tier's API server's. */
+    PodSecurity: { warn: "restricted", audit: "restricted", version: "v1.34", labels: true },
     RateLimitingPlugin: { policy: "local" },
     /** Kong 3.9's own defaults (kong/tools/redis/schema.lua), written out so the KongPlugin states them; tlsVerify true: verify when TLS is on. */
     RateLimitingRedis: { port: 6379, database: 0, timeoutMilliseconds: 2000, tls: false, tlsVerify: true },

@@ -85,6 +85,7 @@ export class EdgeStack extends pulumi.ComponentResource {
             resourceInputs["loadBalancer"] = args?.loadBalancer;
             resourceInputs["loadBalancerController"] = args?.loadBalancerController;
             resourceInputs["mesh"] = args?.mesh;
+            resourceInputs["podSecurity"] = args?.podSecurity;
             resourceInputs["scalingMode"] = args?.scalingMode;
             resourceInputs["services"] = args?.services;
             resourceInputs["vertical"] = args?.vertical;
@@ -154,6 +155,10 @@ export interface EdgeStackArgs {
      * Istio or Kuma; unset for none.
      */
     mesh?: inputs.MeshArgs;
+    /**
+     * Pod Security Admission labels on the namespaces the stack creates (Kong's, the services', `istio-system`, `kuma-system`).
+     */
+    podSecurity?: inputs.PodSecurityArgs;
     /**
      * Default `auto`: vertical behind an NLB, horizontal behind an ALB.
      */

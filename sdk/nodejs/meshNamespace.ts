@@ -52,6 +52,7 @@ export class MeshNamespace extends pulumi.ComponentResource {
             resourceInputs["kuma"] = args?.kuma;
             resourceInputs["labels"] = args?.labels;
             resourceInputs["name"] = args?.name;
+            resourceInputs["podSecurity"] = args?.podSecurity;
         } else {
             resourceInputs["labels"] = undefined /*out*/;
             resourceInputs["name"] = undefined /*out*/;
@@ -81,4 +82,8 @@ export interface MeshNamespaceArgs {
      * Namespace name (DNS-1123 label).
      */
     name: string;
+    /**
+     * Pod Security Admission labels on the namespace.
+     */
+    podSecurity?: inputs.PodSecurityArgs;
 }

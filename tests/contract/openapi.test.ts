@@ -32,6 +32,22 @@ const scenarios: Record<string, EdgeStackArgs> = {
             },
         ],
     },
+    "gRPC Deployment with every secure default overridden, Pod Security baseline": {
+        loadBalancer: { type: "nlb" },
+        podSecurity: { enforce: "baseline", warn: "baseline", version: "latest" },
+        services: [
+            {
+                ...greeter,
+                image: `ghcr.io/example/greeter@sha256:${"ab".repeat(32)}`,
+                replicas: 3,
+                securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, allowPrivilegeEscalation: true, readOnlyRootFilesystem: false, addCapabilities: ["CHOWN"], seccompProfile: "Localhost", seccompLocalhostProfile: "profiles/grpc.json" },
+                tmpVolume: { sizeLimit: "1Gi", inMemory: true },
+                resources: { requests: { cpu: "250m" }, limits: { cpu: "1", memory: "512Mi" } },
+                topologySpread: { topologyKey: "kubernetes.io/hostname", maxSkew: 2, whenUnsatisfiable: "DoNotSchedule" },
+                podDisruptionBudget: { minAvailable: 2 },
+            },
+        ],
+    },
     "EKS Auto Mode ALB": { eksAutoMode: true, loadBalancer: { type: "alb", certificateArn: CERT }, services: [greeter] },
     "controller install (IRSA), kong/kong chart": {
         clusterName: "prod",

@@ -220,6 +220,46 @@ const cases: Case[] = [
         message: ['services[0].plugins.authMode = "any"', "only key-auth is enabled", "enable another of keyAuth, jwt, hmacAuth"],
     },
     {
+        title: "image tagged :latest",
+        build: edge({ ...base, services: [{ ...greeter, image: "ghcr.io/example/greeter:latest" }] }),
+        message: ['services[0].image = "ghcr.io/example/greeter:latest"', "is tagged `latest`", "pin a version tag or digest"],
+    },
+    {
+        title: "image without a tag",
+        build: edge({ ...base, services: [{ ...greeter, image: "ghcr.io/example/greeter" }] }),
+        message: ['services[0].image = "ghcr.io/example/greeter"', "has no tag, so it means `latest`", "pin a version tag or digest"],
+    },
+    {
+        title: "image on a registry with a port and no tag (the port is not a tag)",
+        build: edge({ ...base, services: [{ ...greeter, image: "registry.internal:5000/greeter" }] }),
+        message: ['services[0].image = "registry.internal:5000/greeter"', "a `host:port/` prefix is the registry, not a tag", "pin a version tag or digest"],
+    },
+    {
+        title: "image digest that is not a full sha256",
+        build: edge({ ...base, services: [{ ...greeter, image: "ghcr.io/example/greeter@sha256:deadbeef" }] }),
+        message: ['services[0].image = "ghcr.io/example/greeter@sha256:deadbeef"', "not 64 lowercase hex digits", "copy the full sha256 digest"],
+    },
+    {
+        title: "service security weaker than its namespace's enforced Pod Security level",
+        build: edge({ ...base, services: [{ ...greeter, securityContext: { allowPrivilegeEscalation: true } }] }),
+        message: ['services[0].securityContext = {"allowPrivilegeEscalation":true}', 'meets Pod Security "baseline" only (allowPrivilegeEscalation true)', 'namespace apps enforces "restricted"', 'set podSecurity.enforce to "baseline"'],
+    },
+    {
+        title: "PodDisruptionBudget minAvailable not below replicas (drains would hang)",
+        build: edge({ ...base, services: [{ ...greeter, replicas: 2, podDisruptionBudget: { minAvailable: 2 } }] }),
+        message: ["services[0].podDisruptionBudget.minAvailable = 2", "is not below replicas (2)", "use at most 1, or maxUnavailable: 1"],
+    },
+    {
+        title: "root UID with runAsNonRoot left on",
+        build: edge({ ...base, services: [{ ...greeter, securityContext: { runAsUser: 0 } }] }),
+        message: ["services[0].securityContext.runAsUser = 0", "is root, which runAsNonRoot", "use a non-zero UID such as 65532"],
+    },
+    {
+        title: "Pod Security version that is not v1.<minor> or latest",
+        build: edge({ ...base, podSecurity: { version: "1.34" } }),
+        message: ['podSecurity.version = "1.34"', "is not a Pod Security Standards version", 'use "v1.<minor>"'],
+    },
+    {
         title: "KongGateway alone: NLB + horizontal",
         build: () => new KongGateway("kong", { namespace: "kong", loadBalancer: { type: "nlb" }, scalingMode: "horizontal" }),
         message: ['scalingMode = "horizontal"', "acceptL4Imbalance"],

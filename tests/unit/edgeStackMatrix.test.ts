@@ -27,7 +27,18 @@ const T = {
     kumaMesh: "kubernetes:kuma.io/v1alpha1:Mesh",
     trafficPermission: "kubernetes:kuma.io/v1alpha1:MeshTrafficPermission",
     containerPatch: "kubernetes:kuma.io/v1alpha1:ContainerPatch",
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
 };
+
+/** Pod Security labels at an enforce level; warn and audit stay at restricted, all pinned to v1.34. */
+const podSecurity = (enforce: string) => ({
+    "pod-security.kubernetes.io/enforce": enforce,
+    "pod-security.kubernetes.io/enforce-version": "v1.34",
+    "pod-security.kubernetes.io/audit": "restricted",
+    "pod-security.kubernetes.io/audit-version": "v1.34",
+    "pod-security.kubernetes.io/warn": "restricted",
+    "pod-security.kubernetes.io/warn-version": "v1.34",
+});
 
 function argsFor(lb: Lb, mode: Mode, mesh: Mesh): EdgeStackArgs {
     return {
@@ -50,11 +61,13 @@ function expectedResources(lb: Lb, mesh: Mesh): string[] {
         `${T.namespace}/edge-ns-apps`,
         `${T.grpc}/edge-apps-greeter`,
         `${T.deployment}/edge-apps-greeter`,
+        `${T.pdb}/edge-apps-greeter-pdb`,
         `${T.service}/edge-apps-greeter-service`,
         `${T.plugin}/edge-apps-greeter-rate-limiting`,
         `${T.ingress}/edge-apps-greeter-route`,
         `${T.grpc}/edge-apps-orders`,
         `${T.deployment}/edge-apps-orders`,
+        `${T.pdb}/edge-apps-orders-pdb`,
         `${T.service}/edge-apps-orders-service`,
         `${T.plugin}/edge-apps-orders-rate-limiting`,
         `${T.plugin}/edge-apps-orders-key-auth`,
@@ -174,10 +187,11 @@ for (const lb of ["alb", "nlb"] as const) {
                 it("labels namespaces and annotates Kong pods for the mesh", () => {
                     const labels = Object.fromEntries(ofType(resources, T.namespace).map((n) => [n.inputs.metadata.name, n.inputs.metadata.labels]));
                     const release = one(resources, T.release).inputs.values;
+                    // Injected pods carry the meshes' root init container with NET_ADMIN and NET_RAW: privileged; without a mesh, restricted.
                     const expectedLabels = {
-                        istio: { "istio-injection": "enabled" },
-                        kuma: { "kuma.io/sidecar-injection": "enabled", "kuma.io/mesh": "default" },
-                        none: undefined,
+                        istio: { "istio-injection": "enabled", ...podSecurity("privileged") },
+                        kuma: { "kuma.io/sidecar-injection": "enabled", "kuma.io/mesh": "default", ...podSecurity("privileged") },
+                        none: podSecurity("restricted"),
                     }[mesh];
                     // Only Kong's pods are load balancer targets: only its namespace opts into the readiness gate, with or without a mesh.
                     expect(labels).to.deep.equal({ kong: { ...expectedLabels, "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" }, apps: expectedLabels });
@@ -250,8 +264,8 @@ describe("EdgeStack under EKS Auto Mode, and with multi-zone Kuma", () => {
     it("Auto Mode: Kong's namespace opts into Auto Mode's readiness gate, proxy protocol is a target group attribute", async () => {
         const resources = await render(() => new EdgeStack("edge", { ...argsFor("nlb", "auto", "none"), eksAutoMode: true }));
         const kongNs = one(resources, T.namespace, "edge-ns-kong").inputs.metadata;
-        expect(kongNs.labels).to.deep.equal({ "eks.amazonaws.com/pod-readiness-gate-inject": "enabled" });
-        expect(one(resources, T.namespace, "edge-ns-apps").inputs.metadata.labels).to.equal(undefined);
+        expect(kongNs.labels).to.deep.equal({ "eks.amazonaws.com/pod-readiness-gate-inject": "enabled", ...podSecurity("restricted") });
+        expect(one(resources, T.namespace, "edge-ns-apps").inputs.metadata.labels).to.deep.equal(podSecurity("restricted"));
         const annotations = releasedGatewayValues(one(resources, T.release)).proxy.annotations;
         expect(annotations).to.not.have.any.keys("service.beta.kubernetes.io/aws-load-balancer-proxy-protocol", "service.beta.kubernetes.io/aws-load-balancer-listener-attributes.TCP-80");
         expect(annotations["service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"]).to.equal("deregistration_delay.timeout_seconds=120,proxy_protocol_v2.enabled=true,preserve_client_ip.enabled=false");
@@ -263,6 +277,11 @@ describe("EdgeStack under EKS Auto Mode, and with multi-zone Kuma", () => {
         const meshService = ofType(resources, T.service).find((s) => s.inputs.spec.type === "ExternalName")!.inputs;
         expect(meshService.metadata.annotations).to.include({ "konghq.com/read-timeout": "600000", "konghq.com/write-timeout": "3600000", "konghq.com/connect-timeout": "60000" });
         // Kong's namespace keeps the mesh labels beside the readiness gate's.
-        expect(one(resources, T.namespace, "edge-ns-kong").inputs.metadata.labels).to.deep.equal({ "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled", "kuma.io/sidecar-injection": "enabled", "kuma.io/mesh": "default" });
+        expect(one(resources, T.namespace, "edge-ns-kong").inputs.metadata.labels).to.deep.equal({
+            "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+            "kuma.io/sidecar-injection": "enabled",
+            "kuma.io/mesh": "default",
+            ...podSecurity("privileged"),
+        });
     });
 });

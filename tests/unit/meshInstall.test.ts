@@ -39,7 +39,16 @@ describe("mesh control plane installs", () => {
         expect(releases[0].inputs).not.to.have.property("createNamespace");
         // Labelled by the stack, so the chart's namespace-patching hook Job is off.
         const kumaSystem = ofType(resources, NAMESPACE).find((r) => r.inputs.metadata.name === "kuma-system")!;
-        expect(kumaSystem.inputs.metadata.labels).to.deep.equal({ "kuma.io/sidecar-injection": "false" });
+        // kuma-cp sets no seccomp profile (kuma chart 2.12.3 values.yaml controlPlane.*SecurityContext): baseline, not restricted.
+        expect(kumaSystem.inputs.metadata.labels).to.deep.equal({
+            "kuma.io/sidecar-injection": "false",
+            "pod-security.kubernetes.io/enforce": "baseline",
+            "pod-security.kubernetes.io/enforce-version": "v1.34",
+            "pod-security.kubernetes.io/audit": "restricted",
+            "pod-security.kubernetes.io/audit-version": "v1.34",
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/warn-version": "v1.34",
+        });
         expect(releases[0].inputs.values.patchSystemNamespace).to.equal(false);
     });
 

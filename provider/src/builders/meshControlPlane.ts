@@ -3,9 +3,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloud from "../cloud";
 import { INPUT_DEFAULTS, ISTIO_SYSTEM_NAMESPACE, KUMA_SYSTEM_NAMESPACE, pinnedCharts, withDefaults } from "../defaults";
-import type { IstioMesh, KumaMesh } from "../generated/schema-types";
+import type { IstioMesh, KumaMesh, PodSecurity } from "../generated/schema-types";
 import { istioBaseValues, istiodValues, KUMA_INJECTION_LABEL, KUMA_MESH_LABEL } from "../rules/mesh";
 import { childName } from "../rules/names";
+import { podSecurityLabels, SYSTEM_NAMESPACE_LEVEL, weakerLevel } from "../rules/podSecurity";
 import { helmRelease } from "./helmRelease";
 
 /** A Kuma ContainerPatch in kuma-system (Kuma's validator admits ContainerPatches only in its system namespace: kumahq/kuma 2.12.3 pkg/plugins/runtime/k8s/webhooks/containerpatch_validator.go). */
@@ -14,13 +15,16 @@ export function kumaSidecarPatch(name: string, patch: { name: string; spec: obje
 }
 
 /** The control plane's namespace as a stack resource: Helm's createNamespace would outlive `pulumi destroy`. */
-function systemNamespace(name: string, namespace: string, labels: Record<string, string> | undefined, opts: pulumi.CustomResourceOptions): cloud.Namespace {
-    return new cloud.Namespace(name, { metadata: { name: namespace, labels } }, opts);
+function systemNamespace(name: string, namespace: string, labels: Record<string, string> | undefined, podSecurity: PodSecurity | undefined, opts: pulumi.CustomResourceOptions): cloud.Namespace {
+    // The control planes meet baseline, not restricted (SYSTEM_NAMESPACE_LEVEL), whatever the stack's own level.
+    const enforce = weakerLevel(podSecurity?.enforce ?? SYSTEM_NAMESPACE_LEVEL, SYSTEM_NAMESPACE_LEVEL);
+    const all = { ...(labels ?? {}), ...podSecurityLabels({ ...podSecurity, enforce }, SYSTEM_NAMESPACE_LEVEL) };
+    return new cloud.Namespace(name, { metadata: { name: namespace, ...(Object.keys(all).length ? { labels: all } : {}) } }, opts);
 }
 
 /** Istio from its charts: base (CRDs) before istiod (control plane and injector). */
-export function installIstio(parentName: string, istio: IstioMesh, waitForReady: boolean, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
-    const namespace = systemNamespace(childName(parentName, "istio-system"), ISTIO_SYSTEM_NAMESPACE, undefined, opts);
+export function installIstio(parentName: string, istio: IstioMesh, waitForReady: boolean, podSecurity: PodSecurity | undefined, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+    const namespace = systemNamespace(childName(parentName, "istio-system"), ISTIO_SYSTEM_NAMESPACE, undefined, podSecurity, opts);
     const base = helmRelease(
         childName(parentName, "istio-base"),
         { releaseName: "istio-base", namespace: ISTIO_SYSTEM_NAMESPACE, chart: pinnedCharts.istioBase, chartSource: istio.baseChart, values: istioBaseValues(istio), waitForReady },
@@ -42,11 +46,11 @@ export function installIstio(parentName: string, istio: IstioMesh, waitForReady:
 }
 
 /** Kuma from its chart; the stack owns the Mesh, so the control plane must not create one of the same name. */
-export function installKuma(parentName: string, kuma: KumaMesh, waitForReady: boolean, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+export function installKuma(parentName: string, kuma: KumaMesh, waitForReady: boolean, podSecurity: PodSecurity | undefined, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
     // Kuma's control plane creates a Mesh named "default" unless told not to (kuma chart values.yaml controlPlane.defaults.skipMeshCreation).
     const skipMeshCreation = withDefaults(kuma, INPUT_DEFAULTS.KumaMesh).meshName === INPUT_DEFAULTS.KumaMesh.meshName;
     // The stack labels kuma-system itself instead of the chart's pre-install Job patching a namespace it does not own.
-    const namespace = systemNamespace(childName(parentName, "kuma-system"), KUMA_SYSTEM_NAMESPACE, { [KUMA_INJECTION_LABEL]: "false" }, opts);
+    const namespace = systemNamespace(childName(parentName, "kuma-system"), KUMA_SYSTEM_NAMESPACE, { [KUMA_INJECTION_LABEL]: "false" }, podSecurity, opts);
     const controlPlane = helmRelease(
         childName(parentName, "kuma"),
         {

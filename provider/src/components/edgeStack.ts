@@ -5,6 +5,7 @@ import { Defaulted, INPUT_DEFAULTS, withDefaults } from "../defaults";
 import { EdgeStackArgs, EdgeStackBase, GrpcServiceSpecArgs } from "../generated/schema-types";
 import { readinessGateNamespaceLabels } from "../rules/drain";
 import { meshKindOf } from "../rules/mesh";
+import { meshPodSecurityLevel, podSecurityLabels } from "../rules/podSecurity";
 import { childName } from "../rules/names";
 import { servicesRateLimits } from "../rules/plugins";
 import { checkEdgeStackArgs } from "../rules/validate";
@@ -19,8 +20,8 @@ type ResolvedArgs = Defaulted<EdgeStackArgs, typeof INPUT_DEFAULTS.EdgeStack>;
 /** The mesh control planes the stack installs, and the Kuma Mesh (with its allow-all permission) once they are up. */
 function meshFor(name: string, args: ResolvedArgs, opts: pulumi.CustomResourceOptions): { controlPlane: pulumi.Resource[]; policies: pulumi.Resource[] } {
     const controlPlane: pulumi.Resource[] = [];
-    if (args.mesh?.istio?.install) controlPlane.push(...installIstio(name, args.mesh.istio, args.waitForReady, opts));
-    if (args.mesh?.kuma?.install) controlPlane.push(...installKuma(name, args.mesh.kuma, args.waitForReady, opts));
+    if (args.mesh?.istio?.install) controlPlane.push(...installIstio(name, args.mesh.istio, args.waitForReady, args.podSecurity, opts));
+    if (args.mesh?.kuma?.install) controlPlane.push(...installKuma(name, args.mesh.kuma, args.waitForReady, args.podSecurity, opts));
     const policies = args.mesh?.kuma ? kumaMeshPolicies(name, args.mesh.kuma, { ...opts, dependsOn: controlPlane }) : [];
     return { controlPlane, policies };
 }
@@ -35,10 +36,13 @@ function namespacesFor(name: string, args: ResolvedArgs, services: readonly Grpc
         const nsName = childName(name, `ns-${ns}`);
         // Kong's pods are the load balancer's ip targets: the readiness gate holds a rollout until they are healthy there.
         const labels = ns === kongNamespace ? readinessGateNamespaceLabels(args.eksAutoMode) : undefined;
-        if (meshKindOf(args.mesh) === "none") return new cloud.Namespace(nsName, { metadata: { name: ns, ...(labels ? { labels } : {}) } }, opts);
+        if (meshKindOf(args.mesh) === "none") {
+            const withPodSecurity = { ...(labels ?? {}), ...podSecurityLabels(args.podSecurity, meshPodSecurityLevel("none")) };
+            return new cloud.Namespace(nsName, { metadata: { name: ns, ...(Object.keys(withPodSecurity).length ? { labels: withPodSecurity } : {}) } }, opts);
+        }
         const isServiceNamespace = services.some((s) => s.namespace === ns);
         const istio = args.mesh?.istio && { ...args.mesh.istio, strictMtls: withDefaults(args.mesh.istio, INPUT_DEFAULTS.IstioMesh).strictMtls && isServiceNamespace };
-        return new MeshNamespace(nsName, prevalidated({ name: ns, istio, kuma: args.mesh?.kuma, labels }), opts);
+        return new MeshNamespace(nsName, prevalidated({ name: ns, istio, kuma: args.mesh?.kuma, labels, podSecurity: args.podSecurity }), opts);
     };
     return new Map([...new Set(names)].map((ns) => [ns, namespace(ns)]));
 }

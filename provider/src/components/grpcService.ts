@@ -6,6 +6,7 @@ import { Defaulted, INPUT_DEFAULTS, withDefaults } from "../defaults";
 import { GrpcServiceArgs, GrpcServiceBase, GrpcServiceSpecArgs as GrpcServiceSpec, KongConsumerArgs as KongConsumer } from "../generated/schema-types";
 import { grpcRouteAnnotations, grpcRouteMethodMatch, grpcServiceAnnotations, grpcWebRouteAnnotations, ingressPath } from "../rules/grpc";
 import { KUMA_MESH_ADDRESS_PORT, kumaMeshAddress } from "../rules/mesh";
+import { containerResources, containerSecurityContext, podDisruptionBudgetSpec, podSecurityContext, resolveSecurity, tmpVolume, topologySpreadConstraints } from "../rules/podSecurity";
 import { childName } from "../rules/names";
 import { ANONYMOUS_CONSUMER, anonymousConsumerUsername, CredentialType, kongPluginSpecs, PluginTarget, pluginNamesFor, REDIS_PASSWORD_KEY } from "../rules/plugins";
 import { kongServiceTimeoutAnnotations } from "../rules/streamTimeouts";
@@ -36,10 +37,13 @@ interface Backend {
     readonly port: number;
 }
 
+/** The Deployment with the secure defaults (rules/podSecurity.ts), and its PodDisruptionBudget when it runs more than one pod. */
 function deploymentFor(name: string, spec: ResolvedSpec, image: string, waitForReady: boolean, opts: pulumi.CustomResourceOptions) {
     const port = spec.port;
     const labels = { [APP_LABEL]: spec.name };
-    return new cloud.Deployment(
+    const security = resolveSecurity(spec.securityContext);
+    const tmp = tmpVolume(spec.tmpVolume);
+    const deployment = new cloud.Deployment(
         name,
         {
             metadata: { name: spec.name, namespace: spec.namespace, labels, annotations: skipAwaitAnnotations(waitForReady) },
@@ -49,6 +53,8 @@ function deploymentFor(name: string, spec: ResolvedSpec, image: string, waitForR
                 template: {
                     metadata: { labels },
                     spec: {
+                        securityContext: podSecurityContext(security),
+                        topologySpreadConstraints: topologySpreadConstraints(spec.topologySpread, labels),
                         containers: [
                             {
                                 name: spec.name,
@@ -57,15 +63,23 @@ function deploymentFor(name: string, spec: ResolvedSpec, image: string, waitForR
                                 // Native gRPC probes (grpc.health.v1); the meshes rewrite them for their sidecars.
                                 readinessProbe: { grpc: { port }, periodSeconds: 5 },
                                 livenessProbe: { grpc: { port }, initialDelaySeconds: 10, periodSeconds: 10 },
-                                resources: spec.resources,
+                                resources: containerResources(spec.resources),
+                                securityContext: containerSecurityContext(security),
+                                volumeMounts: tmp.volumeMounts,
                             },
                         ],
+                        volumes: tmp.volumes,
                     },
                 },
             },
         },
         opts,
     );
+    const budget = podDisruptionBudgetSpec(spec.podDisruptionBudget, spec.replicas, labels);
+    if (budget) {
+        new cloud.PodDisruptionBudget(childName(name, "pdb"), { metadata: { name: spec.name, namespace: spec.namespace, labels }, spec: budget }, opts);
+    }
+    return deployment;
 }
 
 /** The ClusterIP Service Kong routes to; the annotations tell Kong it speaks gRPC and, in a mesh, to let the sidecar balance. */

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloud from "../cloud";
 import { MeshNamespaceArgs, MeshNamespaceBase } from "../generated/schema-types";
-import { meshNamespaceLabels } from "../rules/mesh";
+import { meshKindOf, meshNamespaceLabels } from "../rules/mesh";
+import { meshPodSecurityLevel, podSecurityLabels } from "../rules/podSecurity";
 import { checkMeshNamespaceArgs } from "../rules/validate";
 import { validateOnce } from "./validation";
 
@@ -13,7 +14,8 @@ export class MeshNamespace extends MeshNamespaceBase {
     constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         validateOnce(`MeshNamespace "${name}"`, args, (problems) => checkMeshNamespaceArgs(problems, name, args));
         super(name, opts);
-        const labels = meshNamespaceLabels(args);
+        // Pod Security at the strictest level the mesh's injected init container allows (rules/podSecurity.ts).
+        const labels = { ...meshNamespaceLabels(args), ...podSecurityLabels(args.podSecurity, meshPodSecurityLevel(meshKindOf(args))) };
         this.namespace = new cloud.Namespace(name, { metadata: { name: args.name, labels } }, { parent: this, dependsOn: opts?.dependsOn });
 
         if (args.istio?.strictMtls) {

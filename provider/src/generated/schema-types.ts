@@ -1159,7 +1159,7 @@ export interface GrpcServiceSpecArgs {
      */
     readonly port?: number;
     /**
-     * Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
+     * Container image, pinned by a tag (`repo/name:1.4.2`) or digest (`repo/name@sha256:<64 hex>`); `:latest` and untagged images are refused, as they change under a running Deployment. When set, a Deployment with native gRPC liveness and readiness probes and secure defaults (`securityContext`, `resources`, `topologySpread`, `podDisruptionBudget`) is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
      */
     readonly image?: string;
     /**
@@ -1167,7 +1167,7 @@ export interface GrpcServiceSpecArgs {
      */
     readonly replicas?: number;
     /**
-     * Container resources of the Deployment.
+     * Container resources of the Deployment. A cpu or memory request you do not give defaults to the one below, unless you give that resource's limit (Kubernetes then requests the limit); no limits by default, as meshedge cannot know the service's peak. Default requests `cpu: 100m`, `memory: 128Mi`.
      */
     readonly resources?: ContainerResourcesArgs;
     /**
@@ -1206,6 +1206,22 @@ export interface GrpcServiceSpecArgs {
      * Consumers with credentials for the authentication plugins.
      */
     readonly consumers?: KongConsumerArgs[];
+    /**
+     * Overrides of the Deployment's secure defaults: non-root (UID/GID 65532), no privilege escalation, all capabilities dropped, seccomp `RuntimeDefault`, read-only root filesystem.
+     */
+    readonly securityContext?: ContainerSecurityArgs;
+    /**
+     * Mount a writable `emptyDir` at `/tmp` (for a read-only root filesystem). Default: none.
+     */
+    readonly tmpVolume?: TmpVolumeArgs;
+    /**
+     * Spread of the pods across zones (on by default: `topology.kubernetes.io/zone`, maxSkew 1, `ScheduleAnyway`).
+     */
+    readonly topologySpread?: TopologySpreadArgs;
+    /**
+     * PodDisruptionBudget when replicas > 1 (on by default, maxUnavailable 1).
+     */
+    readonly podDisruptionBudget?: PodDisruptionBudgetSettingsArgs;
 }
 
 /**
@@ -1225,7 +1241,7 @@ export interface GrpcServiceSpec {
      */
     readonly port?: number;
     /**
-     * Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
+     * Container image, pinned by a tag (`repo/name:1.4.2`) or digest (`repo/name@sha256:<64 hex>`); `:latest` and untagged images are refused, as they change under a running Deployment. When set, a Deployment with native gRPC liveness and readiness probes and secure defaults (`securityContext`, `resources`, `topologySpread`, `podDisruptionBudget`) is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
      */
     readonly image?: string;
     /**
@@ -1233,7 +1249,7 @@ export interface GrpcServiceSpec {
      */
     readonly replicas?: number;
     /**
-     * Container resources of the Deployment.
+     * Container resources of the Deployment. A cpu or memory request you do not give defaults to the one below, unless you give that resource's limit (Kubernetes then requests the limit); no limits by default, as meshedge cannot know the service's peak. Default requests `cpu: 100m`, `memory: 128Mi`.
      */
     readonly resources?: ContainerResources;
     /**
@@ -1272,6 +1288,22 @@ export interface GrpcServiceSpec {
      * Consumers with credentials for the authentication plugins.
      */
     readonly consumers?: KongConsumer[];
+    /**
+     * Overrides of the Deployment's secure defaults: non-root (UID/GID 65532), no privilege escalation, all capabilities dropped, seccomp `RuntimeDefault`, read-only root filesystem.
+     */
+    readonly securityContext?: ContainerSecurity;
+    /**
+     * Mount a writable `emptyDir` at `/tmp` (for a read-only root filesystem). Default: none.
+     */
+    readonly tmpVolume?: TmpVolume;
+    /**
+     * Spread of the pods across zones (on by default: `topology.kubernetes.io/zone`, maxSkew 1, `ScheduleAnyway`).
+     */
+    readonly topologySpread?: TopologySpread;
+    /**
+     * PodDisruptionBudget when replicas > 1 (on by default, maxUnavailable 1).
+     */
+    readonly podDisruptionBudget?: PodDisruptionBudgetSettings;
 }
 
 /**
@@ -1516,6 +1548,295 @@ export interface ClusterWideRateLimit {
     readonly maximum: number;
 }
 
+/**
+ * The container's seccomp profile type (Kubernetes `seccompProfile.type`).
+ */
+export type SeccompProfileType = "RuntimeDefault" | "Localhost" | "Unconfined";
+export const SeccompProfileType = {
+    /**
+     * The container runtime's default profile (Pod Security `restricted` accepts it).
+     */
+    RuntimeDefault: "RuntimeDefault",
+    /**
+     * A profile file on the node, named by `seccompLocalhostProfile` (Pod Security `restricted` accepts it).
+     */
+    Localhost: "Localhost",
+    /**
+     * No seccomp filtering (Pod Security `baseline` and `restricted` refuse it).
+     */
+    Unconfined: "Unconfined",
+} as const;
+
+/**
+ * A Kubernetes Pod Security Standards level, as the `pod-security.kubernetes.io/*` namespace labels take it.
+ */
+export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+export const PodSecurityLevel = {
+    /**
+     * Unrestricted.
+     */
+    Privileged: "privileged",
+    /**
+     * Prevents known privilege escalations: no privileged containers, host namespaces or hostPath, and no capabilities beyond the baseline list (so no NET_ADMIN or NET_RAW).
+     */
+    Baseline: "baseline",
+    /**
+     * Hardened: also non-root, no privilege escalation, all capabilities dropped (NET_BIND_SERVICE may be added), seccomp RuntimeDefault or Localhost.
+     */
+    Restricted: "restricted",
+} as const;
+
+/**
+ * What the scheduler does when a topology spread constraint cannot be met (Kubernetes `whenUnsatisfiable`).
+ */
+export type WhenUnsatisfiable = "ScheduleAnyway" | "DoNotSchedule";
+export const WhenUnsatisfiable = {
+    /**
+     * Prefer the spread, but still schedule the pod.
+     */
+    ScheduleAnyway: "ScheduleAnyway",
+    /**
+     * Leave the pod Pending rather than exceed the skew.
+     */
+    DoNotSchedule: "DoNotSchedule",
+} as const;
+
+/**
+ * Security settings of the gRPC service's container and pod; each field overrides one secure default.
+ */
+export interface ContainerSecurityArgs {
+    /**
+     * Refuse to start the container as root (container `runAsNonRoot`; Pod Security `restricted` requires true). Default true.
+     */
+    readonly runAsNonRoot?: boolean;
+    /**
+     * The container's user ID, 1-2147483647 (`runAsUser`); a high UID shares no files or limits with host users, and the image's own USER is replaced, so an image that runs as root still starts as non-root. Default 65532 (the distroless `nonroot` user).
+     */
+    readonly runAsUser?: number;
+    /**
+     * The container's primary group ID, 1-2147483647 (`runAsGroup`), also the pod's `fsGroup` so the group can write mounted volumes. Default 65532.
+     */
+    readonly runAsGroup?: number;
+    /**
+     * Let a process gain more privileges than its parent (setuid binaries; `allowPrivilegeEscalation`; Pod Security `restricted` requires false). Default false.
+     */
+    readonly allowPrivilegeEscalation?: boolean;
+    /**
+     * Mount the container's root filesystem read-only (`readOnlyRootFilesystem`); give the process a writable `/tmp` with `tmpVolume`. Default true.
+     */
+    readonly readOnlyRootFilesystem?: boolean;
+    /**
+     * Linux capabilities added back after all are dropped (`capabilities.drop: [ALL]` always), e.g. `["NET_BIND_SERVICE"]` to listen on a port below 1024; Pod Security `restricted` allows only NET_BIND_SERVICE. Default none.
+     */
+    readonly addCapabilities?: string[];
+    /**
+     * Seccomp profile type of the pod. Default `RuntimeDefault`.
+     */
+    readonly seccompProfile?: SeccompProfileType;
+    /**
+     * The node-local profile file (relative to the kubelet's seccomp directory) when `seccompProfile` is `Localhost`.
+     */
+    readonly seccompLocalhostProfile?: string;
+}
+
+/**
+ * Security settings of the gRPC service's container and pod; each field overrides one secure default.
+ */
+export interface ContainerSecurity {
+    /**
+     * Refuse to start the container as root (container `runAsNonRoot`; Pod Security `restricted` requires true). Default true.
+     */
+    readonly runAsNonRoot?: boolean;
+    /**
+     * The container's user ID, 1-2147483647 (`runAsUser`); a high UID shares no files or limits with host users, and the image's own USER is replaced, so an image that runs as root still starts as non-root. Default 65532 (the distroless `nonroot` user).
+     */
+    readonly runAsUser?: number;
+    /**
+     * The container's primary group ID, 1-2147483647 (`runAsGroup`), also the pod's `fsGroup` so the group can write mounted volumes. Default 65532.
+     */
+    readonly runAsGroup?: number;
+    /**
+     * Let a process gain more privileges than its parent (setuid binaries; `allowPrivilegeEscalation`; Pod Security `restricted` requires false). Default false.
+     */
+    readonly allowPrivilegeEscalation?: boolean;
+    /**
+     * Mount the container's root filesystem read-only (`readOnlyRootFilesystem`); give the process a writable `/tmp` with `tmpVolume`. Default true.
+     */
+    readonly readOnlyRootFilesystem?: boolean;
+    /**
+     * Linux capabilities added back after all are dropped (`capabilities.drop: [ALL]` always), e.g. `["NET_BIND_SERVICE"]` to listen on a port below 1024; Pod Security `restricted` allows only NET_BIND_SERVICE. Default none.
+     */
+    readonly addCapabilities?: string[];
+    /**
+     * Seccomp profile type of the pod. Default `RuntimeDefault`.
+     */
+    readonly seccompProfile?: SeccompProfileType;
+    /**
+     * The node-local profile file (relative to the kubelet's seccomp directory) when `seccompProfile` is `Localhost`.
+     */
+    readonly seccompLocalhostProfile?: string;
+}
+
+/**
+ * A writable `emptyDir` volume mounted at `/tmp`, for a container with a read-only root filesystem.
+ */
+export interface TmpVolumeArgs {
+    /**
+     * Most the volume may hold (a Kubernetes quantity); beyond it the kubelet evicts the pod, so a runaway writer cannot fill the node's disk. Default `64Mi`.
+     */
+    readonly sizeLimit?: string;
+    /**
+     * Back the volume with memory (tmpfs, `medium: Memory`); its contents count against the container's memory limit. Default false.
+     */
+    readonly inMemory?: boolean;
+}
+
+/**
+ * A writable `emptyDir` volume mounted at `/tmp`, for a container with a read-only root filesystem.
+ */
+export interface TmpVolume {
+    /**
+     * Most the volume may hold (a Kubernetes quantity); beyond it the kubelet evicts the pod, so a runaway writer cannot fill the node's disk. Default `64Mi`.
+     */
+    readonly sizeLimit?: string;
+    /**
+     * Back the volume with memory (tmpfs, `medium: Memory`); its contents count against the container's memory limit. Default false.
+     */
+    readonly inMemory?: boolean;
+}
+
+/**
+ * How the gRPC service's pods spread across failure domains (a `topologySpreadConstraints` entry on the pod template).
+ */
+export interface TopologySpreadArgs {
+    /**
+     * Add the constraint. Default true.
+     */
+    readonly enabled?: boolean;
+    /**
+     * The node label whose values are the domains. Default `topology.kubernetes.io/zone`.
+     */
+    readonly topologyKey?: string;
+    /**
+     * Most pods one domain may have beyond the least loaded one, 1 or more. Default 1.
+     */
+    readonly maxSkew?: number;
+    /**
+     * `ScheduleAnyway` prefers the spread but still runs pods when a zone is full, down, or missing (single-zone and local clusters, nodes without the zone label); `DoNotSchedule` leaves them Pending instead. Default `ScheduleAnyway`.
+     */
+    readonly whenUnsatisfiable?: WhenUnsatisfiable;
+}
+
+/**
+ * How the gRPC service's pods spread across failure domains (a `topologySpreadConstraints` entry on the pod template).
+ */
+export interface TopologySpread {
+    /**
+     * Add the constraint. Default true.
+     */
+    readonly enabled?: boolean;
+    /**
+     * The node label whose values are the domains. Default `topology.kubernetes.io/zone`.
+     */
+    readonly topologyKey?: string;
+    /**
+     * Most pods one domain may have beyond the least loaded one, 1 or more. Default 1.
+     */
+    readonly maxSkew?: number;
+    /**
+     * `ScheduleAnyway` prefers the spread but still runs pods when a zone is full, down, or missing (single-zone and local clusters, nodes without the zone label); `DoNotSchedule` leaves them Pending instead. Default `ScheduleAnyway`.
+     */
+    readonly whenUnsatisfiable?: WhenUnsatisfiable;
+}
+
+/**
+ * The PodDisruptionBudget of the gRPC service's pods, created when `replicas` is more than 1 (with one replica a budget could only block node drains or allow nothing).
+ */
+export interface PodDisruptionBudgetSettingsArgs {
+    /**
+     * Create the PodDisruptionBudget when replicas > 1. Default true.
+     */
+    readonly enabled?: boolean;
+    /**
+     * Most pods a voluntary disruption (a node drain) may take down at once, 1 or more; it holds at any replica count, so it stays right when an autoscaler changes the replicas. Set either this or `minAvailable`. Default 1.
+     */
+    readonly maxUnavailable?: number;
+    /**
+     * Fewest pods that must stay up during voluntary disruptions, instead of `maxUnavailable`; must be below `replicas`, or nothing could ever be drained.
+     */
+    readonly minAvailable?: number;
+}
+
+/**
+ * The PodDisruptionBudget of the gRPC service's pods, created when `replicas` is more than 1 (with one replica a budget could only block node drains or allow nothing).
+ */
+export interface PodDisruptionBudgetSettings {
+    /**
+     * Create the PodDisruptionBudget when replicas > 1. Default true.
+     */
+    readonly enabled?: boolean;
+    /**
+     * Most pods a voluntary disruption (a node drain) may take down at once, 1 or more; it holds at any replica count, so it stays right when an autoscaler changes the replicas. Set either this or `minAvailable`. Default 1.
+     */
+    readonly maxUnavailable?: number;
+    /**
+     * Fewest pods that must stay up during voluntary disruptions, instead of `maxUnavailable`; must be below `replicas`, or nothing could ever be drained.
+     */
+    readonly minAvailable?: number;
+}
+
+/**
+ * Pod Security Admission labels (`pod-security.kubernetes.io/<mode>` and `<mode>-version`) on the namespaces meshedge creates.
+ */
+export interface PodSecurityArgs {
+    /**
+     * Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
+     */
+    readonly enforce?: PodSecurityLevel;
+    /**
+     * Clients get warnings for objects that break this level. Default `restricted`.
+     */
+    readonly warn?: PodSecurityLevel;
+    /**
+     * The audit log records pods that break this level. Default `restricted`.
+     */
+    readonly audit?: PodSecurityLevel;
+    /**
+     * Kubernetes version of the Pod Security Standards the levels mean (`v1.<minor>` or `latest`); pinned so a cluster upgrade cannot tighten the rules under running workloads. Default `v1.34`.
+     */
+    readonly version?: string;
+    /**
+     * Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
+     */
+    readonly labels?: boolean;
+}
+
+/**
+ * Pod Security Admission labels (`pod-security.kubernetes.io/<mode>` and `<mode>-version`) on the namespaces meshedge creates.
+ */
+export interface PodSecurity {
+    /**
+     * Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
+     */
+    readonly enforce?: PodSecurityLevel;
+    /**
+     * Clients get warnings for objects that break this level. Default `restricted`.
+     */
+    readonly warn?: PodSecurityLevel;
+    /**
+     * The audit log records pods that break this level. Default `restricted`.
+     */
+    readonly audit?: PodSecurityLevel;
+    /**
+     * Kubernetes version of the Pod Security Standards the levels mean (`v1.<minor>` or `latest`); pinned so a cluster upgrade cannot tighten the rules under running workloads. Default `v1.34`.
+     */
+    readonly version?: string;
+    /**
+     * Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
+     */
+    readonly labels?: boolean;
+}
+
 /** What a component's setOutputs takes: each output, or a promise or Output of it. */
 export type OutputInputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -1575,6 +1896,10 @@ export interface EdgeStackArgs {
      * Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
      */
     readonly waitForReady?: boolean;
+    /**
+     * Pod Security Admission labels on the namespaces the stack creates (Kong's, the services', `istio-system`, `kuma-system`).
+     */
+    readonly podSecurity?: PodSecurityArgs;
 }
 
 /** The outputs of EdgeStack, resolved. */
@@ -1867,6 +2192,10 @@ export interface MeshNamespaceArgs {
      * Extra labels; they cannot contradict the injection labels.
      */
     readonly labels?: Record<string, string>;
+    /**
+     * Pod Security Admission labels on the namespace.
+     */
+    readonly podSecurity?: PodSecurityArgs;
 }
 
 /** The outputs of MeshNamespace, resolved. */

@@ -3,6 +3,7 @@ import { INPUT_DEFAULTS } from "../defaults";
 import { RouteKind, type GrpcServiceSpecArgs as GrpcServiceSpec, type MeshKind } from "../generated/schema-types";
 import { checkOneOf, isWholeNumber, joinPath, Problems } from "./errors";
 import { checkDns1123Label } from "./names";
+import { checkWorkloadSecurity } from "./podSecurity";
 
 /** RFC 1123 hostnames, and the Gateway API `Hostname` type's maxLength (v1.6.1 CRDs). */
 const HOSTNAME_MAX = 253;
@@ -145,6 +146,7 @@ export function checkGrpcService(problems: Problems, field: string, spec: GrpcSe
     if (spec.replicas !== undefined && spec.image === undefined) {
         problems.add(joinPath(field, `replicas`), spec.replicas, "applies only when meshedge creates the Deployment", "set image too, or remove replicas");
     }
+    checkWorkloadSecurity(problems, field, spec);
     if (!Array.isArray(spec.paths) || spec.paths.length === 0) {
         problems.add(joinPath(field, `paths`), spec.paths, "a gRPC service needs at least one route path", 'add the gRPC service prefix, e.g. ["/helloworld.Greeter/"]');
     }

@@ -19,9 +19,10 @@ import { checkOneOf, Problems } from "./errors";
 import { checkGrpcService, checkServicesAreDistinct } from "./grpc";
 import { checkControllerIdentity } from "./lbcIdentity";
 import { checkLoadBalancer } from "./loadBalancer";
-import { checkExtraLabels, checkMesh, checkSidecarSize } from "./mesh";
+import { checkExtraLabels, checkMesh, checkSidecarSize, meshKindOf } from "./mesh";
 import { checkDns1123Label, COMPONENT_NAME_MAX } from "./names";
 import { checkPluginsAndConsumers } from "./plugins";
+import { checkPodSecurity, checkServiceMeetsNamespace, enforcedLevel } from "./podSecurity";
 import { checkSizingInputs, SizingInputs } from "./sizing";
 import { checkServiceTimeouts } from "./streamTimeouts";
 
@@ -80,6 +81,7 @@ export function checkMeshNamespaceArgs(problems: Problems, name: string, args: M
         problems.add("istio", undefined, "a MeshNamespace needs a mesh", "set istio or kuma (use a plain kubernetes Namespace for no mesh)");
     }
     checkExtraLabels(problems, "labels", args, args.labels);
+    checkPodSecurity(problems, "podSecurity", args.podSecurity);
 }
 
 export function checkGrpcServiceArgs(problems: Problems, name: string, args: GrpcServiceArgs): void {
@@ -117,6 +119,9 @@ export function checkEdgeStackArgs(problems: Problems, name: string, args: EdgeS
     services.forEach((spec, i) => checkServiceSpec(problems.at(`services[${i}]`), spec));
     checkServicesAreDistinct(problems, "services", services);
     checkConsumersAreGlobal(problems, services);
+    checkPodSecurity(problems, "podSecurity", args.podSecurity);
+    const enforce = enforcedLevel(args.podSecurity, meshKindOf(args.mesh));
+    services.forEach((spec, i) => checkServiceMeetsNamespace(problems.at(`services[${i}]`), "", spec, enforce, "podSecurity"));
 
     const lbc = args.loadBalancerController;
     if (lbc?.install) {

@@ -71,6 +71,8 @@ type edgeStackArgs struct {
 	LoadBalancerController *LoadBalancerControllerSettings `pulumi:"loadBalancerController"`
 	// Istio or Kuma; unset for none.
 	Mesh *Mesh `pulumi:"mesh"`
+	// Pod Security Admission labels on the namespaces the stack creates (Kong's, the services', `istio-system`, `kuma-system`).
+	PodSecurity *PodSecurity `pulumi:"podSecurity"`
 	// Default `auto`: vertical behind an NLB, horizontal behind an ALB.
 	ScalingMode *ScalingMode `pulumi:"scalingMode"`
 	// The gRPC services behind Kong.
@@ -101,6 +103,8 @@ type EdgeStackArgs struct {
 	LoadBalancerController *LoadBalancerControllerSettingsArgs
 	// Istio or Kuma; unset for none.
 	Mesh *MeshArgs
+	// Pod Security Admission labels on the namespaces the stack creates (Kong's, the services', `istio-system`, `kuma-system`).
+	PodSecurity *PodSecurityArgs
 	// Default `auto`: vertical behind an NLB, horizontal behind an ALB.
 	ScalingMode *ScalingMode
 	// The gRPC services behind Kong.

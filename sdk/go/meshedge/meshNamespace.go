@@ -47,6 +47,8 @@ type meshNamespaceArgs struct {
 	Labels map[string]string `pulumi:"labels"`
 	// Namespace name (DNS-1123 label).
 	Name string `pulumi:"name"`
+	// Pod Security Admission labels on the namespace.
+	PodSecurity *PodSecurity `pulumi:"podSecurity"`
 }
 
 // The set of arguments for constructing a MeshNamespace resource.
@@ -59,6 +61,8 @@ type MeshNamespaceArgs struct {
 	Labels map[string]pulumi.StringInput
 	// Namespace name (DNS-1123 label).
 	Name string
+	// Pod Security Admission labels on the namespace.
+	PodSecurity *PodSecurityArgs
 }
 
 func (MeshNamespaceArgs) ElementType() reflect.Type {

@@ -1356,6 +1356,177 @@ func (in *meshKindPtr) ToMeshKindPtrOutputWithContext(ctx context.Context) MeshK
 	return pulumi.ToOutputWithContext(ctx, in).(MeshKindPtrOutput)
 }
 
+// A Kubernetes Pod Security Standards level, as the `pod-security.kubernetes.io/*` namespace labels take it.
+type PodSecurityLevel string
+
+const (
+	// Unrestricted.
+	PodSecurityLevelPrivileged = PodSecurityLevel("privileged")
+	// Prevents known privilege escalations: no privileged containers, host namespaces or hostPath, and no capabilities beyond the baseline list (so no NET_ADMIN or NET_RAW).
+	PodSecurityLevelBaseline = PodSecurityLevel("baseline")
+	// Hardened: also non-root, no privilege escalation, all capabilities dropped (NET_BIND_SERVICE may be added), seccomp RuntimeDefault or Localhost.
+	PodSecurityLevelRestricted = PodSecurityLevel("restricted")
+)
+
+func (PodSecurityLevel) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodSecurityLevel)(nil)).Elem()
+}
+
+func (e PodSecurityLevel) ToPodSecurityLevelOutput() PodSecurityLevelOutput {
+	return pulumi.ToOutput(e).(PodSecurityLevelOutput)
+}
+
+func (e PodSecurityLevel) ToPodSecurityLevelOutputWithContext(ctx context.Context) PodSecurityLevelOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(PodSecurityLevelOutput)
+}
+
+func (e PodSecurityLevel) ToPodSecurityLevelPtrOutput() PodSecurityLevelPtrOutput {
+	return e.ToPodSecurityLevelPtrOutputWithContext(context.Background())
+}
+
+func (e PodSecurityLevel) ToPodSecurityLevelPtrOutputWithContext(ctx context.Context) PodSecurityLevelPtrOutput {
+	return PodSecurityLevel(e).ToPodSecurityLevelOutputWithContext(ctx).ToPodSecurityLevelPtrOutputWithContext(ctx)
+}
+
+func (e PodSecurityLevel) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e PodSecurityLevel) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e PodSecurityLevel) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e PodSecurityLevel) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type PodSecurityLevelOutput struct{ *pulumi.OutputState }
+
+func (PodSecurityLevelOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodSecurityLevel)(nil)).Elem()
+}
+
+func (o PodSecurityLevelOutput) ToPodSecurityLevelOutput() PodSecurityLevelOutput {
+	return o
+}
+
+func (o PodSecurityLevelOutput) ToPodSecurityLevelOutputWithContext(ctx context.Context) PodSecurityLevelOutput {
+	return o
+}
+
+func (o PodSecurityLevelOutput) ToPodSecurityLevelPtrOutput() PodSecurityLevelPtrOutput {
+	return o.ToPodSecurityLevelPtrOutputWithContext(context.Background())
+}
+
+func (o PodSecurityLevelOutput) ToPodSecurityLevelPtrOutputWithContext(ctx context.Context) PodSecurityLevelPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v PodSecurityLevel) *PodSecurityLevel {
+		return &v
+	}).(PodSecurityLevelPtrOutput)
+}
+
+func (o PodSecurityLevelOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o PodSecurityLevelOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e PodSecurityLevel) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o PodSecurityLevelOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o PodSecurityLevelOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e PodSecurityLevel) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type PodSecurityLevelPtrOutput struct{ *pulumi.OutputState }
+
+func (PodSecurityLevelPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**PodSecurityLevel)(nil)).Elem()
+}
+
+func (o PodSecurityLevelPtrOutput) ToPodSecurityLevelPtrOutput() PodSecurityLevelPtrOutput {
+	return o
+}
+
+func (o PodSecurityLevelPtrOutput) ToPodSecurityLevelPtrOutputWithContext(ctx context.Context) PodSecurityLevelPtrOutput {
+	return o
+}
+
+func (o PodSecurityLevelPtrOutput) Elem() PodSecurityLevelOutput {
+	return o.ApplyT(func(v *PodSecurityLevel) PodSecurityLevel {
+		if v != nil {
+			return *v
+		}
+		var ret PodSecurityLevel
+		return ret
+	}).(PodSecurityLevelOutput)
+}
+
+func (o PodSecurityLevelPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o PodSecurityLevelPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *PodSecurityLevel) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// PodSecurityLevelInput is an input type that accepts values of the PodSecurityLevel enum
+// A concrete instance of `PodSecurityLevelInput` can be one of the following:
+//
+//	PodSecurityLevelPrivileged
+//	PodSecurityLevelBaseline
+//	PodSecurityLevelRestricted
+type PodSecurityLevelInput interface {
+	pulumi.Input
+
+	ToPodSecurityLevelOutput() PodSecurityLevelOutput
+	ToPodSecurityLevelOutputWithContext(context.Context) PodSecurityLevelOutput
+}
+
+var podSecurityLevelPtrType = reflect.TypeOf((**PodSecurityLevel)(nil)).Elem()
+
+type PodSecurityLevelPtrInput interface {
+	pulumi.Input
+
+	ToPodSecurityLevelPtrOutput() PodSecurityLevelPtrOutput
+	ToPodSecurityLevelPtrOutputWithContext(context.Context) PodSecurityLevelPtrOutput
+}
+
+type podSecurityLevelPtr string
+
+func PodSecurityLevelPtr(v string) PodSecurityLevelPtrInput {
+	return (*podSecurityLevelPtr)(&v)
+}
+
+func (*podSecurityLevelPtr) ElementType() reflect.Type {
+	return podSecurityLevelPtrType
+}
+
+func (in *podSecurityLevelPtr) ToPodSecurityLevelPtrOutput() PodSecurityLevelPtrOutput {
+	return pulumi.ToOutput(in).(PodSecurityLevelPtrOutput)
+}
+
+func (in *podSecurityLevelPtr) ToPodSecurityLevelPtrOutputWithContext(ctx context.Context) PodSecurityLevelPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(PodSecurityLevelPtrOutput)
+}
+
 // Where Kong's rate-limiting counters live (kong 3.9.3 kong/plugins/rate-limiting/schema.lua accepts only these without a database).
 type RateLimitingPolicy string
 
@@ -1863,6 +2034,345 @@ func (in *scalingModePtr) ToScalingModePtrOutputWithContext(ctx context.Context)
 	return pulumi.ToOutputWithContext(ctx, in).(ScalingModePtrOutput)
 }
 
+// The container's seccomp profile type (Kubernetes `seccompProfile.type`).
+type SeccompProfileType string
+
+const (
+	// The container runtime's default profile (Pod Security `restricted` accepts it).
+	SeccompProfileTypeRuntimeDefault = SeccompProfileType("RuntimeDefault")
+	// A profile file on the node, named by `seccompLocalhostProfile` (Pod Security `restricted` accepts it).
+	SeccompProfileTypeLocalhost = SeccompProfileType("Localhost")
+	// No seccomp filtering (Pod Security `baseline` and `restricted` refuse it).
+	SeccompProfileTypeUnconfined = SeccompProfileType("Unconfined")
+)
+
+func (SeccompProfileType) ElementType() reflect.Type {
+	return reflect.TypeOf((*SeccompProfileType)(nil)).Elem()
+}
+
+func (e SeccompProfileType) ToSeccompProfileTypeOutput() SeccompProfileTypeOutput {
+	return pulumi.ToOutput(e).(SeccompProfileTypeOutput)
+}
+
+func (e SeccompProfileType) ToSeccompProfileTypeOutputWithContext(ctx context.Context) SeccompProfileTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(SeccompProfileTypeOutput)
+}
+
+func (e SeccompProfileType) ToSeccompProfileTypePtrOutput() SeccompProfileTypePtrOutput {
+	return e.ToSeccompProfileTypePtrOutputWithContext(context.Background())
+}
+
+func (e SeccompProfileType) ToSeccompProfileTypePtrOutputWithContext(ctx context.Context) SeccompProfileTypePtrOutput {
+	return SeccompProfileType(e).ToSeccompProfileTypeOutputWithContext(ctx).ToSeccompProfileTypePtrOutputWithContext(ctx)
+}
+
+func (e SeccompProfileType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e SeccompProfileType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e SeccompProfileType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e SeccompProfileType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type SeccompProfileTypeOutput struct{ *pulumi.OutputState }
+
+func (SeccompProfileTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SeccompProfileType)(nil)).Elem()
+}
+
+func (o SeccompProfileTypeOutput) ToSeccompProfileTypeOutput() SeccompProfileTypeOutput {
+	return o
+}
+
+func (o SeccompProfileTypeOutput) ToSeccompProfileTypeOutputWithContext(ctx context.Context) SeccompProfileTypeOutput {
+	return o
+}
+
+func (o SeccompProfileTypeOutput) ToSeccompProfileTypePtrOutput() SeccompProfileTypePtrOutput {
+	return o.ToSeccompProfileTypePtrOutputWithContext(context.Background())
+}
+
+func (o SeccompProfileTypeOutput) ToSeccompProfileTypePtrOutputWithContext(ctx context.Context) SeccompProfileTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v SeccompProfileType) *SeccompProfileType {
+		return &v
+	}).(SeccompProfileTypePtrOutput)
+}
+
+func (o SeccompProfileTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o SeccompProfileTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e SeccompProfileType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o SeccompProfileTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o SeccompProfileTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e SeccompProfileType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type SeccompProfileTypePtrOutput struct{ *pulumi.OutputState }
+
+func (SeccompProfileTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**SeccompProfileType)(nil)).Elem()
+}
+
+func (o SeccompProfileTypePtrOutput) ToSeccompProfileTypePtrOutput() SeccompProfileTypePtrOutput {
+	return o
+}
+
+func (o SeccompProfileTypePtrOutput) ToSeccompProfileTypePtrOutputWithContext(ctx context.Context) SeccompProfileTypePtrOutput {
+	return o
+}
+
+func (o SeccompProfileTypePtrOutput) Elem() SeccompProfileTypeOutput {
+	return o.ApplyT(func(v *SeccompProfileType) SeccompProfileType {
+		if v != nil {
+			return *v
+		}
+		var ret SeccompProfileType
+		return ret
+	}).(SeccompProfileTypeOutput)
+}
+
+func (o SeccompProfileTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o SeccompProfileTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *SeccompProfileType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// SeccompProfileTypeInput is an input type that accepts values of the SeccompProfileType enum
+// A concrete instance of `SeccompProfileTypeInput` can be one of the following:
+//
+//	SeccompProfileTypeRuntimeDefault
+//	SeccompProfileTypeLocalhost
+//	SeccompProfileTypeUnconfined
+type SeccompProfileTypeInput interface {
+	pulumi.Input
+
+	ToSeccompProfileTypeOutput() SeccompProfileTypeOutput
+	ToSeccompProfileTypeOutputWithContext(context.Context) SeccompProfileTypeOutput
+}
+
+var seccompProfileTypePtrType = reflect.TypeOf((**SeccompProfileType)(nil)).Elem()
+
+type SeccompProfileTypePtrInput interface {
+	pulumi.Input
+
+	ToSeccompProfileTypePtrOutput() SeccompProfileTypePtrOutput
+	ToSeccompProfileTypePtrOutputWithContext(context.Context) SeccompProfileTypePtrOutput
+}
+
+type seccompProfileTypePtr string
+
+func SeccompProfileTypePtr(v string) SeccompProfileTypePtrInput {
+	return (*seccompProfileTypePtr)(&v)
+}
+
+func (*seccompProfileTypePtr) ElementType() reflect.Type {
+	return seccompProfileTypePtrType
+}
+
+func (in *seccompProfileTypePtr) ToSeccompProfileTypePtrOutput() SeccompProfileTypePtrOutput {
+	return pulumi.ToOutput(in).(SeccompProfileTypePtrOutput)
+}
+
+func (in *seccompProfileTypePtr) ToSeccompProfileTypePtrOutputWithContext(ctx context.Context) SeccompProfileTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(SeccompProfileTypePtrOutput)
+}
+
+// What the scheduler does when a topology spread constraint cannot be met (Kubernetes `whenUnsatisfiable`).
+type WhenUnsatisfiable string
+
+const (
+	// Prefer the spread, but still schedule the pod.
+	WhenUnsatisfiableScheduleAnyway = WhenUnsatisfiable("ScheduleAnyway")
+	// Leave the pod Pending rather than exceed the skew.
+	WhenUnsatisfiableDoNotSchedule = WhenUnsatisfiable("DoNotSchedule")
+)
+
+func (WhenUnsatisfiable) ElementType() reflect.Type {
+	return reflect.TypeOf((*WhenUnsatisfiable)(nil)).Elem()
+}
+
+func (e WhenUnsatisfiable) ToWhenUnsatisfiableOutput() WhenUnsatisfiableOutput {
+	return pulumi.ToOutput(e).(WhenUnsatisfiableOutput)
+}
+
+func (e WhenUnsatisfiable) ToWhenUnsatisfiableOutputWithContext(ctx context.Context) WhenUnsatisfiableOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(WhenUnsatisfiableOutput)
+}
+
+func (e WhenUnsatisfiable) ToWhenUnsatisfiablePtrOutput() WhenUnsatisfiablePtrOutput {
+	return e.ToWhenUnsatisfiablePtrOutputWithContext(context.Background())
+}
+
+func (e WhenUnsatisfiable) ToWhenUnsatisfiablePtrOutputWithContext(ctx context.Context) WhenUnsatisfiablePtrOutput {
+	return WhenUnsatisfiable(e).ToWhenUnsatisfiableOutputWithContext(ctx).ToWhenUnsatisfiablePtrOutputWithContext(ctx)
+}
+
+func (e WhenUnsatisfiable) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e WhenUnsatisfiable) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e WhenUnsatisfiable) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e WhenUnsatisfiable) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type WhenUnsatisfiableOutput struct{ *pulumi.OutputState }
+
+func (WhenUnsatisfiableOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*WhenUnsatisfiable)(nil)).Elem()
+}
+
+func (o WhenUnsatisfiableOutput) ToWhenUnsatisfiableOutput() WhenUnsatisfiableOutput {
+	return o
+}
+
+func (o WhenUnsatisfiableOutput) ToWhenUnsatisfiableOutputWithContext(ctx context.Context) WhenUnsatisfiableOutput {
+	return o
+}
+
+func (o WhenUnsatisfiableOutput) ToWhenUnsatisfiablePtrOutput() WhenUnsatisfiablePtrOutput {
+	return o.ToWhenUnsatisfiablePtrOutputWithContext(context.Background())
+}
+
+func (o WhenUnsatisfiableOutput) ToWhenUnsatisfiablePtrOutputWithContext(ctx context.Context) WhenUnsatisfiablePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v WhenUnsatisfiable) *WhenUnsatisfiable {
+		return &v
+	}).(WhenUnsatisfiablePtrOutput)
+}
+
+func (o WhenUnsatisfiableOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o WhenUnsatisfiableOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e WhenUnsatisfiable) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o WhenUnsatisfiableOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o WhenUnsatisfiableOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e WhenUnsatisfiable) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type WhenUnsatisfiablePtrOutput struct{ *pulumi.OutputState }
+
+func (WhenUnsatisfiablePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**WhenUnsatisfiable)(nil)).Elem()
+}
+
+func (o WhenUnsatisfiablePtrOutput) ToWhenUnsatisfiablePtrOutput() WhenUnsatisfiablePtrOutput {
+	return o
+}
+
+func (o WhenUnsatisfiablePtrOutput) ToWhenUnsatisfiablePtrOutputWithContext(ctx context.Context) WhenUnsatisfiablePtrOutput {
+	return o
+}
+
+func (o WhenUnsatisfiablePtrOutput) Elem() WhenUnsatisfiableOutput {
+	return o.ApplyT(func(v *WhenUnsatisfiable) WhenUnsatisfiable {
+		if v != nil {
+			return *v
+		}
+		var ret WhenUnsatisfiable
+		return ret
+	}).(WhenUnsatisfiableOutput)
+}
+
+func (o WhenUnsatisfiablePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o WhenUnsatisfiablePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *WhenUnsatisfiable) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// WhenUnsatisfiableInput is an input type that accepts values of the WhenUnsatisfiable enum
+// A concrete instance of `WhenUnsatisfiableInput` can be one of the following:
+//
+//	WhenUnsatisfiableScheduleAnyway
+//	WhenUnsatisfiableDoNotSchedule
+type WhenUnsatisfiableInput interface {
+	pulumi.Input
+
+	ToWhenUnsatisfiableOutput() WhenUnsatisfiableOutput
+	ToWhenUnsatisfiableOutputWithContext(context.Context) WhenUnsatisfiableOutput
+}
+
+var whenUnsatisfiablePtrType = reflect.TypeOf((**WhenUnsatisfiable)(nil)).Elem()
+
+type WhenUnsatisfiablePtrInput interface {
+	pulumi.Input
+
+	ToWhenUnsatisfiablePtrOutput() WhenUnsatisfiablePtrOutput
+	ToWhenUnsatisfiablePtrOutputWithContext(context.Context) WhenUnsatisfiablePtrOutput
+}
+
+type whenUnsatisfiablePtr string
+
+func WhenUnsatisfiablePtr(v string) WhenUnsatisfiablePtrInput {
+	return (*whenUnsatisfiablePtr)(&v)
+}
+
+func (*whenUnsatisfiablePtr) ElementType() reflect.Type {
+	return whenUnsatisfiablePtrType
+}
+
+func (in *whenUnsatisfiablePtr) ToWhenUnsatisfiablePtrOutput() WhenUnsatisfiablePtrOutput {
+	return pulumi.ToOutput(in).(WhenUnsatisfiablePtrOutput)
+}
+
+func (in *whenUnsatisfiablePtr) ToWhenUnsatisfiablePtrOutputWithContext(ctx context.Context) WhenUnsatisfiablePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(WhenUnsatisfiablePtrOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AuthModeInput)(nil)).Elem(), AuthMode("all"))
 	pulumi.RegisterInputType(reflect.TypeOf((*AuthModePtrInput)(nil)).Elem(), AuthMode("all"))
@@ -1880,12 +2390,18 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*LoadBalancerTypePtrInput)(nil)).Elem(), LoadBalancerType("nlb"))
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshKindInput)(nil)).Elem(), MeshKind("none"))
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshKindPtrInput)(nil)).Elem(), MeshKind("none"))
+	pulumi.RegisterInputType(reflect.TypeOf((*PodSecurityLevelInput)(nil)).Elem(), PodSecurityLevel("privileged"))
+	pulumi.RegisterInputType(reflect.TypeOf((*PodSecurityLevelPtrInput)(nil)).Elem(), PodSecurityLevel("privileged"))
 	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingPolicyInput)(nil)).Elem(), RateLimitingPolicy("local"))
 	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingPolicyPtrInput)(nil)).Elem(), RateLimitingPolicy("local"))
 	pulumi.RegisterInputType(reflect.TypeOf((*RouteKindInput)(nil)).Elem(), RouteKind("ingress"))
 	pulumi.RegisterInputType(reflect.TypeOf((*RouteKindPtrInput)(nil)).Elem(), RouteKind("ingress"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ScalingModeInput)(nil)).Elem(), ScalingMode("vertical"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ScalingModePtrInput)(nil)).Elem(), ScalingMode("vertical"))
+	pulumi.RegisterInputType(reflect.TypeOf((*SeccompProfileTypeInput)(nil)).Elem(), SeccompProfileType("RuntimeDefault"))
+	pulumi.RegisterInputType(reflect.TypeOf((*SeccompProfileTypePtrInput)(nil)).Elem(), SeccompProfileType("RuntimeDefault"))
+	pulumi.RegisterInputType(reflect.TypeOf((*WhenUnsatisfiableInput)(nil)).Elem(), WhenUnsatisfiable("ScheduleAnyway"))
+	pulumi.RegisterInputType(reflect.TypeOf((*WhenUnsatisfiablePtrInput)(nil)).Elem(), WhenUnsatisfiable("ScheduleAnyway"))
 	pulumi.RegisterOutputType(AuthModeOutput{})
 	pulumi.RegisterOutputType(AuthModePtrOutput{})
 	pulumi.RegisterOutputType(BackendProtocolVersionOutput{})
@@ -1902,10 +2418,16 @@ func init() {
 	pulumi.RegisterOutputType(LoadBalancerTypePtrOutput{})
 	pulumi.RegisterOutputType(MeshKindOutput{})
 	pulumi.RegisterOutputType(MeshKindPtrOutput{})
+	pulumi.RegisterOutputType(PodSecurityLevelOutput{})
+	pulumi.RegisterOutputType(PodSecurityLevelPtrOutput{})
 	pulumi.RegisterOutputType(RateLimitingPolicyOutput{})
 	pulumi.RegisterOutputType(RateLimitingPolicyPtrOutput{})
 	pulumi.RegisterOutputType(RouteKindOutput{})
 	pulumi.RegisterOutputType(RouteKindPtrOutput{})
 	pulumi.RegisterOutputType(ScalingModeOutput{})
 	pulumi.RegisterOutputType(ScalingModePtrOutput{})
+	pulumi.RegisterOutputType(SeccompProfileTypeOutput{})
+	pulumi.RegisterOutputType(SeccompProfileTypePtrOutput{})
+	pulumi.RegisterOutputType(WhenUnsatisfiableOutput{})
+	pulumi.RegisterOutputType(WhenUnsatisfiablePtrOutput{})
 }

@@ -609,6 +609,279 @@ func (o ContainerResourcesPtrOutput) Requests() pulumi.StringMapOutput {
 	}).(pulumi.StringMapOutput)
 }
 
+// Security settings of the gRPC service's container and pod; each field overrides one secure default.
+type ContainerSecurity struct {
+	// Linux capabilities added back after all are dropped (`capabilities.drop: [ALL]` always), e.g. `["NET_BIND_SERVICE"]` to listen on a port below 1024; Pod Security `restricted` allows only NET_BIND_SERVICE. Default none.
+	AddCapabilities []string `pulumi:"addCapabilities"`
+	// Let a process gain more privileges than its parent (setuid binaries; `allowPrivilegeEscalation`; Pod Security `restricted` requires false). Default false.
+	AllowPrivilegeEscalation *bool `pulumi:"allowPrivilegeEscalation"`
+	// Mount the container's root filesystem read-only (`readOnlyRootFilesystem`); give the process a writable `/tmp` with `tmpVolume`. Default true.
+	ReadOnlyRootFilesystem *bool `pulumi:"readOnlyRootFilesystem"`
+	// The container's primary group ID, 1-2147483647 (`runAsGroup`), also the pod's `fsGroup` so the group can write mounted volumes. Default 65532.
+	RunAsGroup *int `pulumi:"runAsGroup"`
+	// Refuse to start the container as root (container `runAsNonRoot`; Pod Security `restricted` requires true). Default true.
+	RunAsNonRoot *bool `pulumi:"runAsNonRoot"`
+	// The container's user ID, 1-2147483647 (`runAsUser`); a high UID shares no files or limits with host users, and the image's own USER is replaced, so an image that runs as root still starts as non-root. Default 65532 (the distroless `nonroot` user).
+	RunAsUser *int `pulumi:"runAsUser"`
+	// The node-local profile file (relative to the kubelet's seccomp directory) when `seccompProfile` is `Localhost`.
+	SeccompLocalhostProfile *string `pulumi:"seccompLocalhostProfile"`
+	// Seccomp profile type of the pod. Default `RuntimeDefault`.
+	SeccompProfile *SeccompProfileType `pulumi:"seccompProfile"`
+}
+
+// ContainerSecurityInput is an input type that accepts ContainerSecurityArgs and ContainerSecurityOutput values.
+// You can construct a concrete instance of `ContainerSecurityInput` via:
+//
+//	ContainerSecurityArgs{...}
+type ContainerSecurityInput interface {
+	pulumi.Input
+
+	ToContainerSecurityOutput() ContainerSecurityOutput
+	ToContainerSecurityOutputWithContext(context.Context) ContainerSecurityOutput
+}
+
+// Security settings of the gRPC service's container and pod; each field overrides one secure default.
+type ContainerSecurityArgs struct {
+	// Linux capabilities added back after all are dropped (`capabilities.drop: [ALL]` always), e.g. `["NET_BIND_SERVICE"]` to listen on a port below 1024; Pod Security `restricted` allows only NET_BIND_SERVICE. Default none.
+	AddCapabilities []pulumi.StringInput `pulumi:"addCapabilities"`
+	// Let a process gain more privileges than its parent (setuid binaries; `allowPrivilegeEscalation`; Pod Security `restricted` requires false). Default false.
+	AllowPrivilegeEscalation *bool `pulumi:"allowPrivilegeEscalation"`
+	// Mount the container's root filesystem read-only (`readOnlyRootFilesystem`); give the process a writable `/tmp` with `tmpVolume`. Default true.
+	ReadOnlyRootFilesystem *bool `pulumi:"readOnlyRootFilesystem"`
+	// The container's primary group ID, 1-2147483647 (`runAsGroup`), also the pod's `fsGroup` so the group can write mounted volumes. Default 65532.
+	RunAsGroup *int `pulumi:"runAsGroup"`
+	// Refuse to start the container as root (container `runAsNonRoot`; Pod Security `restricted` requires true). Default true.
+	RunAsNonRoot *bool `pulumi:"runAsNonRoot"`
+	// The container's user ID, 1-2147483647 (`runAsUser`); a high UID shares no files or limits with host users, and the image's own USER is replaced, so an image that runs as root still starts as non-root. Default 65532 (the distroless `nonroot` user).
+	RunAsUser *int `pulumi:"runAsUser"`
+	// The node-local profile file (relative to the kubelet's seccomp directory) when `seccompProfile` is `Localhost`.
+	SeccompLocalhostProfile *string `pulumi:"seccompLocalhostProfile"`
+	// Seccomp profile type of the pod. Default `RuntimeDefault`.
+	SeccompProfile *SeccompProfileType `pulumi:"seccompProfile"`
+}
+
+func (ContainerSecurityArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ContainerSecurity)(nil)).Elem()
+}
+
+func (i ContainerSecurityArgs) ToContainerSecurityOutput() ContainerSecurityOutput {
+	return i.ToContainerSecurityOutputWithContext(context.Background())
+}
+
+func (i ContainerSecurityArgs) ToContainerSecurityOutputWithContext(ctx context.Context) ContainerSecurityOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ContainerSecurityOutput)
+}
+
+func (i ContainerSecurityArgs) ToContainerSecurityPtrOutput() ContainerSecurityPtrOutput {
+	return i.ToContainerSecurityPtrOutputWithContext(context.Background())
+}
+
+func (i ContainerSecurityArgs) ToContainerSecurityPtrOutputWithContext(ctx context.Context) ContainerSecurityPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ContainerSecurityOutput).ToContainerSecurityPtrOutputWithContext(ctx)
+}
+
+// ContainerSecurityPtrInput is an input type that accepts ContainerSecurityArgs, ContainerSecurityPtr and ContainerSecurityPtrOutput values.
+// You can construct a concrete instance of `ContainerSecurityPtrInput` via:
+//
+//	        ContainerSecurityArgs{...}
+//
+//	or:
+//
+//	        nil
+type ContainerSecurityPtrInput interface {
+	pulumi.Input
+
+	ToContainerSecurityPtrOutput() ContainerSecurityPtrOutput
+	ToContainerSecurityPtrOutputWithContext(context.Context) ContainerSecurityPtrOutput
+}
+
+type containerSecurityPtrType ContainerSecurityArgs
+
+func ContainerSecurityPtr(v *ContainerSecurityArgs) ContainerSecurityPtrInput {
+	return (*containerSecurityPtrType)(v)
+}
+
+func (*containerSecurityPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ContainerSecurity)(nil)).Elem()
+}
+
+func (i *containerSecurityPtrType) ToContainerSecurityPtrOutput() ContainerSecurityPtrOutput {
+	return i.ToContainerSecurityPtrOutputWithContext(context.Background())
+}
+
+func (i *containerSecurityPtrType) ToContainerSecurityPtrOutputWithContext(ctx context.Context) ContainerSecurityPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ContainerSecurityPtrOutput)
+}
+
+// Security settings of the gRPC service's container and pod; each field overrides one secure default.
+type ContainerSecurityOutput struct{ *pulumi.OutputState }
+
+func (ContainerSecurityOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ContainerSecurity)(nil)).Elem()
+}
+
+func (o ContainerSecurityOutput) ToContainerSecurityOutput() ContainerSecurityOutput {
+	return o
+}
+
+func (o ContainerSecurityOutput) ToContainerSecurityOutputWithContext(ctx context.Context) ContainerSecurityOutput {
+	return o
+}
+
+func (o ContainerSecurityOutput) ToContainerSecurityPtrOutput() ContainerSecurityPtrOutput {
+	return o.ToContainerSecurityPtrOutputWithContext(context.Background())
+}
+
+func (o ContainerSecurityOutput) ToContainerSecurityPtrOutputWithContext(ctx context.Context) ContainerSecurityPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ContainerSecurity) *ContainerSecurity {
+		return &v
+	}).(ContainerSecurityPtrOutput)
+}
+
+// Linux capabilities added back after all are dropped (`capabilities.drop: [ALL]` always), e.g. `["NET_BIND_SERVICE"]` to listen on a port below 1024; Pod Security `restricted` allows only NET_BIND_SERVICE. Default none.
+func (o ContainerSecurityOutput) AddCapabilities() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ContainerSecurity) []string { return v.AddCapabilities }).(pulumi.StringArrayOutput)
+}
+
+// Let a process gain more privileges than its parent (setuid binaries; `allowPrivilegeEscalation`; Pod Security `restricted` requires false). Default false.
+func (o ContainerSecurityOutput) AllowPrivilegeEscalation() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v ContainerSecurity) *bool { return v.AllowPrivilegeEscalation }).(pulumi.BoolPtrOutput)
+}
+
+// Mount the container's root filesystem read-only (`readOnlyRootFilesystem`); give the process a writable `/tmp` with `tmpVolume`. Default true.
+func (o ContainerSecurityOutput) ReadOnlyRootFilesystem() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v ContainerSecurity) *bool { return v.ReadOnlyRootFilesystem }).(pulumi.BoolPtrOutput)
+}
+
+// The container's primary group ID, 1-2147483647 (`runAsGroup`), also the pod's `fsGroup` so the group can write mounted volumes. Default 65532.
+func (o ContainerSecurityOutput) RunAsGroup() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ContainerSecurity) *int { return v.RunAsGroup }).(pulumi.IntPtrOutput)
+}
+
+// Refuse to start the container as root (container `runAsNonRoot`; Pod Security `restricted` requires true). Default true.
+func (o ContainerSecurityOutput) RunAsNonRoot() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v ContainerSecurity) *bool { return v.RunAsNonRoot }).(pulumi.BoolPtrOutput)
+}
+
+// The container's user ID, 1-2147483647 (`runAsUser`); a high UID shares no files or limits with host users, and the image's own USER is replaced, so an image that runs as root still starts as non-root. Default 65532 (the distroless `nonroot` user).
+func (o ContainerSecurityOutput) RunAsUser() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ContainerSecurity) *int { return v.RunAsUser }).(pulumi.IntPtrOutput)
+}
+
+// The node-local profile file (relative to the kubelet's seccomp directory) when `seccompProfile` is `Localhost`.
+func (o ContainerSecurityOutput) SeccompLocalhostProfile() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ContainerSecurity) *string { return v.SeccompLocalhostProfile }).(pulumi.StringPtrOutput)
+}
+
+// Seccomp profile type of the pod. Default `RuntimeDefault`.
+func (o ContainerSecurityOutput) SeccompProfile() SeccompProfileTypePtrOutput {
+	return o.ApplyT(func(v ContainerSecurity) *SeccompProfileType { return v.SeccompProfile }).(SeccompProfileTypePtrOutput)
+}
+
+type ContainerSecurityPtrOutput struct{ *pulumi.OutputState }
+
+func (ContainerSecurityPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ContainerSecurity)(nil)).Elem()
+}
+
+func (o ContainerSecurityPtrOutput) ToContainerSecurityPtrOutput() ContainerSecurityPtrOutput {
+	return o
+}
+
+func (o ContainerSecurityPtrOutput) ToContainerSecurityPtrOutputWithContext(ctx context.Context) ContainerSecurityPtrOutput {
+	return o
+}
+
+func (o ContainerSecurityPtrOutput) Elem() ContainerSecurityOutput {
+	return o.ApplyT(func(v *ContainerSecurity) ContainerSecurity {
+		if v != nil {
+			return *v
+		}
+		var ret ContainerSecurity
+		return ret
+	}).(ContainerSecurityOutput)
+}
+
+// Linux capabilities added back after all are dropped (`capabilities.drop: [ALL]` always), e.g. `["NET_BIND_SERVICE"]` to listen on a port below 1024; Pod Security `restricted` allows only NET_BIND_SERVICE. Default none.
+func (o ContainerSecurityPtrOutput) AddCapabilities() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ContainerSecurity) []string {
+		if v == nil {
+			return nil
+		}
+		return v.AddCapabilities
+	}).(pulumi.StringArrayOutput)
+}
+
+// Let a process gain more privileges than its parent (setuid binaries; `allowPrivilegeEscalation`; Pod Security `restricted` requires false). Default false.
+func (o ContainerSecurityPtrOutput) AllowPrivilegeEscalation() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *ContainerSecurity) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.AllowPrivilegeEscalation
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Mount the container's root filesystem read-only (`readOnlyRootFilesystem`); give the process a writable `/tmp` with `tmpVolume`. Default true.
+func (o ContainerSecurityPtrOutput) ReadOnlyRootFilesystem() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *ContainerSecurity) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.ReadOnlyRootFilesystem
+	}).(pulumi.BoolPtrOutput)
+}
+
+// The container's primary group ID, 1-2147483647 (`runAsGroup`), also the pod's `fsGroup` so the group can write mounted volumes. Default 65532.
+func (o ContainerSecurityPtrOutput) RunAsGroup() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ContainerSecurity) *int {
+		if v == nil {
+			return nil
+		}
+		return v.RunAsGroup
+	}).(pulumi.IntPtrOutput)
+}
+
+// Refuse to start the container as root (container `runAsNonRoot`; Pod Security `restricted` requires true). Default true.
+func (o ContainerSecurityPtrOutput) RunAsNonRoot() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *ContainerSecurity) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.RunAsNonRoot
+	}).(pulumi.BoolPtrOutput)
+}
+
+// The container's user ID, 1-2147483647 (`runAsUser`); a high UID shares no files or limits with host users, and the image's own USER is replaced, so an image that runs as root still starts as non-root. Default 65532 (the distroless `nonroot` user).
+func (o ContainerSecurityPtrOutput) RunAsUser() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ContainerSecurity) *int {
+		if v == nil {
+			return nil
+		}
+		return v.RunAsUser
+	}).(pulumi.IntPtrOutput)
+}
+
+// The node-local profile file (relative to the kubelet's seccomp directory) when `seccompProfile` is `Localhost`.
+func (o ContainerSecurityPtrOutput) SeccompLocalhostProfile() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ContainerSecurity) *string {
+		if v == nil {
+			return nil
+		}
+		return v.SeccompLocalhostProfile
+	}).(pulumi.StringPtrOutput)
+}
+
+// Seccomp profile type of the pod. Default `RuntimeDefault`.
+func (o ContainerSecurityPtrOutput) SeccompProfile() SeccompProfileTypePtrOutput {
+	return o.ApplyT(func(v *ContainerSecurity) *SeccompProfileType {
+		if v == nil {
+			return nil
+		}
+		return v.SeccompProfile
+	}).(SeccompProfileTypePtrOutput)
+}
+
 // Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
 type CorsPlugin struct {
 	// Send `Access-Control-Allow-Credentials`. Default false.
@@ -835,7 +1108,7 @@ type GrpcServiceSpec struct {
 	GrpcWeb *bool `pulumi:"grpcWeb"`
 	// Hostnames the route matches. Default: any host.
 	Hosts []string `pulumi:"hosts"`
-	// Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
+	// Container image, pinned by a tag (`repo/name:1.4.2`) or digest (`repo/name@sha256:<64 hex>`); `:latest` and untagged images are refused, as they change under a running Deployment. When set, a Deployment with native gRPC liveness and readiness probes and secure defaults (`securityContext`, `resources`, `topologySpread`, `podDisruptionBudget`) is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
 	Image *string `pulumi:"image"`
 	// Service name (DNS-1123 label); names the Service, Deployment, route and plugins.
 	Name string `pulumi:"name"`
@@ -845,16 +1118,24 @@ type GrpcServiceSpec struct {
 	Paths []string `pulumi:"paths"`
 	// Kong plugins on the route.
 	Plugins *KongPlugins `pulumi:"plugins"`
+	// PodDisruptionBudget when replicas > 1 (on by default, maxUnavailable 1).
+	PodDisruptionBudget *PodDisruptionBudgetSettings `pulumi:"podDisruptionBudget"`
 	// gRPC port, 1-65535. Default 50051.
 	Port *int `pulumi:"port"`
 	// Seconds Kong waits between two reads from the service before it ends the call (`konghq.com/read-timeout`, in ms). An idle server-streaming RPC ends after this long; Kong's own 60 s cuts them early. Keep it at least the load balancer's `idleTimeoutSeconds`, so the load balancer, not Kong, ends an idle connection. Default 3600.
 	ReadTimeoutSeconds *int `pulumi:"readTimeoutSeconds"`
 	// Deployment replicas. Default 2.
 	Replicas *int `pulumi:"replicas"`
-	// Container resources of the Deployment.
+	// Container resources of the Deployment. A cpu or memory request you do not give defaults to the one below, unless you give that resource's limit (Kubernetes then requests the limit); no limits by default, as meshedge cannot know the service's peak. Default requests `cpu: 100m`, `memory: 128Mi`.
 	Resources *ContainerResources `pulumi:"resources"`
 	// Default `ingress`.
 	RouteKind *RouteKind `pulumi:"routeKind"`
+	// Overrides of the Deployment's secure defaults: non-root (UID/GID 65532), no privilege escalation, all capabilities dropped, seccomp `RuntimeDefault`, read-only root filesystem.
+	SecurityContext *ContainerSecurity `pulumi:"securityContext"`
+	// Mount a writable `emptyDir` at `/tmp` (for a read-only root filesystem). Default: none.
+	TmpVolume *TmpVolume `pulumi:"tmpVolume"`
+	// Spread of the pods across zones (on by default: `topology.kubernetes.io/zone`, maxSkew 1, `ScheduleAnyway`).
+	TopologySpread *TopologySpread `pulumi:"topologySpread"`
 	// Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
 	WriteTimeoutSeconds *int `pulumi:"writeTimeoutSeconds"`
 }
@@ -880,7 +1161,7 @@ type GrpcServiceSpecArgs struct {
 	GrpcWeb *bool `pulumi:"grpcWeb"`
 	// Hostnames the route matches. Default: any host.
 	Hosts []pulumi.StringInput `pulumi:"hosts"`
-	// Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
+	// Container image, pinned by a tag (`repo/name:1.4.2`) or digest (`repo/name@sha256:<64 hex>`); `:latest` and untagged images are refused, as they change under a running Deployment. When set, a Deployment with native gRPC liveness and readiness probes and secure defaults (`securityContext`, `resources`, `topologySpread`, `podDisruptionBudget`) is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
 	Image *string `pulumi:"image"`
 	// Service name (DNS-1123 label); names the Service, Deployment, route and plugins.
 	Name string `pulumi:"name"`
@@ -890,16 +1171,24 @@ type GrpcServiceSpecArgs struct {
 	Paths []pulumi.StringInput `pulumi:"paths"`
 	// Kong plugins on the route.
 	Plugins *KongPluginsArgs `pulumi:"plugins"`
+	// PodDisruptionBudget when replicas > 1 (on by default, maxUnavailable 1).
+	PodDisruptionBudget *PodDisruptionBudgetSettingsArgs `pulumi:"podDisruptionBudget"`
 	// gRPC port, 1-65535. Default 50051.
 	Port *int `pulumi:"port"`
 	// Seconds Kong waits between two reads from the service before it ends the call (`konghq.com/read-timeout`, in ms). An idle server-streaming RPC ends after this long; Kong's own 60 s cuts them early. Keep it at least the load balancer's `idleTimeoutSeconds`, so the load balancer, not Kong, ends an idle connection. Default 3600.
 	ReadTimeoutSeconds *int `pulumi:"readTimeoutSeconds"`
 	// Deployment replicas. Default 2.
 	Replicas *int `pulumi:"replicas"`
-	// Container resources of the Deployment.
+	// Container resources of the Deployment. A cpu or memory request you do not give defaults to the one below, unless you give that resource's limit (Kubernetes then requests the limit); no limits by default, as meshedge cannot know the service's peak. Default requests `cpu: 100m`, `memory: 128Mi`.
 	Resources *ContainerResourcesArgs `pulumi:"resources"`
 	// Default `ingress`.
 	RouteKind *RouteKind `pulumi:"routeKind"`
+	// Overrides of the Deployment's secure defaults: non-root (UID/GID 65532), no privilege escalation, all capabilities dropped, seccomp `RuntimeDefault`, read-only root filesystem.
+	SecurityContext *ContainerSecurityArgs `pulumi:"securityContext"`
+	// Mount a writable `emptyDir` at `/tmp` (for a read-only root filesystem). Default: none.
+	TmpVolume *TmpVolumeArgs `pulumi:"tmpVolume"`
+	// Spread of the pods across zones (on by default: `topology.kubernetes.io/zone`, maxSkew 1, `ScheduleAnyway`).
+	TopologySpread *TopologySpreadArgs `pulumi:"topologySpread"`
 	// Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
 	WriteTimeoutSeconds *int `pulumi:"writeTimeoutSeconds"`
 }
@@ -976,7 +1265,7 @@ func (o GrpcServiceSpecOutput) Hosts() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) []string { return v.Hosts }).(pulumi.StringArrayOutput)
 }
 
-// Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
+// Container image, pinned by a tag (`repo/name:1.4.2`) or digest (`repo/name@sha256:<64 hex>`); `:latest` and untagged images are refused, as they change under a running Deployment. When set, a Deployment with native gRPC liveness and readiness probes and secure defaults (`securityContext`, `resources`, `topologySpread`, `podDisruptionBudget`) is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
 func (o GrpcServiceSpecOutput) Image() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) *string { return v.Image }).(pulumi.StringPtrOutput)
 }
@@ -1001,6 +1290,11 @@ func (o GrpcServiceSpecOutput) Plugins() KongPluginsPtrOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) *KongPlugins { return v.Plugins }).(KongPluginsPtrOutput)
 }
 
+// PodDisruptionBudget when replicas > 1 (on by default, maxUnavailable 1).
+func (o GrpcServiceSpecOutput) PodDisruptionBudget() PodDisruptionBudgetSettingsPtrOutput {
+	return o.ApplyT(func(v GrpcServiceSpec) *PodDisruptionBudgetSettings { return v.PodDisruptionBudget }).(PodDisruptionBudgetSettingsPtrOutput)
+}
+
 // gRPC port, 1-65535. Default 50051.
 func (o GrpcServiceSpecOutput) Port() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) *int { return v.Port }).(pulumi.IntPtrOutput)
@@ -1016,7 +1310,7 @@ func (o GrpcServiceSpecOutput) Replicas() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) *int { return v.Replicas }).(pulumi.IntPtrOutput)
 }
 
-// Container resources of the Deployment.
+// Container resources of the Deployment. A cpu or memory request you do not give defaults to the one below, unless you give that resource's limit (Kubernetes then requests the limit); no limits by default, as meshedge cannot know the service's peak. Default requests `cpu: 100m`, `memory: 128Mi`.
 func (o GrpcServiceSpecOutput) Resources() ContainerResourcesPtrOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) *ContainerResources { return v.Resources }).(ContainerResourcesPtrOutput)
 }
@@ -1024,6 +1318,21 @@ func (o GrpcServiceSpecOutput) Resources() ContainerResourcesPtrOutput {
 // Default `ingress`.
 func (o GrpcServiceSpecOutput) RouteKind() RouteKindPtrOutput {
 	return o.ApplyT(func(v GrpcServiceSpec) *RouteKind { return v.RouteKind }).(RouteKindPtrOutput)
+}
+
+// Overrides of the Deployment's secure defaults: non-root (UID/GID 65532), no privilege escalation, all capabilities dropped, seccomp `RuntimeDefault`, read-only root filesystem.
+func (o GrpcServiceSpecOutput) SecurityContext() ContainerSecurityPtrOutput {
+	return o.ApplyT(func(v GrpcServiceSpec) *ContainerSecurity { return v.SecurityContext }).(ContainerSecurityPtrOutput)
+}
+
+// Mount a writable `emptyDir` at `/tmp` (for a read-only root filesystem). Default: none.
+func (o GrpcServiceSpecOutput) TmpVolume() TmpVolumePtrOutput {
+	return o.ApplyT(func(v GrpcServiceSpec) *TmpVolume { return v.TmpVolume }).(TmpVolumePtrOutput)
+}
+
+// Spread of the pods across zones (on by default: `topology.kubernetes.io/zone`, maxSkew 1, `ScheduleAnyway`).
+func (o GrpcServiceSpecOutput) TopologySpread() TopologySpreadPtrOutput {
+	return o.ApplyT(func(v GrpcServiceSpec) *TopologySpread { return v.TopologySpread }).(TopologySpreadPtrOutput)
 }
 
 // Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
@@ -3510,6 +3819,400 @@ func (o MeshPtrOutput) Kuma() KumaMeshPtrOutput {
 	}).(KumaMeshPtrOutput)
 }
 
+// The PodDisruptionBudget of the gRPC service's pods, created when `replicas` is more than 1 (with one replica a budget could only block node drains or allow nothing).
+type PodDisruptionBudgetSettings struct {
+	// Create the PodDisruptionBudget when replicas > 1. Default true.
+	Enabled *bool `pulumi:"enabled"`
+	// Most pods a voluntary disruption (a node drain) may take down at once, 1 or more; it holds at any replica count, so it stays right when an autoscaler changes the replicas. Set either this or `minAvailable`. Default 1.
+	MaxUnavailable *int `pulumi:"maxUnavailable"`
+	// Fewest pods that must stay up during voluntary disruptions, instead of `maxUnavailable`; must be below `replicas`, or nothing could ever be drained.
+	MinAvailable *int `pulumi:"minAvailable"`
+}
+
+// PodDisruptionBudgetSettingsInput is an input type that accepts PodDisruptionBudgetSettingsArgs and PodDisruptionBudgetSettingsOutput values.
+// You can construct a concrete instance of `PodDisruptionBudgetSettingsInput` via:
+//
+//	PodDisruptionBudgetSettingsArgs{...}
+type PodDisruptionBudgetSettingsInput interface {
+	pulumi.Input
+
+	ToPodDisruptionBudgetSettingsOutput() PodDisruptionBudgetSettingsOutput
+	ToPodDisruptionBudgetSettingsOutputWithContext(context.Context) PodDisruptionBudgetSettingsOutput
+}
+
+// The PodDisruptionBudget of the gRPC service's pods, created when `replicas` is more than 1 (with one replica a budget could only block node drains or allow nothing).
+type PodDisruptionBudgetSettingsArgs struct {
+	// Create the PodDisruptionBudget when replicas > 1. Default true.
+	Enabled *bool `pulumi:"enabled"`
+	// Most pods a voluntary disruption (a node drain) may take down at once, 1 or more; it holds at any replica count, so it stays right when an autoscaler changes the replicas. Set either this or `minAvailable`. Default 1.
+	MaxUnavailable *int `pulumi:"maxUnavailable"`
+	// Fewest pods that must stay up during voluntary disruptions, instead of `maxUnavailable`; must be below `replicas`, or nothing could ever be drained.
+	MinAvailable *int `pulumi:"minAvailable"`
+}
+
+func (PodDisruptionBudgetSettingsArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodDisruptionBudgetSettings)(nil)).Elem()
+}
+
+func (i PodDisruptionBudgetSettingsArgs) ToPodDisruptionBudgetSettingsOutput() PodDisruptionBudgetSettingsOutput {
+	return i.ToPodDisruptionBudgetSettingsOutputWithContext(context.Background())
+}
+
+func (i PodDisruptionBudgetSettingsArgs) ToPodDisruptionBudgetSettingsOutputWithContext(ctx context.Context) PodDisruptionBudgetSettingsOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodDisruptionBudgetSettingsOutput)
+}
+
+func (i PodDisruptionBudgetSettingsArgs) ToPodDisruptionBudgetSettingsPtrOutput() PodDisruptionBudgetSettingsPtrOutput {
+	return i.ToPodDisruptionBudgetSettingsPtrOutputWithContext(context.Background())
+}
+
+func (i PodDisruptionBudgetSettingsArgs) ToPodDisruptionBudgetSettingsPtrOutputWithContext(ctx context.Context) PodDisruptionBudgetSettingsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodDisruptionBudgetSettingsOutput).ToPodDisruptionBudgetSettingsPtrOutputWithContext(ctx)
+}
+
+// PodDisruptionBudgetSettingsPtrInput is an input type that accepts PodDisruptionBudgetSettingsArgs, PodDisruptionBudgetSettingsPtr and PodDisruptionBudgetSettingsPtrOutput values.
+// You can construct a concrete instance of `PodDisruptionBudgetSettingsPtrInput` via:
+//
+//	        PodDisruptionBudgetSettingsArgs{...}
+//
+//	or:
+//
+//	        nil
+type PodDisruptionBudgetSettingsPtrInput interface {
+	pulumi.Input
+
+	ToPodDisruptionBudgetSettingsPtrOutput() PodDisruptionBudgetSettingsPtrOutput
+	ToPodDisruptionBudgetSettingsPtrOutputWithContext(context.Context) PodDisruptionBudgetSettingsPtrOutput
+}
+
+type podDisruptionBudgetSettingsPtrType PodDisruptionBudgetSettingsArgs
+
+func PodDisruptionBudgetSettingsPtr(v *PodDisruptionBudgetSettingsArgs) PodDisruptionBudgetSettingsPtrInput {
+	return (*podDisruptionBudgetSettingsPtrType)(v)
+}
+
+func (*podDisruptionBudgetSettingsPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**PodDisruptionBudgetSettings)(nil)).Elem()
+}
+
+func (i *podDisruptionBudgetSettingsPtrType) ToPodDisruptionBudgetSettingsPtrOutput() PodDisruptionBudgetSettingsPtrOutput {
+	return i.ToPodDisruptionBudgetSettingsPtrOutputWithContext(context.Background())
+}
+
+func (i *podDisruptionBudgetSettingsPtrType) ToPodDisruptionBudgetSettingsPtrOutputWithContext(ctx context.Context) PodDisruptionBudgetSettingsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodDisruptionBudgetSettingsPtrOutput)
+}
+
+// The PodDisruptionBudget of the gRPC service's pods, created when `replicas` is more than 1 (with one replica a budget could only block node drains or allow nothing).
+type PodDisruptionBudgetSettingsOutput struct{ *pulumi.OutputState }
+
+func (PodDisruptionBudgetSettingsOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodDisruptionBudgetSettings)(nil)).Elem()
+}
+
+func (o PodDisruptionBudgetSettingsOutput) ToPodDisruptionBudgetSettingsOutput() PodDisruptionBudgetSettingsOutput {
+	return o
+}
+
+func (o PodDisruptionBudgetSettingsOutput) ToPodDisruptionBudgetSettingsOutputWithContext(ctx context.Context) PodDisruptionBudgetSettingsOutput {
+	return o
+}
+
+func (o PodDisruptionBudgetSettingsOutput) ToPodDisruptionBudgetSettingsPtrOutput() PodDisruptionBudgetSettingsPtrOutput {
+	return o.ToPodDisruptionBudgetSettingsPtrOutputWithContext(context.Background())
+}
+
+func (o PodDisruptionBudgetSettingsOutput) ToPodDisruptionBudgetSettingsPtrOutputWithContext(ctx context.Context) PodDisruptionBudgetSettingsPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v PodDisruptionBudgetSettings) *PodDisruptionBudgetSettings {
+		return &v
+	}).(PodDisruptionBudgetSettingsPtrOutput)
+}
+
+// Create the PodDisruptionBudget when replicas > 1. Default true.
+func (o PodDisruptionBudgetSettingsOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v PodDisruptionBudgetSettings) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+// Most pods a voluntary disruption (a node drain) may take down at once, 1 or more; it holds at any replica count, so it stays right when an autoscaler changes the replicas. Set either this or `minAvailable`. Default 1.
+func (o PodDisruptionBudgetSettingsOutput) MaxUnavailable() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v PodDisruptionBudgetSettings) *int { return v.MaxUnavailable }).(pulumi.IntPtrOutput)
+}
+
+// Fewest pods that must stay up during voluntary disruptions, instead of `maxUnavailable`; must be below `replicas`, or nothing could ever be drained.
+func (o PodDisruptionBudgetSettingsOutput) MinAvailable() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v PodDisruptionBudgetSettings) *int { return v.MinAvailable }).(pulumi.IntPtrOutput)
+}
+
+type PodDisruptionBudgetSettingsPtrOutput struct{ *pulumi.OutputState }
+
+func (PodDisruptionBudgetSettingsPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**PodDisruptionBudgetSettings)(nil)).Elem()
+}
+
+func (o PodDisruptionBudgetSettingsPtrOutput) ToPodDisruptionBudgetSettingsPtrOutput() PodDisruptionBudgetSettingsPtrOutput {
+	return o
+}
+
+func (o PodDisruptionBudgetSettingsPtrOutput) ToPodDisruptionBudgetSettingsPtrOutputWithContext(ctx context.Context) PodDisruptionBudgetSettingsPtrOutput {
+	return o
+}
+
+func (o PodDisruptionBudgetSettingsPtrOutput) Elem() PodDisruptionBudgetSettingsOutput {
+	return o.ApplyT(func(v *PodDisruptionBudgetSettings) PodDisruptionBudgetSettings {
+		if v != nil {
+			return *v
+		}
+		var ret PodDisruptionBudgetSettings
+		return ret
+	}).(PodDisruptionBudgetSettingsOutput)
+}
+
+// Create the PodDisruptionBudget when replicas > 1. Default true.
+func (o PodDisruptionBudgetSettingsPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *PodDisruptionBudgetSettings) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Most pods a voluntary disruption (a node drain) may take down at once, 1 or more; it holds at any replica count, so it stays right when an autoscaler changes the replicas. Set either this or `minAvailable`. Default 1.
+func (o PodDisruptionBudgetSettingsPtrOutput) MaxUnavailable() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *PodDisruptionBudgetSettings) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MaxUnavailable
+	}).(pulumi.IntPtrOutput)
+}
+
+// Fewest pods that must stay up during voluntary disruptions, instead of `maxUnavailable`; must be below `replicas`, or nothing could ever be drained.
+func (o PodDisruptionBudgetSettingsPtrOutput) MinAvailable() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *PodDisruptionBudgetSettings) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MinAvailable
+	}).(pulumi.IntPtrOutput)
+}
+
+// Pod Security Admission labels (`pod-security.kubernetes.io/<mode>` and `<mode>-version`) on the namespaces meshedge creates.
+type PodSecurity struct {
+	// The audit log records pods that break this level. Default `restricted`.
+	Audit *PodSecurityLevel `pulumi:"audit"`
+	// Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
+	Enforce *PodSecurityLevel `pulumi:"enforce"`
+	// Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
+	Labels *bool `pulumi:"labels"`
+	// Kubernetes version of the Pod Security Standards the levels mean (`v1.<minor>` or `latest`); pinned so a cluster upgrade cannot tighten the rules under running workloads. Default `v1.34`.
+	Version *string `pulumi:"version"`
+	// Clients get warnings for objects that break this level. Default `restricted`.
+	Warn *PodSecurityLevel `pulumi:"warn"`
+}
+
+// PodSecurityInput is an input type that accepts PodSecurityArgs and PodSecurityOutput values.
+// You can construct a concrete instance of `PodSecurityInput` via:
+//
+//	PodSecurityArgs{...}
+type PodSecurityInput interface {
+	pulumi.Input
+
+	ToPodSecurityOutput() PodSecurityOutput
+	ToPodSecurityOutputWithContext(context.Context) PodSecurityOutput
+}
+
+// Pod Security Admission labels (`pod-security.kubernetes.io/<mode>` and `<mode>-version`) on the namespaces meshedge creates.
+type PodSecurityArgs struct {
+	// The audit log records pods that break this level. Default `restricted`.
+	Audit *PodSecurityLevel `pulumi:"audit"`
+	// Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
+	Enforce *PodSecurityLevel `pulumi:"enforce"`
+	// Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
+	Labels *bool `pulumi:"labels"`
+	// Kubernetes version of the Pod Security Standards the levels mean (`v1.<minor>` or `latest`); pinned so a cluster upgrade cannot tighten the rules under running workloads. Default `v1.34`.
+	Version *string `pulumi:"version"`
+	// Clients get warnings for objects that break this level. Default `restricted`.
+	Warn *PodSecurityLevel `pulumi:"warn"`
+}
+
+func (PodSecurityArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodSecurity)(nil)).Elem()
+}
+
+func (i PodSecurityArgs) ToPodSecurityOutput() PodSecurityOutput {
+	return i.ToPodSecurityOutputWithContext(context.Background())
+}
+
+func (i PodSecurityArgs) ToPodSecurityOutputWithContext(ctx context.Context) PodSecurityOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodSecurityOutput)
+}
+
+func (i PodSecurityArgs) ToPodSecurityPtrOutput() PodSecurityPtrOutput {
+	return i.ToPodSecurityPtrOutputWithContext(context.Background())
+}
+
+func (i PodSecurityArgs) ToPodSecurityPtrOutputWithContext(ctx context.Context) PodSecurityPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodSecurityOutput).ToPodSecurityPtrOutputWithContext(ctx)
+}
+
+// PodSecurityPtrInput is an input type that accepts PodSecurityArgs, PodSecurityPtr and PodSecurityPtrOutput values.
+// You can construct a concrete instance of `PodSecurityPtrInput` via:
+//
+//	        PodSecurityArgs{...}
+//
+//	or:
+//
+//	        nil
+type PodSecurityPtrInput interface {
+	pulumi.Input
+
+	ToPodSecurityPtrOutput() PodSecurityPtrOutput
+	ToPodSecurityPtrOutputWithContext(context.Context) PodSecurityPtrOutput
+}
+
+type podSecurityPtrType PodSecurityArgs
+
+func PodSecurityPtr(v *PodSecurityArgs) PodSecurityPtrInput {
+	return (*podSecurityPtrType)(v)
+}
+
+func (*podSecurityPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**PodSecurity)(nil)).Elem()
+}
+
+func (i *podSecurityPtrType) ToPodSecurityPtrOutput() PodSecurityPtrOutput {
+	return i.ToPodSecurityPtrOutputWithContext(context.Background())
+}
+
+func (i *podSecurityPtrType) ToPodSecurityPtrOutputWithContext(ctx context.Context) PodSecurityPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodSecurityPtrOutput)
+}
+
+// Pod Security Admission labels (`pod-security.kubernetes.io/<mode>` and `<mode>-version`) on the namespaces meshedge creates.
+type PodSecurityOutput struct{ *pulumi.OutputState }
+
+func (PodSecurityOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodSecurity)(nil)).Elem()
+}
+
+func (o PodSecurityOutput) ToPodSecurityOutput() PodSecurityOutput {
+	return o
+}
+
+func (o PodSecurityOutput) ToPodSecurityOutputWithContext(ctx context.Context) PodSecurityOutput {
+	return o
+}
+
+func (o PodSecurityOutput) ToPodSecurityPtrOutput() PodSecurityPtrOutput {
+	return o.ToPodSecurityPtrOutputWithContext(context.Background())
+}
+
+func (o PodSecurityOutput) ToPodSecurityPtrOutputWithContext(ctx context.Context) PodSecurityPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v PodSecurity) *PodSecurity {
+		return &v
+	}).(PodSecurityPtrOutput)
+}
+
+// The audit log records pods that break this level. Default `restricted`.
+func (o PodSecurityOutput) Audit() PodSecurityLevelPtrOutput {
+	return o.ApplyT(func(v PodSecurity) *PodSecurityLevel { return v.Audit }).(PodSecurityLevelPtrOutput)
+}
+
+// Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
+func (o PodSecurityOutput) Enforce() PodSecurityLevelPtrOutput {
+	return o.ApplyT(func(v PodSecurity) *PodSecurityLevel { return v.Enforce }).(PodSecurityLevelPtrOutput)
+}
+
+// Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
+func (o PodSecurityOutput) Labels() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v PodSecurity) *bool { return v.Labels }).(pulumi.BoolPtrOutput)
+}
+
+// Kubernetes version of the Pod Security Standards the levels mean (`v1.<minor>` or `latest`); pinned so a cluster upgrade cannot tighten the rules under running workloads. Default `v1.34`.
+func (o PodSecurityOutput) Version() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PodSecurity) *string { return v.Version }).(pulumi.StringPtrOutput)
+}
+
+// Clients get warnings for objects that break this level. Default `restricted`.
+func (o PodSecurityOutput) Warn() PodSecurityLevelPtrOutput {
+	return o.ApplyT(func(v PodSecurity) *PodSecurityLevel { return v.Warn }).(PodSecurityLevelPtrOutput)
+}
+
+type PodSecurityPtrOutput struct{ *pulumi.OutputState }
+
+func (PodSecurityPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**PodSecurity)(nil)).Elem()
+}
+
+func (o PodSecurityPtrOutput) ToPodSecurityPtrOutput() PodSecurityPtrOutput {
+	return o
+}
+
+func (o PodSecurityPtrOutput) ToPodSecurityPtrOutputWithContext(ctx context.Context) PodSecurityPtrOutput {
+	return o
+}
+
+func (o PodSecurityPtrOutput) Elem() PodSecurityOutput {
+	return o.ApplyT(func(v *PodSecurity) PodSecurity {
+		if v != nil {
+			return *v
+		}
+		var ret PodSecurity
+		return ret
+	}).(PodSecurityOutput)
+}
+
+// The audit log records pods that break this level. Default `restricted`.
+func (o PodSecurityPtrOutput) Audit() PodSecurityLevelPtrOutput {
+	return o.ApplyT(func(v *PodSecurity) *PodSecurityLevel {
+		if v == nil {
+			return nil
+		}
+		return v.Audit
+	}).(PodSecurityLevelPtrOutput)
+}
+
+// Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
+func (o PodSecurityPtrOutput) Enforce() PodSecurityLevelPtrOutput {
+	return o.ApplyT(func(v *PodSecurity) *PodSecurityLevel {
+		if v == nil {
+			return nil
+		}
+		return v.Enforce
+	}).(PodSecurityLevelPtrOutput)
+}
+
+// Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
+func (o PodSecurityPtrOutput) Labels() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *PodSecurity) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Labels
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Kubernetes version of the Pod Security Standards the levels mean (`v1.<minor>` or `latest`); pinned so a cluster upgrade cannot tighten the rules under running workloads. Default `v1.34`.
+func (o PodSecurityPtrOutput) Version() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PodSecurity) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Version
+	}).(pulumi.StringPtrOutput)
+}
+
+// Clients get warnings for objects that break this level. Default `restricted`.
+func (o PodSecurityPtrOutput) Warn() PodSecurityLevelPtrOutput {
+	return o.ApplyT(func(v *PodSecurity) *PodSecurityLevel {
+		if v == nil {
+			return nil
+		}
+		return v.Warn
+	}).(PodSecurityLevelPtrOutput)
+}
+
 // Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
 type RateLimitingPlugin struct {
 	// Requests per day. A whole number >= 1, per Kong pod with the `local` policy.
@@ -4234,6 +4937,362 @@ func (o SidecarSizePtrOutput) Memory() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// A writable `emptyDir` volume mounted at `/tmp`, for a container with a read-only root filesystem.
+type TmpVolume struct {
+	// Back the volume with memory (tmpfs, `medium: Memory`); its contents count against the container's memory limit. Default false.
+	InMemory *bool `pulumi:"inMemory"`
+	// Most the volume may hold (a Kubernetes quantity); beyond it the kubelet evicts the pod, so a runaway writer cannot fill the node's disk. Default `64Mi`.
+	SizeLimit *string `pulumi:"sizeLimit"`
+}
+
+// TmpVolumeInput is an input type that accepts TmpVolumeArgs and TmpVolumeOutput values.
+// You can construct a concrete instance of `TmpVolumeInput` via:
+//
+//	TmpVolumeArgs{...}
+type TmpVolumeInput interface {
+	pulumi.Input
+
+	ToTmpVolumeOutput() TmpVolumeOutput
+	ToTmpVolumeOutputWithContext(context.Context) TmpVolumeOutput
+}
+
+// A writable `emptyDir` volume mounted at `/tmp`, for a container with a read-only root filesystem.
+type TmpVolumeArgs struct {
+	// Back the volume with memory (tmpfs, `medium: Memory`); its contents count against the container's memory limit. Default false.
+	InMemory *bool `pulumi:"inMemory"`
+	// Most the volume may hold (a Kubernetes quantity); beyond it the kubelet evicts the pod, so a runaway writer cannot fill the node's disk. Default `64Mi`.
+	SizeLimit *string `pulumi:"sizeLimit"`
+}
+
+func (TmpVolumeArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*TmpVolume)(nil)).Elem()
+}
+
+func (i TmpVolumeArgs) ToTmpVolumeOutput() TmpVolumeOutput {
+	return i.ToTmpVolumeOutputWithContext(context.Background())
+}
+
+func (i TmpVolumeArgs) ToTmpVolumeOutputWithContext(ctx context.Context) TmpVolumeOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TmpVolumeOutput)
+}
+
+func (i TmpVolumeArgs) ToTmpVolumePtrOutput() TmpVolumePtrOutput {
+	return i.ToTmpVolumePtrOutputWithContext(context.Background())
+}
+
+func (i TmpVolumeArgs) ToTmpVolumePtrOutputWithContext(ctx context.Context) TmpVolumePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TmpVolumeOutput).ToTmpVolumePtrOutputWithContext(ctx)
+}
+
+// TmpVolumePtrInput is an input type that accepts TmpVolumeArgs, TmpVolumePtr and TmpVolumePtrOutput values.
+// You can construct a concrete instance of `TmpVolumePtrInput` via:
+//
+//	        TmpVolumeArgs{...}
+//
+//	or:
+//
+//	        nil
+type TmpVolumePtrInput interface {
+	pulumi.Input
+
+	ToTmpVolumePtrOutput() TmpVolumePtrOutput
+	ToTmpVolumePtrOutputWithContext(context.Context) TmpVolumePtrOutput
+}
+
+type tmpVolumePtrType TmpVolumeArgs
+
+func TmpVolumePtr(v *TmpVolumeArgs) TmpVolumePtrInput {
+	return (*tmpVolumePtrType)(v)
+}
+
+func (*tmpVolumePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**TmpVolume)(nil)).Elem()
+}
+
+func (i *tmpVolumePtrType) ToTmpVolumePtrOutput() TmpVolumePtrOutput {
+	return i.ToTmpVolumePtrOutputWithContext(context.Background())
+}
+
+func (i *tmpVolumePtrType) ToTmpVolumePtrOutputWithContext(ctx context.Context) TmpVolumePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TmpVolumePtrOutput)
+}
+
+// A writable `emptyDir` volume mounted at `/tmp`, for a container with a read-only root filesystem.
+type TmpVolumeOutput struct{ *pulumi.OutputState }
+
+func (TmpVolumeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*TmpVolume)(nil)).Elem()
+}
+
+func (o TmpVolumeOutput) ToTmpVolumeOutput() TmpVolumeOutput {
+	return o
+}
+
+func (o TmpVolumeOutput) ToTmpVolumeOutputWithContext(ctx context.Context) TmpVolumeOutput {
+	return o
+}
+
+func (o TmpVolumeOutput) ToTmpVolumePtrOutput() TmpVolumePtrOutput {
+	return o.ToTmpVolumePtrOutputWithContext(context.Background())
+}
+
+func (o TmpVolumeOutput) ToTmpVolumePtrOutputWithContext(ctx context.Context) TmpVolumePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v TmpVolume) *TmpVolume {
+		return &v
+	}).(TmpVolumePtrOutput)
+}
+
+// Back the volume with memory (tmpfs, `medium: Memory`); its contents count against the container's memory limit. Default false.
+func (o TmpVolumeOutput) InMemory() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v TmpVolume) *bool { return v.InMemory }).(pulumi.BoolPtrOutput)
+}
+
+// Most the volume may hold (a Kubernetes quantity); beyond it the kubelet evicts the pod, so a runaway writer cannot fill the node's disk. Default `64Mi`.
+func (o TmpVolumeOutput) SizeLimit() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v TmpVolume) *string { return v.SizeLimit }).(pulumi.StringPtrOutput)
+}
+
+type TmpVolumePtrOutput struct{ *pulumi.OutputState }
+
+func (TmpVolumePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**TmpVolume)(nil)).Elem()
+}
+
+func (o TmpVolumePtrOutput) ToTmpVolumePtrOutput() TmpVolumePtrOutput {
+	return o
+}
+
+func (o TmpVolumePtrOutput) ToTmpVolumePtrOutputWithContext(ctx context.Context) TmpVolumePtrOutput {
+	return o
+}
+
+func (o TmpVolumePtrOutput) Elem() TmpVolumeOutput {
+	return o.ApplyT(func(v *TmpVolume) TmpVolume {
+		if v != nil {
+			return *v
+		}
+		var ret TmpVolume
+		return ret
+	}).(TmpVolumeOutput)
+}
+
+// Back the volume with memory (tmpfs, `medium: Memory`); its contents count against the container's memory limit. Default false.
+func (o TmpVolumePtrOutput) InMemory() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *TmpVolume) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.InMemory
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Most the volume may hold (a Kubernetes quantity); beyond it the kubelet evicts the pod, so a runaway writer cannot fill the node's disk. Default `64Mi`.
+func (o TmpVolumePtrOutput) SizeLimit() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *TmpVolume) *string {
+		if v == nil {
+			return nil
+		}
+		return v.SizeLimit
+	}).(pulumi.StringPtrOutput)
+}
+
+// How the gRPC service's pods spread across failure domains (a `topologySpreadConstraints` entry on the pod template).
+type TopologySpread struct {
+	// Add the constraint. Default true.
+	Enabled *bool `pulumi:"enabled"`
+	// Most pods one domain may have beyond the least loaded one, 1 or more. Default 1.
+	MaxSkew *int `pulumi:"maxSkew"`
+	// The node label whose values are the domains. Default `topology.kubernetes.io/zone`.
+	TopologyKey *string `pulumi:"topologyKey"`
+	// `ScheduleAnyway` prefers the spread but still runs pods when a zone is full, down, or missing (single-zone and local clusters, nodes without the zone label); `DoNotSchedule` leaves them Pending instead. Default `ScheduleAnyway`.
+	WhenUnsatisfiable *WhenUnsatisfiable `pulumi:"whenUnsatisfiable"`
+}
+
+// TopologySpreadInput is an input type that accepts TopologySpreadArgs and TopologySpreadOutput values.
+// You can construct a concrete instance of `TopologySpreadInput` via:
+//
+//	TopologySpreadArgs{...}
+type TopologySpreadInput interface {
+	pulumi.Input
+
+	ToTopologySpreadOutput() TopologySpreadOutput
+	ToTopologySpreadOutputWithContext(context.Context) TopologySpreadOutput
+}
+
+// How the gRPC service's pods spread across failure domains (a `topologySpreadConstraints` entry on the pod template).
+type TopologySpreadArgs struct {
+	// Add the constraint. Default true.
+	Enabled *bool `pulumi:"enabled"`
+	// Most pods one domain may have beyond the least loaded one, 1 or more. Default 1.
+	MaxSkew *int `pulumi:"maxSkew"`
+	// The node label whose values are the domains. Default `topology.kubernetes.io/zone`.
+	TopologyKey *string `pulumi:"topologyKey"`
+	// `ScheduleAnyway` prefers the spread but still runs pods when a zone is full, down, or missing (single-zone and local clusters, nodes without the zone label); `DoNotSchedule` leaves them Pending instead. Default `ScheduleAnyway`.
+	WhenUnsatisfiable *WhenUnsatisfiable `pulumi:"whenUnsatisfiable"`
+}
+
+func (TopologySpreadArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*TopologySpread)(nil)).Elem()
+}
+
+func (i TopologySpreadArgs) ToTopologySpreadOutput() TopologySpreadOutput {
+	return i.ToTopologySpreadOutputWithContext(context.Background())
+}
+
+func (i TopologySpreadArgs) ToTopologySpreadOutputWithContext(ctx context.Context) TopologySpreadOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TopologySpreadOutput)
+}
+
+func (i TopologySpreadArgs) ToTopologySpreadPtrOutput() TopologySpreadPtrOutput {
+	return i.ToTopologySpreadPtrOutputWithContext(context.Background())
+}
+
+func (i TopologySpreadArgs) ToTopologySpreadPtrOutputWithContext(ctx context.Context) TopologySpreadPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TopologySpreadOutput).ToTopologySpreadPtrOutputWithContext(ctx)
+}
+
+// TopologySpreadPtrInput is an input type that accepts TopologySpreadArgs, TopologySpreadPtr and TopologySpreadPtrOutput values.
+// You can construct a concrete instance of `TopologySpreadPtrInput` via:
+//
+//	        TopologySpreadArgs{...}
+//
+//	or:
+//
+//	        nil
+type TopologySpreadPtrInput interface {
+	pulumi.Input
+
+	ToTopologySpreadPtrOutput() TopologySpreadPtrOutput
+	ToTopologySpreadPtrOutputWithContext(context.Context) TopologySpreadPtrOutput
+}
+
+type topologySpreadPtrType TopologySpreadArgs
+
+func TopologySpreadPtr(v *TopologySpreadArgs) TopologySpreadPtrInput {
+	return (*topologySpreadPtrType)(v)
+}
+
+func (*topologySpreadPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**TopologySpread)(nil)).Elem()
+}
+
+func (i *topologySpreadPtrType) ToTopologySpreadPtrOutput() TopologySpreadPtrOutput {
+	return i.ToTopologySpreadPtrOutputWithContext(context.Background())
+}
+
+func (i *topologySpreadPtrType) ToTopologySpreadPtrOutputWithContext(ctx context.Context) TopologySpreadPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TopologySpreadPtrOutput)
+}
+
+// How the gRPC service's pods spread across failure domains (a `topologySpreadConstraints` entry on the pod template).
+type TopologySpreadOutput struct{ *pulumi.OutputState }
+
+func (TopologySpreadOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*TopologySpread)(nil)).Elem()
+}
+
+func (o TopologySpreadOutput) ToTopologySpreadOutput() TopologySpreadOutput {
+	return o
+}
+
+func (o TopologySpreadOutput) ToTopologySpreadOutputWithContext(ctx context.Context) TopologySpreadOutput {
+	return o
+}
+
+func (o TopologySpreadOutput) ToTopologySpreadPtrOutput() TopologySpreadPtrOutput {
+	return o.ToTopologySpreadPtrOutputWithContext(context.Background())
+}
+
+func (o TopologySpreadOutput) ToTopologySpreadPtrOutputWithContext(ctx context.Context) TopologySpreadPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v TopologySpread) *TopologySpread {
+		return &v
+	}).(TopologySpreadPtrOutput)
+}
+
+// Add the constraint. Default true.
+func (o TopologySpreadOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v TopologySpread) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+// Most pods one domain may have beyond the least loaded one, 1 or more. Default 1.
+func (o TopologySpreadOutput) MaxSkew() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v TopologySpread) *int { return v.MaxSkew }).(pulumi.IntPtrOutput)
+}
+
+// The node label whose values are the domains. Default `topology.kubernetes.io/zone`.
+func (o TopologySpreadOutput) TopologyKey() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v TopologySpread) *string { return v.TopologyKey }).(pulumi.StringPtrOutput)
+}
+
+// `ScheduleAnyway` prefers the spread but still runs pods when a zone is full, down, or missing (single-zone and local clusters, nodes without the zone label); `DoNotSchedule` leaves them Pending instead. Default `ScheduleAnyway`.
+func (o TopologySpreadOutput) WhenUnsatisfiable() WhenUnsatisfiablePtrOutput {
+	return o.ApplyT(func(v TopologySpread) *WhenUnsatisfiable { return v.WhenUnsatisfiable }).(WhenUnsatisfiablePtrOutput)
+}
+
+type TopologySpreadPtrOutput struct{ *pulumi.OutputState }
+
+func (TopologySpreadPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**TopologySpread)(nil)).Elem()
+}
+
+func (o TopologySpreadPtrOutput) ToTopologySpreadPtrOutput() TopologySpreadPtrOutput {
+	return o
+}
+
+func (o TopologySpreadPtrOutput) ToTopologySpreadPtrOutputWithContext(ctx context.Context) TopologySpreadPtrOutput {
+	return o
+}
+
+func (o TopologySpreadPtrOutput) Elem() TopologySpreadOutput {
+	return o.ApplyT(func(v *TopologySpread) TopologySpread {
+		if v != nil {
+			return *v
+		}
+		var ret TopologySpread
+		return ret
+	}).(TopologySpreadOutput)
+}
+
+// Add the constraint. Default true.
+func (o TopologySpreadPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *TopologySpread) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Most pods one domain may have beyond the least loaded one, 1 or more. Default 1.
+func (o TopologySpreadPtrOutput) MaxSkew() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *TopologySpread) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MaxSkew
+	}).(pulumi.IntPtrOutput)
+}
+
+// The node label whose values are the domains. Default `topology.kubernetes.io/zone`.
+func (o TopologySpreadPtrOutput) TopologyKey() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *TopologySpread) *string {
+		if v == nil {
+			return nil
+		}
+		return v.TopologyKey
+	}).(pulumi.StringPtrOutput)
+}
+
+// `ScheduleAnyway` prefers the spread but still runs pods when a zone is full, down, or missing (single-zone and local clusters, nodes without the zone label); `DoNotSchedule` leaves them Pending instead. Default `ScheduleAnyway`.
+func (o TopologySpreadPtrOutput) WhenUnsatisfiable() WhenUnsatisfiablePtrOutput {
+	return o.ApplyT(func(v *TopologySpread) *WhenUnsatisfiable {
+		if v == nil {
+			return nil
+		}
+		return v.WhenUnsatisfiable
+	}).(WhenUnsatisfiablePtrOutput)
+}
+
 // Vertical scaling: a fixed number of replicas, each running one nginx worker per CPU. Pod memory = cpu x memoryPerWorkerMib + 2 x memCacheSizeMib + 256 MiB headroom.
 type VerticalScaling struct {
 	// CPU cores per gateway pod, a whole number >= 1. Equals the nginx worker count (`KONG_NGINX_WORKER_PROCESSES`), the CPU request and the CPU limit.
@@ -4438,6 +5497,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ConnectionRecyclingPtrInput)(nil)).Elem(), ConnectionRecyclingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ContainerResourcesInput)(nil)).Elem(), ContainerResourcesArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ContainerResourcesPtrInput)(nil)).Elem(), ContainerResourcesArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ContainerSecurityInput)(nil)).Elem(), ContainerSecurityArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ContainerSecurityPtrInput)(nil)).Elem(), ContainerSecurityArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CorsPluginInput)(nil)).Elem(), CorsPluginArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CorsPluginPtrInput)(nil)).Elem(), CorsPluginArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GrpcServiceSpecInput)(nil)).Elem(), GrpcServiceSpecArgs{})
@@ -4465,12 +5526,20 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*LoadBalancerControllerSettingsPtrInput)(nil)).Elem(), LoadBalancerControllerSettingsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshInput)(nil)).Elem(), MeshArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MeshPtrInput)(nil)).Elem(), MeshArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PodDisruptionBudgetSettingsInput)(nil)).Elem(), PodDisruptionBudgetSettingsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PodDisruptionBudgetSettingsPtrInput)(nil)).Elem(), PodDisruptionBudgetSettingsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PodSecurityInput)(nil)).Elem(), PodSecurityArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PodSecurityPtrInput)(nil)).Elem(), PodSecurityArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingPluginInput)(nil)).Elem(), RateLimitingPluginArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingPluginPtrInput)(nil)).Elem(), RateLimitingPluginArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingRedisInput)(nil)).Elem(), RateLimitingRedisArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RateLimitingRedisPtrInput)(nil)).Elem(), RateLimitingRedisArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SidecarSizeInput)(nil)).Elem(), SidecarSizeArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SidecarSizePtrInput)(nil)).Elem(), SidecarSizeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TmpVolumeInput)(nil)).Elem(), TmpVolumeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TmpVolumePtrInput)(nil)).Elem(), TmpVolumeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TopologySpreadInput)(nil)).Elem(), TopologySpreadArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TopologySpreadPtrInput)(nil)).Elem(), TopologySpreadArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VerticalScalingInput)(nil)).Elem(), VerticalScalingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VerticalScalingPtrInput)(nil)).Elem(), VerticalScalingArgs{})
 	pulumi.RegisterOutputType(ChartSourceOutput{})
@@ -4481,6 +5550,8 @@ func init() {
 	pulumi.RegisterOutputType(ConnectionRecyclingPtrOutput{})
 	pulumi.RegisterOutputType(ContainerResourcesOutput{})
 	pulumi.RegisterOutputType(ContainerResourcesPtrOutput{})
+	pulumi.RegisterOutputType(ContainerSecurityOutput{})
+	pulumi.RegisterOutputType(ContainerSecurityPtrOutput{})
 	pulumi.RegisterOutputType(CorsPluginOutput{})
 	pulumi.RegisterOutputType(CorsPluginPtrOutput{})
 	pulumi.RegisterOutputType(GrpcServiceSpecOutput{})
@@ -4509,12 +5580,20 @@ func init() {
 	pulumi.RegisterOutputType(LoadBalancerControllerSettingsPtrOutput{})
 	pulumi.RegisterOutputType(MeshOutput{})
 	pulumi.RegisterOutputType(MeshPtrOutput{})
+	pulumi.RegisterOutputType(PodDisruptionBudgetSettingsOutput{})
+	pulumi.RegisterOutputType(PodDisruptionBudgetSettingsPtrOutput{})
+	pulumi.RegisterOutputType(PodSecurityOutput{})
+	pulumi.RegisterOutputType(PodSecurityPtrOutput{})
 	pulumi.RegisterOutputType(RateLimitingPluginOutput{})
 	pulumi.RegisterOutputType(RateLimitingPluginPtrOutput{})
 	pulumi.RegisterOutputType(RateLimitingRedisOutput{})
 	pulumi.RegisterOutputType(RateLimitingRedisPtrOutput{})
 	pulumi.RegisterOutputType(SidecarSizeOutput{})
 	pulumi.RegisterOutputType(SidecarSizePtrOutput{})
+	pulumi.RegisterOutputType(TmpVolumeOutput{})
+	pulumi.RegisterOutputType(TmpVolumePtrOutput{})
+	pulumi.RegisterOutputType(TopologySpreadOutput{})
+	pulumi.RegisterOutputType(TopologySpreadPtrOutput{})
 	pulumi.RegisterOutputType(VerticalScalingOutput{})
 	pulumi.RegisterOutputType(VerticalScalingPtrOutput{})
 }

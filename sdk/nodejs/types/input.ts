@@ -71,6 +71,44 @@ export interface ContainerResourcesArgs {
 }
 
 /**
+ * Security settings of the gRPC service's container and pod; each field overrides one secure default.
+ */
+export interface ContainerSecurityArgs {
+    /**
+     * Linux capabilities added back after all are dropped (`capabilities.drop: [ALL]` always), e.g. `["NET_BIND_SERVICE"]` to listen on a port below 1024; Pod Security `restricted` allows only NET_BIND_SERVICE. Default none.
+     */
+    addCapabilities?: pulumi.Input<string>[];
+    /**
+     * Let a process gain more privileges than its parent (setuid binaries; `allowPrivilegeEscalation`; Pod Security `restricted` requires false). Default false.
+     */
+    allowPrivilegeEscalation?: boolean;
+    /**
+     * Mount the container's root filesystem read-only (`readOnlyRootFilesystem`); give the process a writable `/tmp` with `tmpVolume`. Default true.
+     */
+    readOnlyRootFilesystem?: boolean;
+    /**
+     * The container's primary group ID, 1-2147483647 (`runAsGroup`), also the pod's `fsGroup` so the group can write mounted volumes. Default 65532.
+     */
+    runAsGroup?: number;
+    /**
+     * Refuse to start the container as root (container `runAsNonRoot`; Pod Security `restricted` requires true). Default true.
+     */
+    runAsNonRoot?: boolean;
+    /**
+     * The container's user ID, 1-2147483647 (`runAsUser`); a high UID shares no files or limits with host users, and the image's own USER is replaced, so an image that runs as root still starts as non-root. Default 65532 (the distroless `nonroot` user).
+     */
+    runAsUser?: number;
+    /**
+     * The node-local profile file (relative to the kubelet's seccomp directory) when `seccompProfile` is `Localhost`.
+     */
+    seccompLocalhostProfile?: string;
+    /**
+     * Seccomp profile type of the pod. Default `RuntimeDefault`.
+     */
+    seccompProfile?: enums.SeccompProfileType;
+}
+
+/**
  * Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
  */
 export interface CorsPluginArgs {
@@ -117,7 +155,7 @@ export interface GrpcServiceSpecArgs {
      */
     hosts?: pulumi.Input<string>[];
     /**
-     * Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
+     * Container image, pinned by a tag (`repo/name:1.4.2`) or digest (`repo/name@sha256:<64 hex>`); `:latest` and untagged images are refused, as they change under a running Deployment. When set, a Deployment with native gRPC liveness and readiness probes and secure defaults (`securityContext`, `resources`, `topologySpread`, `podDisruptionBudget`) is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
      */
     image?: string;
     /**
@@ -137,6 +175,10 @@ export interface GrpcServiceSpecArgs {
      */
     plugins?: inputs.KongPluginsArgs;
     /**
+     * PodDisruptionBudget when replicas > 1 (on by default, maxUnavailable 1).
+     */
+    podDisruptionBudget?: inputs.PodDisruptionBudgetSettingsArgs;
+    /**
      * gRPC port, 1-65535. Default 50051.
      */
     port?: number;
@@ -149,13 +191,25 @@ export interface GrpcServiceSpecArgs {
      */
     replicas?: number;
     /**
-     * Container resources of the Deployment.
+     * Container resources of the Deployment. A cpu or memory request you do not give defaults to the one below, unless you give that resource's limit (Kubernetes then requests the limit); no limits by default, as meshedge cannot know the service's peak. Default requests `cpu: 100m`, `memory: 128Mi`.
      */
     resources?: inputs.ContainerResourcesArgs;
     /**
      * Default `ingress`.
      */
     routeKind?: enums.RouteKind;
+    /**
+     * Overrides of the Deployment's secure defaults: non-root (UID/GID 65532), no privilege escalation, all capabilities dropped, seccomp `RuntimeDefault`, read-only root filesystem.
+     */
+    securityContext?: inputs.ContainerSecurityArgs;
+    /**
+     * Mount a writable `emptyDir` at `/tmp` (for a read-only root filesystem). Default: none.
+     */
+    tmpVolume?: inputs.TmpVolumeArgs;
+    /**
+     * Spread of the pods across zones (on by default: `topology.kubernetes.io/zone`, maxSkew 1, `ScheduleAnyway`).
+     */
+    topologySpread?: inputs.TopologySpreadArgs;
     /**
      * Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
      */
@@ -509,6 +563,50 @@ export interface MeshArgs {
 }
 
 /**
+ * The PodDisruptionBudget of the gRPC service's pods, created when `replicas` is more than 1 (with one replica a budget could only block node drains or allow nothing).
+ */
+export interface PodDisruptionBudgetSettingsArgs {
+    /**
+     * Create the PodDisruptionBudget when replicas > 1. Default true.
+     */
+    enabled?: boolean;
+    /**
+     * Most pods a voluntary disruption (a node drain) may take down at once, 1 or more; it holds at any replica count, so it stays right when an autoscaler changes the replicas. Set either this or `minAvailable`. Default 1.
+     */
+    maxUnavailable?: number;
+    /**
+     * Fewest pods that must stay up during voluntary disruptions, instead of `maxUnavailable`; must be below `replicas`, or nothing could ever be drained.
+     */
+    minAvailable?: number;
+}
+
+/**
+ * Pod Security Admission labels (`pod-security.kubernetes.io/<mode>` and `<mode>-version`) on the namespaces meshedge creates.
+ */
+export interface PodSecurityArgs {
+    /**
+     * The audit log records pods that break this level. Default `restricted`.
+     */
+    audit?: enums.PodSecurityLevel;
+    /**
+     * Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
+     */
+    enforce?: enums.PodSecurityLevel;
+    /**
+     * Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
+     */
+    labels?: boolean;
+    /**
+     * Kubernetes version of the Pod Security Standards the levels mean (`v1.<minor>` or `latest`); pinned so a cluster upgrade cannot tighten the rules under running workloads. Default `v1.34`.
+     */
+    version?: string;
+    /**
+     * Clients get warnings for objects that break this level. Default `restricted`.
+     */
+    warn?: enums.PodSecurityLevel;
+}
+
+/**
  * Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
  */
 export interface RateLimitingPluginArgs {
@@ -600,6 +698,42 @@ export interface SidecarSizeArgs {
      * Memory, a Kubernetes quantity (e.g. `256Mi`, `1Gi`). Default `512Mi`.
      */
     memory?: string;
+}
+
+/**
+ * A writable `emptyDir` volume mounted at `/tmp`, for a container with a read-only root filesystem.
+ */
+export interface TmpVolumeArgs {
+    /**
+     * Back the volume with memory (tmpfs, `medium: Memory`); its contents count against the container's memory limit. Default false.
+     */
+    inMemory?: boolean;
+    /**
+     * Most the volume may hold (a Kubernetes quantity); beyond it the kubelet evicts the pod, so a runaway writer cannot fill the node's disk. Default `64Mi`.
+     */
+    sizeLimit?: string;
+}
+
+/**
+ * How the gRPC service's pods spread across failure domains (a `topologySpreadConstraints` entry on the pod template).
+ */
+export interface TopologySpreadArgs {
+    /**
+     * Add the constraint. Default true.
+     */
+    enabled?: boolean;
+    /**
+     * Most pods one domain may have beyond the least loaded one, 1 or more. Default 1.
+     */
+    maxSkew?: number;
+    /**
+     * The node label whose values are the domains. Default `topology.kubernetes.io/zone`.
+     */
+    topologyKey?: string;
+    /**
+     * `ScheduleAnyway` prefers the spread but still runs pods when a zone is full, down, or missing (single-zone and local clusters, nodes without the zone label); `DoNotSchedule` leaves them Pending instead. Default `ScheduleAnyway`.
+     */
+    whenUnsatisfiable?: enums.WhenUnsatisfiable;
 }
 
 /**

@@ -15,9 +15,12 @@ __all__ = [
     'LoadBalancerScheme',
     'LoadBalancerType',
     'MeshKind',
+    'PodSecurityLevel',
     'RateLimitingPolicy',
     'RouteKind',
     'ScalingMode',
+    'SeccompProfileType',
+    'WhenUnsatisfiable',
 ]
 
 
@@ -137,6 +140,25 @@ class MeshKind(_builtins.str, Enum):
     KUMA = "kuma"
 
 
+@pulumi.type_token("meshedge:index:PodSecurityLevel")
+class PodSecurityLevel(_builtins.str, Enum):
+    """
+    A Kubernetes Pod Security Standards level, as the `pod-security.kubernetes.io/*` namespace labels take it.
+    """
+    PRIVILEGED = "privileged"
+    """
+    Unrestricted.
+    """
+    BASELINE = "baseline"
+    """
+    Prevents known privilege escalations: no privileged containers, host namespaces or hostPath, and no capabilities beyond the baseline list (so no NET_ADMIN or NET_RAW).
+    """
+    RESTRICTED = "restricted"
+    """
+    Hardened: also non-root, no privilege escalation, all capabilities dropped (NET_BIND_SERVICE may be added), seccomp RuntimeDefault or Localhost.
+    """
+
+
 @pulumi.type_token("meshedge:index:RateLimitingPolicy")
 class RateLimitingPolicy(_builtins.str, Enum):
     """
@@ -183,4 +205,38 @@ class ScalingMode(_builtins.str, Enum):
     AUTO = "auto"
     """
     Vertical behind an NLB, horizontal behind an ALB.
+    """
+
+
+@pulumi.type_token("meshedge:index:SeccompProfileType")
+class SeccompProfileType(_builtins.str, Enum):
+    """
+    The container's seccomp profile type (Kubernetes `seccompProfile.type`).
+    """
+    RUNTIME_DEFAULT = "RuntimeDefault"
+    """
+    The container runtime's default profile (Pod Security `restricted` accepts it).
+    """
+    LOCALHOST = "Localhost"
+    """
+    A profile file on the node, named by `seccompLocalhostProfile` (Pod Security `restricted` accepts it).
+    """
+    UNCONFINED = "Unconfined"
+    """
+    No seccomp filtering (Pod Security `baseline` and `restricted` refuse it).
+    """
+
+
+@pulumi.type_token("meshedge:index:WhenUnsatisfiable")
+class WhenUnsatisfiable(_builtins.str, Enum):
+    """
+    What the scheduler does when a topology spread constraint cannot be met (Kubernetes `whenUnsatisfiable`).
+    """
+    SCHEDULE_ANYWAY = "ScheduleAnyway"
+    """
+    Prefer the spread, but still schedule the pod.
+    """
+    DO_NOT_SCHEDULE = "DoNotSchedule"
+    """
+    Leave the pod Pending rather than exceed the skew.
     """

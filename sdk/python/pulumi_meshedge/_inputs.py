@@ -24,6 +24,8 @@ __all__ = [
     'ConnectionRecyclingArgsDict',
     'ContainerResourcesArgs',
     'ContainerResourcesArgsDict',
+    'ContainerSecurityArgs',
+    'ContainerSecurityArgsDict',
     'CorsPluginArgs',
     'CorsPluginArgsDict',
     'GrpcServiceSpecArgs',
@@ -54,12 +56,20 @@ __all__ = [
     'LoadBalancerArgsDict',
     'MeshArgs',
     'MeshArgsDict',
+    'PodDisruptionBudgetSettingsArgs',
+    'PodDisruptionBudgetSettingsArgsDict',
+    'PodSecurityArgs',
+    'PodSecurityArgsDict',
     'RateLimitingPluginArgs',
     'RateLimitingPluginArgsDict',
     'RateLimitingRedisArgs',
     'RateLimitingRedisArgsDict',
     'SidecarSizeArgs',
     'SidecarSizeArgsDict',
+    'TmpVolumeArgs',
+    'TmpVolumeArgsDict',
+    'TopologySpreadArgs',
+    'TopologySpreadArgsDict',
     'VerticalScaling',
     'VerticalScalingDict',
     'VerticalScalingArgs',
@@ -333,6 +343,182 @@ class ContainerResourcesArgs:
 
 
 if not MYPY:
+    class ContainerSecurityArgsDict(TypedDict):
+        """
+        Security settings of the gRPC service's container and pod; each field overrides one secure default.
+        """
+        add_capabilities: NotRequired[Sequence[pulumi.Input[_builtins.str]]]
+        """
+        Linux capabilities added back after all are dropped (`capabilities.drop: [ALL]` always), e.g. `["NET_BIND_SERVICE"]` to listen on a port below 1024; Pod Security `restricted` allows only NET_BIND_SERVICE. Default none.
+        """
+        allow_privilege_escalation: NotRequired[_builtins.bool]
+        """
+        Let a process gain more privileges than its parent (setuid binaries; `allowPrivilegeEscalation`; Pod Security `restricted` requires false). Default false.
+        """
+        read_only_root_filesystem: NotRequired[_builtins.bool]
+        """
+        Mount the container's root filesystem read-only (`readOnlyRootFilesystem`); give the process a writable `/tmp` with `tmpVolume`. Default true.
+        """
+        run_as_group: NotRequired[_builtins.int]
+        """
+        The container's primary group ID, 1-2147483647 (`runAsGroup`), also the pod's `fsGroup` so the group can write mounted volumes. Default 65532.
+        """
+        run_as_non_root: NotRequired[_builtins.bool]
+        """
+        Refuse to start the container as root (container `runAsNonRoot`; Pod Security `restricted` requires true). Default true.
+        """
+        run_as_user: NotRequired[_builtins.int]
+        """
+        The container's user ID, 1-2147483647 (`runAsUser`); a high UID shares no files or limits with host users, and the image's own USER is replaced, so an image that runs as root still starts as non-root. Default 65532 (the distroless `nonroot` user).
+        """
+        seccomp_localhost_profile: NotRequired[_builtins.str]
+        """
+        The node-local profile file (relative to the kubelet's seccomp directory) when `seccompProfile` is `Localhost`.
+        """
+        seccomp_profile: NotRequired['SeccompProfileType']
+        """
+        Seccomp profile type of the pod. Default `RuntimeDefault`.
+        """
+elif False:
+    ContainerSecurityArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class ContainerSecurityArgs:
+    def __init__(__self__, *,
+                 add_capabilities: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 allow_privilege_escalation: Optional[_builtins.bool] = None,
+                 read_only_root_filesystem: Optional[_builtins.bool] = None,
+                 run_as_group: Optional[_builtins.int] = None,
+                 run_as_non_root: Optional[_builtins.bool] = None,
+                 run_as_user: Optional[_builtins.int] = None,
+                 seccomp_localhost_profile: Optional[_builtins.str] = None,
+                 seccomp_profile: Optional['SeccompProfileType'] = None):
+        """
+        Security settings of the gRPC service's container and pod; each field overrides one secure default.
+        :param Sequence[pulumi.Input[_builtins.str]] add_capabilities: Linux capabilities added back after all are dropped (`capabilities.drop: [ALL]` always), e.g. `["NET_BIND_SERVICE"]` to listen on a port below 1024; Pod Security `restricted` allows only NET_BIND_SERVICE. Default none.
+        :param _builtins.bool allow_privilege_escalation: Let a process gain more privileges than its parent (setuid binaries; `allowPrivilegeEscalation`; Pod Security `restricted` requires false). Default false.
+        :param _builtins.bool read_only_root_filesystem: Mount the container's root filesystem read-only (`readOnlyRootFilesystem`); give the process a writable `/tmp` with `tmpVolume`. Default true.
+        :param _builtins.int run_as_group: The container's primary group ID, 1-2147483647 (`runAsGroup`), also the pod's `fsGroup` so the group can write mounted volumes. Default 65532.
+        :param _builtins.bool run_as_non_root: Refuse to start the container as root (container `runAsNonRoot`; Pod Security `restricted` requires true). Default true.
+        :param _builtins.int run_as_user: The container's user ID, 1-2147483647 (`runAsUser`); a high UID shares no files or limits with host users, and the image's own USER is replaced, so an image that runs as root still starts as non-root. Default 65532 (the distroless `nonroot` user).
+        :param _builtins.str seccomp_localhost_profile: The node-local profile file (relative to the kubelet's seccomp directory) when `seccompProfile` is `Localhost`.
+        :param 'SeccompProfileType' seccomp_profile: Seccomp profile type of the pod. Default `RuntimeDefault`.
+        """
+        if add_capabilities is not None:
+            pulumi.set(__self__, "add_capabilities", add_capabilities)
+        if allow_privilege_escalation is not None:
+            pulumi.set(__self__, "allow_privilege_escalation", allow_privilege_escalation)
+        if read_only_root_filesystem is not None:
+            pulumi.set(__self__, "read_only_root_filesystem", read_only_root_filesystem)
+        if run_as_group is not None:
+            pulumi.set(__self__, "run_as_group", run_as_group)
+        if run_as_non_root is not None:
+            pulumi.set(__self__, "run_as_non_root", run_as_non_root)
+        if run_as_user is not None:
+            pulumi.set(__self__, "run_as_user", run_as_user)
+        if seccomp_localhost_profile is not None:
+            pulumi.set(__self__, "seccomp_localhost_profile", seccomp_localhost_profile)
+        if seccomp_profile is not None:
+            pulumi.set(__self__, "seccomp_profile", seccomp_profile)
+
+    @_builtins.property
+    @pulumi.getter(name="addCapabilities")
+    def add_capabilities(self) -> Optional[Sequence[pulumi.Input[_builtins.str]]]:
+        """
+        Linux capabilities added back after all are dropped (`capabilities.drop: [ALL]` always), e.g. `["NET_BIND_SERVICE"]` to listen on a port below 1024; Pod Security `restricted` allows only NET_BIND_SERVICE. Default none.
+        """
+        return pulumi.get(self, "add_capabilities")
+
+    @add_capabilities.setter
+    def add_capabilities(self, value: Optional[Sequence[pulumi.Input[_builtins.str]]]):
+        pulumi.set(self, "add_capabilities", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowPrivilegeEscalation")
+    def allow_privilege_escalation(self) -> Optional[_builtins.bool]:
+        """
+        Let a process gain more privileges than its parent (setuid binaries; `allowPrivilegeEscalation`; Pod Security `restricted` requires false). Default false.
+        """
+        return pulumi.get(self, "allow_privilege_escalation")
+
+    @allow_privilege_escalation.setter
+    def allow_privilege_escalation(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "allow_privilege_escalation", value)
+
+    @_builtins.property
+    @pulumi.getter(name="readOnlyRootFilesystem")
+    def read_only_root_filesystem(self) -> Optional[_builtins.bool]:
+        """
+        Mount the container's root filesystem read-only (`readOnlyRootFilesystem`); give the process a writable `/tmp` with `tmpVolume`. Default true.
+        """
+        return pulumi.get(self, "read_only_root_filesystem")
+
+    @read_only_root_filesystem.setter
+    def read_only_root_filesystem(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "read_only_root_filesystem", value)
+
+    @_builtins.property
+    @pulumi.getter(name="runAsGroup")
+    def run_as_group(self) -> Optional[_builtins.int]:
+        """
+        The container's primary group ID, 1-2147483647 (`runAsGroup`), also the pod's `fsGroup` so the group can write mounted volumes. Default 65532.
+        """
+        return pulumi.get(self, "run_as_group")
+
+    @run_as_group.setter
+    def run_as_group(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "run_as_group", value)
+
+    @_builtins.property
+    @pulumi.getter(name="runAsNonRoot")
+    def run_as_non_root(self) -> Optional[_builtins.bool]:
+        """
+        Refuse to start the container as root (container `runAsNonRoot`; Pod Security `restricted` requires true). Default true.
+        """
+        return pulumi.get(self, "run_as_non_root")
+
+    @run_as_non_root.setter
+    def run_as_non_root(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "run_as_non_root", value)
+
+    @_builtins.property
+    @pulumi.getter(name="runAsUser")
+    def run_as_user(self) -> Optional[_builtins.int]:
+        """
+        The container's user ID, 1-2147483647 (`runAsUser`); a high UID shares no files or limits with host users, and the image's own USER is replaced, so an image that runs as root still starts as non-root. Default 65532 (the distroless `nonroot` user).
+        """
+        return pulumi.get(self, "run_as_user")
+
+    @run_as_user.setter
+    def run_as_user(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "run_as_user", value)
+
+    @_builtins.property
+    @pulumi.getter(name="seccompLocalhostProfile")
+    def seccomp_localhost_profile(self) -> Optional[_builtins.str]:
+        """
+        The node-local profile file (relative to the kubelet's seccomp directory) when `seccompProfile` is `Localhost`.
+        """
+        return pulumi.get(self, "seccomp_localhost_profile")
+
+    @seccomp_localhost_profile.setter
+    def seccomp_localhost_profile(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "seccomp_localhost_profile", value)
+
+    @_builtins.property
+    @pulumi.getter(name="seccompProfile")
+    def seccomp_profile(self) -> Optional['SeccompProfileType']:
+        """
+        Seccomp profile type of the pod. Default `RuntimeDefault`.
+        """
+        return pulumi.get(self, "seccomp_profile")
+
+    @seccomp_profile.setter
+    def seccomp_profile(self, value: Optional['SeccompProfileType']):
+        pulumi.set(self, "seccomp_profile", value)
+
+
+if not MYPY:
     class CorsPluginArgsDict(TypedDict):
         """
         Kong `cors` plugin on the gRPC-Web route (needs `grpcWeb`).
@@ -482,11 +668,15 @@ if not MYPY:
         """
         image: NotRequired[_builtins.str]
         """
-        Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
+        Container image, pinned by a tag (`repo/name:1.4.2`) or digest (`repo/name@sha256:<64 hex>`); `:latest` and untagged images are refused, as they change under a running Deployment. When set, a Deployment with native gRPC liveness and readiness probes and secure defaults (`securityContext`, `resources`, `topologySpread`, `podDisruptionBudget`) is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
         """
         plugins: NotRequired['KongPluginsArgsDict']
         """
         Kong plugins on the route.
+        """
+        pod_disruption_budget: NotRequired['PodDisruptionBudgetSettingsArgsDict']
+        """
+        PodDisruptionBudget when replicas > 1 (on by default, maxUnavailable 1).
         """
         port: NotRequired[_builtins.int]
         """
@@ -502,11 +692,23 @@ if not MYPY:
         """
         resources: NotRequired['ContainerResourcesArgsDict']
         """
-        Container resources of the Deployment.
+        Container resources of the Deployment. A cpu or memory request you do not give defaults to the one below, unless you give that resource's limit (Kubernetes then requests the limit); no limits by default, as meshedge cannot know the service's peak. Default requests `cpu: 100m`, `memory: 128Mi`.
         """
         route_kind: NotRequired['RouteKind']
         """
         Default `ingress`.
+        """
+        security_context: NotRequired['ContainerSecurityArgsDict']
+        """
+        Overrides of the Deployment's secure defaults: non-root (UID/GID 65532), no privilege escalation, all capabilities dropped, seccomp `RuntimeDefault`, read-only root filesystem.
+        """
+        tmp_volume: NotRequired['TmpVolumeArgsDict']
+        """
+        Mount a writable `emptyDir` at `/tmp` (for a read-only root filesystem). Default: none.
+        """
+        topology_spread: NotRequired['TopologySpreadArgsDict']
+        """
+        Spread of the pods across zones (on by default: `topology.kubernetes.io/zone`, maxSkew 1, `ScheduleAnyway`).
         """
         write_timeout_seconds: NotRequired[_builtins.int]
         """
@@ -527,11 +729,15 @@ class GrpcServiceSpecArgs:
                  hosts: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
                  image: Optional[_builtins.str] = None,
                  plugins: Optional['KongPluginsArgs'] = None,
+                 pod_disruption_budget: Optional['PodDisruptionBudgetSettingsArgs'] = None,
                  port: Optional[_builtins.int] = None,
                  read_timeout_seconds: Optional[_builtins.int] = None,
                  replicas: Optional[_builtins.int] = None,
                  resources: Optional['ContainerResourcesArgs'] = None,
                  route_kind: Optional['RouteKind'] = None,
+                 security_context: Optional['ContainerSecurityArgs'] = None,
+                 tmp_volume: Optional['TmpVolumeArgs'] = None,
+                 topology_spread: Optional['TopologySpreadArgs'] = None,
                  write_timeout_seconds: Optional[_builtins.int] = None):
         """
         One gRPC service behind Kong.
@@ -542,13 +748,17 @@ class GrpcServiceSpecArgs:
         :param Sequence[pulumi.Input['KongConsumerArgs']] consumers: Consumers with credentials for the authentication plugins.
         :param _builtins.bool grpc_web: Also serve browser gRPC-Web clients: an Ingress (protocols http,https) with Kong's `grpc-web` plugin for the same paths, matched by `Content-Type: application/grpc-web*`, plus one for CORS preflight (OPTIONS); Kong still speaks gRPC to the service. Default false.
         :param Sequence[pulumi.Input[_builtins.str]] hosts: Hostnames the route matches. Default: any host.
-        :param _builtins.str image: Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
+        :param _builtins.str image: Container image, pinned by a tag (`repo/name:1.4.2`) or digest (`repo/name@sha256:<64 hex>`); `:latest` and untagged images are refused, as they change under a running Deployment. When set, a Deployment with native gRPC liveness and readiness probes and secure defaults (`securityContext`, `resources`, `topologySpread`, `podDisruptionBudget`) is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
         :param 'KongPluginsArgs' plugins: Kong plugins on the route.
+        :param 'PodDisruptionBudgetSettingsArgs' pod_disruption_budget: PodDisruptionBudget when replicas > 1 (on by default, maxUnavailable 1).
         :param _builtins.int port: gRPC port, 1-65535. Default 50051.
         :param _builtins.int read_timeout_seconds: Seconds Kong waits between two reads from the service before it ends the call (`konghq.com/read-timeout`, in ms). An idle server-streaming RPC ends after this long; Kong's own 60 s cuts them early. Keep it at least the load balancer's `idleTimeoutSeconds`, so the load balancer, not Kong, ends an idle connection. Default 3600.
         :param _builtins.int replicas: Deployment replicas. Default 2.
-        :param 'ContainerResourcesArgs' resources: Container resources of the Deployment.
+        :param 'ContainerResourcesArgs' resources: Container resources of the Deployment. A cpu or memory request you do not give defaults to the one below, unless you give that resource's limit (Kubernetes then requests the limit); no limits by default, as meshedge cannot know the service's peak. Default requests `cpu: 100m`, `memory: 128Mi`.
         :param 'RouteKind' route_kind: Default `ingress`.
+        :param 'ContainerSecurityArgs' security_context: Overrides of the Deployment's secure defaults: non-root (UID/GID 65532), no privilege escalation, all capabilities dropped, seccomp `RuntimeDefault`, read-only root filesystem.
+        :param 'TmpVolumeArgs' tmp_volume: Mount a writable `emptyDir` at `/tmp` (for a read-only root filesystem). Default: none.
+        :param 'TopologySpreadArgs' topology_spread: Spread of the pods across zones (on by default: `topology.kubernetes.io/zone`, maxSkew 1, `ScheduleAnyway`).
         :param _builtins.int write_timeout_seconds: Seconds Kong waits between two writes to the service (`konghq.com/write-timeout`, in ms); matters for idle client-streaming RPCs. Default 3600.
         """
         pulumi.set(__self__, "name", name)
@@ -566,6 +776,8 @@ class GrpcServiceSpecArgs:
             pulumi.set(__self__, "image", image)
         if plugins is not None:
             pulumi.set(__self__, "plugins", plugins)
+        if pod_disruption_budget is not None:
+            pulumi.set(__self__, "pod_disruption_budget", pod_disruption_budget)
         if port is not None:
             pulumi.set(__self__, "port", port)
         if read_timeout_seconds is not None:
@@ -576,6 +788,12 @@ class GrpcServiceSpecArgs:
             pulumi.set(__self__, "resources", resources)
         if route_kind is not None:
             pulumi.set(__self__, "route_kind", route_kind)
+        if security_context is not None:
+            pulumi.set(__self__, "security_context", security_context)
+        if tmp_volume is not None:
+            pulumi.set(__self__, "tmp_volume", tmp_volume)
+        if topology_spread is not None:
+            pulumi.set(__self__, "topology_spread", topology_spread)
         if write_timeout_seconds is not None:
             pulumi.set(__self__, "write_timeout_seconds", write_timeout_seconds)
 
@@ -667,7 +885,7 @@ class GrpcServiceSpecArgs:
     @pulumi.getter
     def image(self) -> Optional[_builtins.str]:
         """
-        Container image. When set, a Deployment with native gRPC liveness and readiness probes is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
+        Container image, pinned by a tag (`repo/name:1.4.2`) or digest (`repo/name@sha256:<64 hex>`); `:latest` and untagged images are refused, as they change under a running Deployment. When set, a Deployment with native gRPC liveness and readiness probes and secure defaults (`securityContext`, `resources`, `topologySpread`, `podDisruptionBudget`) is created; otherwise the Service selects existing pods labelled `app.kubernetes.io/name: <name>`.
         """
         return pulumi.get(self, "image")
 
@@ -686,6 +904,18 @@ class GrpcServiceSpecArgs:
     @plugins.setter
     def plugins(self, value: Optional['KongPluginsArgs']):
         pulumi.set(self, "plugins", value)
+
+    @_builtins.property
+    @pulumi.getter(name="podDisruptionBudget")
+    def pod_disruption_budget(self) -> Optional['PodDisruptionBudgetSettingsArgs']:
+        """
+        PodDisruptionBudget when replicas > 1 (on by default, maxUnavailable 1).
+        """
+        return pulumi.get(self, "pod_disruption_budget")
+
+    @pod_disruption_budget.setter
+    def pod_disruption_budget(self, value: Optional['PodDisruptionBudgetSettingsArgs']):
+        pulumi.set(self, "pod_disruption_budget", value)
 
     @_builtins.property
     @pulumi.getter
@@ -727,7 +957,7 @@ class GrpcServiceSpecArgs:
     @pulumi.getter
     def resources(self) -> Optional['ContainerResourcesArgs']:
         """
-        Container resources of the Deployment.
+        Container resources of the Deployment. A cpu or memory request you do not give defaults to the one below, unless you give that resource's limit (Kubernetes then requests the limit); no limits by default, as meshedge cannot know the service's peak. Default requests `cpu: 100m`, `memory: 128Mi`.
         """
         return pulumi.get(self, "resources")
 
@@ -746,6 +976,42 @@ class GrpcServiceSpecArgs:
     @route_kind.setter
     def route_kind(self, value: Optional['RouteKind']):
         pulumi.set(self, "route_kind", value)
+
+    @_builtins.property
+    @pulumi.getter(name="securityContext")
+    def security_context(self) -> Optional['ContainerSecurityArgs']:
+        """
+        Overrides of the Deployment's secure defaults: non-root (UID/GID 65532), no privilege escalation, all capabilities dropped, seccomp `RuntimeDefault`, read-only root filesystem.
+        """
+        return pulumi.get(self, "security_context")
+
+    @security_context.setter
+    def security_context(self, value: Optional['ContainerSecurityArgs']):
+        pulumi.set(self, "security_context", value)
+
+    @_builtins.property
+    @pulumi.getter(name="tmpVolume")
+    def tmp_volume(self) -> Optional['TmpVolumeArgs']:
+        """
+        Mount a writable `emptyDir` at `/tmp` (for a read-only root filesystem). Default: none.
+        """
+        return pulumi.get(self, "tmp_volume")
+
+    @tmp_volume.setter
+    def tmp_volume(self, value: Optional['TmpVolumeArgs']):
+        pulumi.set(self, "tmp_volume", value)
+
+    @_builtins.property
+    @pulumi.getter(name="topologySpread")
+    def topology_spread(self) -> Optional['TopologySpreadArgs']:
+        """
+        Spread of the pods across zones (on by default: `topology.kubernetes.io/zone`, maxSkew 1, `ScheduleAnyway`).
+        """
+        return pulumi.get(self, "topology_spread")
+
+    @topology_spread.setter
+    def topology_spread(self, value: Optional['TopologySpreadArgs']):
+        pulumi.set(self, "topology_spread", value)
 
     @_builtins.property
     @pulumi.getter(name="writeTimeoutSeconds")
@@ -2305,6 +2571,198 @@ class MeshArgs:
 
 
 if not MYPY:
+    class PodDisruptionBudgetSettingsArgsDict(TypedDict):
+        """
+        The PodDisruptionBudget of the gRPC service's pods, created when `replicas` is more than 1 (with one replica a budget could only block node drains or allow nothing).
+        """
+        enabled: NotRequired[_builtins.bool]
+        """
+        Create the PodDisruptionBudget when replicas > 1. Default true.
+        """
+        max_unavailable: NotRequired[_builtins.int]
+        """
+        Most pods a voluntary disruption (a node drain) may take down at once, 1 or more; it holds at any replica count, so it stays right when an autoscaler changes the replicas. Set either this or `minAvailable`. Default 1.
+        """
+        min_available: NotRequired[_builtins.int]
+        """
+        Fewest pods that must stay up during voluntary disruptions, instead of `maxUnavailable`; must be below `replicas`, or nothing could ever be drained.
+        """
+elif False:
+    PodDisruptionBudgetSettingsArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class PodDisruptionBudgetSettingsArgs:
+    def __init__(__self__, *,
+                 enabled: Optional[_builtins.bool] = None,
+                 max_unavailable: Optional[_builtins.int] = None,
+                 min_available: Optional[_builtins.int] = None):
+        """
+        The PodDisruptionBudget of the gRPC service's pods, created when `replicas` is more than 1 (with one replica a budget could only block node drains or allow nothing).
+        :param _builtins.bool enabled: Create the PodDisruptionBudget when replicas > 1. Default true.
+        :param _builtins.int max_unavailable: Most pods a voluntary disruption (a node drain) may take down at once, 1 or more; it holds at any replica count, so it stays right when an autoscaler changes the replicas. Set either this or `minAvailable`. Default 1.
+        :param _builtins.int min_available: Fewest pods that must stay up during voluntary disruptions, instead of `maxUnavailable`; must be below `replicas`, or nothing could ever be drained.
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+        if max_unavailable is not None:
+            pulumi.set(__self__, "max_unavailable", max_unavailable)
+        if min_available is not None:
+            pulumi.set(__self__, "min_available", min_available)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> Optional[_builtins.bool]:
+        """
+        Create the PodDisruptionBudget when replicas > 1. Default true.
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "enabled", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxUnavailable")
+    def max_unavailable(self) -> Optional[_builtins.int]:
+        """
+        Most pods a voluntary disruption (a node drain) may take down at once, 1 or more; it holds at any replica count, so it stays right when an autoscaler changes the replicas. Set either this or `minAvailable`. Default 1.
+        """
+        return pulumi.get(self, "max_unavailable")
+
+    @max_unavailable.setter
+    def max_unavailable(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "max_unavailable", value)
+
+    @_builtins.property
+    @pulumi.getter(name="minAvailable")
+    def min_available(self) -> Optional[_builtins.int]:
+        """
+        Fewest pods that must stay up during voluntary disruptions, instead of `maxUnavailable`; must be below `replicas`, or nothing could ever be drained.
+        """
+        return pulumi.get(self, "min_available")
+
+    @min_available.setter
+    def min_available(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "min_available", value)
+
+
+if not MYPY:
+    class PodSecurityArgsDict(TypedDict):
+        """
+        Pod Security Admission labels (`pod-security.kubernetes.io/<mode>` and `<mode>-version`) on the namespaces meshedge creates.
+        """
+        audit: NotRequired['PodSecurityLevel']
+        """
+        The audit log records pods that break this level. Default `restricted`.
+        """
+        enforce: NotRequired['PodSecurityLevel']
+        """
+        Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
+        """
+        labels: NotRequired[_builtins.bool]
+        """
+        Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
+        """
+        version: NotRequired[_builtins.str]
+        """
+        Kubernetes version of the Pod Security Standards the levels mean (`v1.<minor>` or `latest`); pinned so a cluster upgrade cannot tighten the rules under running workloads. Default `v1.34`.
+        """
+        warn: NotRequired['PodSecurityLevel']
+        """
+        Clients get warnings for objects that break this level. Default `restricted`.
+        """
+elif False:
+    PodSecurityArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class PodSecurityArgs:
+    def __init__(__self__, *,
+                 audit: Optional['PodSecurityLevel'] = None,
+                 enforce: Optional['PodSecurityLevel'] = None,
+                 labels: Optional[_builtins.bool] = None,
+                 version: Optional[_builtins.str] = None,
+                 warn: Optional['PodSecurityLevel'] = None):
+        """
+        Pod Security Admission labels (`pod-security.kubernetes.io/<mode>` and `<mode>-version`) on the namespaces meshedge creates.
+        :param 'PodSecurityLevel' audit: The audit log records pods that break this level. Default `restricted`.
+        :param 'PodSecurityLevel' enforce: Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
+        :param _builtins.bool labels: Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
+        :param _builtins.str version: Kubernetes version of the Pod Security Standards the levels mean (`v1.<minor>` or `latest`); pinned so a cluster upgrade cannot tighten the rules under running workloads. Default `v1.34`.
+        :param 'PodSecurityLevel' warn: Clients get warnings for objects that break this level. Default `restricted`.
+        """
+        if audit is not None:
+            pulumi.set(__self__, "audit", audit)
+        if enforce is not None:
+            pulumi.set(__self__, "enforce", enforce)
+        if labels is not None:
+            pulumi.set(__self__, "labels", labels)
+        if version is not None:
+            pulumi.set(__self__, "version", version)
+        if warn is not None:
+            pulumi.set(__self__, "warn", warn)
+
+    @_builtins.property
+    @pulumi.getter
+    def audit(self) -> Optional['PodSecurityLevel']:
+        """
+        The audit log records pods that break this level. Default `restricted`.
+        """
+        return pulumi.get(self, "audit")
+
+    @audit.setter
+    def audit(self, value: Optional['PodSecurityLevel']):
+        pulumi.set(self, "audit", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def enforce(self) -> Optional['PodSecurityLevel']:
+        """
+        Pods that break this level are refused. Default: the strictest level the namespace's pods can meet: `restricted` without a mesh; `privileged` with Istio or Kuma, whose injected init containers (`istio-init`, `kuma-init`, used without the meshes' CNI plugins) run as root and add NET_ADMIN and NET_RAW, which `baseline` forbids; `baseline` on `istio-system` and `kuma-system`, whose control planes set no seccomp profile. A level you set applies to every namespace the stack creates, except that `istio-system` and `kuma-system` never go above `baseline`. With a mesh you installed yourself with its CNI plugin (no root init container), `baseline` may be set.
+        """
+        return pulumi.get(self, "enforce")
+
+    @enforce.setter
+    def enforce(self, value: Optional['PodSecurityLevel']):
+        pulumi.set(self, "enforce", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def labels(self) -> Optional[_builtins.bool]:
+        """
+        Write the labels at all; false leaves Pod Security to the cluster's own configuration. Default true.
+        """
+        return pulumi.get(self, "labels")
+
+    @labels.setter
+    def labels(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "labels", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> Optional[_builtins.str]:
+        """
+        Kubernetes version of the Pod Security Standards the levels mean (`v1.<minor>` or `latest`); pinned so a cluster upgrade cannot tighten the rules under running workloads. Default `v1.34`.
+        """
+        return pulumi.get(self, "version")
+
+    @version.setter
+    def version(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "version", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def warn(self) -> Optional['PodSecurityLevel']:
+        """
+        Clients get warnings for objects that break this level. Default `restricted`.
+        """
+        return pulumi.get(self, "warn")
+
+    @warn.setter
+    def warn(self, value: Optional['PodSecurityLevel']):
+        pulumi.set(self, "warn", value)
+
+
+if not MYPY:
     class RateLimitingPluginArgsDict(TypedDict):
         """
         Kong `rate-limiting` plugin (kong 3.9.3 kong/plugins/rate-limiting/schema.lua). Set at least one limit; a longer period may not have a lower limit than a shorter one (second <= minute <= hour <= day <= month <= year), as Kong's own check requires. With the `local` policy every Kong pod counts on its own, so the cluster-wide limit is up to the limit x the Kong replicas (EdgeStack output `rateLimits`). Counters are per route: with `grpcWeb`, gRPC and gRPC-Web clients are counted separately.
@@ -2729,6 +3187,158 @@ class SidecarSizeArgs:
     @memory.setter
     def memory(self, value: Optional[_builtins.str]):
         pulumi.set(self, "memory", value)
+
+
+if not MYPY:
+    class TmpVolumeArgsDict(TypedDict):
+        """
+        A writable `emptyDir` volume mounted at `/tmp`, for a container with a read-only root filesystem.
+        """
+        in_memory: NotRequired[_builtins.bool]
+        """
+        Back the volume with memory (tmpfs, `medium: Memory`); its contents count against the container's memory limit. Default false.
+        """
+        size_limit: NotRequired[_builtins.str]
+        """
+        Most the volume may hold (a Kubernetes quantity); beyond it the kubelet evicts the pod, so a runaway writer cannot fill the node's disk. Default `64Mi`.
+        """
+elif False:
+    TmpVolumeArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class TmpVolumeArgs:
+    def __init__(__self__, *,
+                 in_memory: Optional[_builtins.bool] = None,
+                 size_limit: Optional[_builtins.str] = None):
+        """
+        A writable `emptyDir` volume mounted at `/tmp`, for a container with a read-only root filesystem.
+        :param _builtins.bool in_memory: Back the volume with memory (tmpfs, `medium: Memory`); its contents count against the container's memory limit. Default false.
+        :param _builtins.str size_limit: Most the volume may hold (a Kubernetes quantity); beyond it the kubelet evicts the pod, so a runaway writer cannot fill the node's disk. Default `64Mi`.
+        """
+        if in_memory is not None:
+            pulumi.set(__self__, "in_memory", in_memory)
+        if size_limit is not None:
+            pulumi.set(__self__, "size_limit", size_limit)
+
+    @_builtins.property
+    @pulumi.getter(name="inMemory")
+    def in_memory(self) -> Optional[_builtins.bool]:
+        """
+        Back the volume with memory (tmpfs, `medium: Memory`); its contents count against the container's memory limit. Default false.
+        """
+        return pulumi.get(self, "in_memory")
+
+    @in_memory.setter
+    def in_memory(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "in_memory", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sizeLimit")
+    def size_limit(self) -> Optional[_builtins.str]:
+        """
+        Most the volume may hold (a Kubernetes quantity); beyond it the kubelet evicts the pod, so a runaway writer cannot fill the node's disk. Default `64Mi`.
+        """
+        return pulumi.get(self, "size_limit")
+
+    @size_limit.setter
+    def size_limit(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "size_limit", value)
+
+
+if not MYPY:
+    class TopologySpreadArgsDict(TypedDict):
+        """
+        How the gRPC service's pods spread across failure domains (a `topologySpreadConstraints` entry on the pod template).
+        """
+        enabled: NotRequired[_builtins.bool]
+        """
+        Add the constraint. Default true.
+        """
+        max_skew: NotRequired[_builtins.int]
+        """
+        Most pods one domain may have beyond the least loaded one, 1 or more. Default 1.
+        """
+        topology_key: NotRequired[_builtins.str]
+        """
+        The node label whose values are the domains. Default `topology.kubernetes.io/zone`.
+        """
+        when_unsatisfiable: NotRequired['WhenUnsatisfiable']
+        """
+        `ScheduleAnyway` prefers the spread but still runs pods when a zone is full, down, or missing (single-zone and local clusters, nodes without the zone label); `DoNotSchedule` leaves them Pending instead. Default `ScheduleAnyway`.
+        """
+elif False:
+    TopologySpreadArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class TopologySpreadArgs:
+    def __init__(__self__, *,
+                 enabled: Optional[_builtins.bool] = None,
+                 max_skew: Optional[_builtins.int] = None,
+                 topology_key: Optional[_builtins.str] = None,
+                 when_unsatisfiable: Optional['WhenUnsatisfiable'] = None):
+        """
+        How the gRPC service's pods spread across failure domains (a `topologySpreadConstraints` entry on the pod template).
+        :param _builtins.bool enabled: Add the constraint. Default true.
+        :param _builtins.int max_skew: Most pods one domain may have beyond the least loaded one, 1 or more. Default 1.
+        :param _builtins.str topology_key: The node label whose values are the domains. Default `topology.kubernetes.io/zone`.
+        :param 'WhenUnsatisfiable' when_unsatisfiable: `ScheduleAnyway` prefers the spread but still runs pods when a zone is full, down, or missing (single-zone and local clusters, nodes without the zone label); `DoNotSchedule` leaves them Pending instead. Default `ScheduleAnyway`.
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+        if max_skew is not None:
+            pulumi.set(__self__, "max_skew", max_skew)
+        if topology_key is not None:
+            pulumi.set(__self__, "topology_key", topology_key)
+        if when_unsatisfiable is not None:
+            pulumi.set(__self__, "when_unsatisfiable", when_unsatisfiable)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> Optional[_builtins.bool]:
+        """
+        Add the constraint. Default true.
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "enabled", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxSkew")
+    def max_skew(self) -> Optional[_builtins.int]:
+        """
+        Most pods one domain may have beyond the least loaded one, 1 or more. Default 1.
+        """
+        return pulumi.get(self, "max_skew")
+
+    @max_skew.setter
+    def max_skew(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "max_skew", value)
+
+    @_builtins.property
+    @pulumi.getter(name="topologyKey")
+    def topology_key(self) -> Optional[_builtins.str]:
+        """
+        The node label whose values are the domains. Default `topology.kubernetes.io/zone`.
+        """
+        return pulumi.get(self, "topology_key")
+
+    @topology_key.setter
+    def topology_key(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "topology_key", value)
+
+    @_builtins.property
+    @pulumi.getter(name="whenUnsatisfiable")
+    def when_unsatisfiable(self) -> Optional['WhenUnsatisfiable']:
+        """
+        `ScheduleAnyway` prefers the spread but still runs pods when a zone is full, down, or missing (single-zone and local clusters, nodes without the zone label); `DoNotSchedule` leaves them Pending instead. Default `ScheduleAnyway`.
+        """
+        return pulumi.get(self, "when_unsatisfiable")
+
+    @when_unsatisfiable.setter
+    def when_unsatisfiable(self, value: Optional['WhenUnsatisfiable']):
+        pulumi.set(self, "when_unsatisfiable", value)
 
 
 if not MYPY:

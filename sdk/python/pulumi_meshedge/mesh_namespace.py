@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from ._enums import *
 from ._inputs import *
 
 __all__ = ['MeshNamespaceArgs', 'MeshNamespace']
@@ -23,13 +24,15 @@ class MeshNamespaceArgs:
                  name: _builtins.str,
                  istio: Optional['IstioMeshArgs'] = None,
                  kuma: Optional['KumaMeshArgs'] = None,
-                 labels: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None):
+                 labels: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
+                 pod_security: Optional['PodSecurityArgs'] = None):
         """
         The set of arguments for constructing a MeshNamespace resource.
         :param _builtins.str name: Namespace name (DNS-1123 label).
         :param 'IstioMeshArgs' istio: Label for Istio (`istio-injection: enabled` or `istio.io/rev`).
         :param 'KumaMeshArgs' kuma: Label for Kuma (`kuma.io/sidecar-injection: enabled`, `kuma.io/mesh`).
         :param Mapping[str, pulumi.Input[_builtins.str]] labels: Extra labels; they cannot contradict the injection labels.
+        :param 'PodSecurityArgs' pod_security: Pod Security Admission labels on the namespace.
         """
         pulumi.set(__self__, "name", name)
         if istio is not None:
@@ -38,6 +41,8 @@ class MeshNamespaceArgs:
             pulumi.set(__self__, "kuma", kuma)
         if labels is not None:
             pulumi.set(__self__, "labels", labels)
+        if pod_security is not None:
+            pulumi.set(__self__, "pod_security", pod_security)
 
     @_builtins.property
     @pulumi.getter
@@ -87,6 +92,18 @@ class MeshNamespaceArgs:
     def labels(self, value: Optional[Mapping[str, pulumi.Input[_builtins.str]]]):
         pulumi.set(self, "labels", value)
 
+    @_builtins.property
+    @pulumi.getter(name="podSecurity")
+    def pod_security(self) -> Optional['PodSecurityArgs']:
+        """
+        Pod Security Admission labels on the namespace.
+        """
+        return pulumi.get(self, "pod_security")
+
+    @pod_security.setter
+    def pod_security(self, value: Optional['PodSecurityArgs']):
+        pulumi.set(self, "pod_security", value)
+
 
 @pulumi.type_token("meshedge:index:MeshNamespace")
 class MeshNamespace(pulumi.ComponentResource):
@@ -98,6 +115,7 @@ class MeshNamespace(pulumi.ComponentResource):
                  kuma: Optional[Union['KumaMeshArgs', 'KumaMeshArgsDict']] = None,
                  labels: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
                  name: Optional[_builtins.str] = None,
+                 pod_security: Optional[Union['PodSecurityArgs', 'PodSecurityArgsDict']] = None,
                  __props__=None):
         """
         A namespace labelled for Istio or Kuma sidecar injection, with its mTLS policy (Istio PeerAuthentication STRICT when asked).
@@ -108,6 +126,7 @@ class MeshNamespace(pulumi.ComponentResource):
         :param Union['KumaMeshArgs', 'KumaMeshArgsDict'] kuma: Label for Kuma (`kuma.io/sidecar-injection: enabled`, `kuma.io/mesh`).
         :param Mapping[str, pulumi.Input[_builtins.str]] labels: Extra labels; they cannot contradict the injection labels.
         :param _builtins.str name: Namespace name (DNS-1123 label).
+        :param Union['PodSecurityArgs', 'PodSecurityArgsDict'] pod_security: Pod Security Admission labels on the namespace.
         """
         ...
     @overload
@@ -137,6 +156,7 @@ class MeshNamespace(pulumi.ComponentResource):
                  kuma: Optional[Union['KumaMeshArgs', 'KumaMeshArgsDict']] = None,
                  labels: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
                  name: Optional[_builtins.str] = None,
+                 pod_security: Optional[Union['PodSecurityArgs', 'PodSecurityArgsDict']] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -154,6 +174,7 @@ class MeshNamespace(pulumi.ComponentResource):
             if name is None and not opts.urn:
                 raise TypeError("Missing required property 'name'")
             __props__.__dict__["name"] = name
+            __props__.__dict__["pod_security"] = pod_security
         super(MeshNamespace, __self__).__init__(
             'meshedge:index:MeshNamespace',
             resource_name,

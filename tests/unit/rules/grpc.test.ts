@@ -119,9 +119,9 @@ describe("grpc: the other service fields", () => {
     });
 
     it("replicas only with an image, and a whole number >= 0", () => {
-        expect(check(spec({ image: "x", replicas: 0 }))).to.deep.equal([]);
+        expect(check(spec({ image: "x:1", replicas: 0 }))).to.deep.equal([]);
         expect(check(spec({ replicas: 2 })).map((p) => p.problem)).to.deep.equal(["applies only when meshedge creates the Deployment"]);
-        expect(check(spec({ image: "x", replicas: -1 })).map((p) => p.field)).to.deep.equal(["services[0].replicas"]);
+        expect(check(spec({ image: "x:1", replicas: -1 })).map((p) => p.field)).to.deep.equal(["services[0].replicas"]);
     });
 
     it("name and namespace are DNS-1123 labels; routeKind one of RouteKind", () => {

@@ -126,6 +126,26 @@ export const MeshKind = {
  */
 export type MeshKind = (typeof MeshKind)[keyof typeof MeshKind];
 
+export const PodSecurityLevel = {
+    /**
+     * Unrestricted.
+     */
+    Privileged: "privileged",
+    /**
+     * Prevents known privilege escalations: no privileged containers, host namespaces or hostPath, and no capabilities beyond the baseline list (so no NET_ADMIN or NET_RAW).
+     */
+    Baseline: "baseline",
+    /**
+     * Hardened: also non-root, no privilege escalation, all capabilities dropped (NET_BIND_SERVICE may be added), seccomp RuntimeDefault or Localhost.
+     */
+    Restricted: "restricted",
+} as const;
+
+/**
+ * A Kubernetes Pod Security Standards level, as the `pod-security.kubernetes.io/*` namespace labels take it.
+ */
+export type PodSecurityLevel = (typeof PodSecurityLevel)[keyof typeof PodSecurityLevel];
+
 export const RateLimitingPolicy = {
     /**
      * In each Kong pod's memory: the limits apply per pod.
@@ -177,3 +197,39 @@ export const ScalingMode = {
  * How Kong's gateway scales.
  */
 export type ScalingMode = (typeof ScalingMode)[keyof typeof ScalingMode];
+
+export const SeccompProfileType = {
+    /**
+     * The container runtime's default profile (Pod Security `restricted` accepts it).
+     */
+    RuntimeDefault: "RuntimeDefault",
+    /**
+     * A profile file on the node, named by `seccompLocalhostProfile` (Pod Security `restricted` accepts it).
+     */
+    Localhost: "Localhost",
+    /**
+     * No seccomp filtering (Pod Security `baseline` and `restricted` refuse it).
+     */
+    Unconfined: "Unconfined",
+} as const;
+
+/**
+ * The container's seccomp profile type (Kubernetes `seccompProfile.type`).
+ */
+export type SeccompProfileType = (typeof SeccompProfileType)[keyof typeof SeccompProfileType];
+
+export const WhenUnsatisfiable = {
+    /**
+     * Prefer the spread, but still schedule the pod.
+     */
+    ScheduleAnyway: "ScheduleAnyway",
+    /**
+     * Leave the pod Pending rather than exceed the skew.
+     */
+    DoNotSchedule: "DoNotSchedule",
+} as const;
+
+/**
+ * What the scheduler does when a topology spread constraint cannot be met (Kubernetes `whenUnsatisfiable`).
+ */
+export type WhenUnsatisfiable = (typeof WhenUnsatisfiable)[keyof typeof WhenUnsatisfiable];
