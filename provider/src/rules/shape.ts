@@ -180,6 +180,8 @@ function objectShape(problems: Found, field: string, value: Record<string, unkno
     const properties = type.properties ?? {};
     const known = Object.keys(properties);
     for (const [key, item] of Object.entries(value)) {
+        // An explicit undefined is an unset field (the engine never sends one).
+        if (item === undefined) continue;
         const path = field === "" ? key : `${field}.${key}`;
         const spec = properties[key];
         if (!spec) {

@@ -24,7 +24,7 @@ import { checkOneOf, Problems } from "./errors";
 import { checkGrpcService, checkServicesAreDistinct } from "./grpc";
 import { checkControllerIdentity } from "./lbcIdentity";
 import { checkLoadBalancer } from "./loadBalancer";
-import { checkExtraLabels, checkMesh, checkSidecarSize } from "./mesh";
+import { checkContainerResources, checkExtraLabels, checkMesh, checkSidecarSize } from "./mesh";
 import { checkDns1123Label, COMPONENT_NAME_MAX } from "./names";
 import { checkPluginsAndConsumers } from "./plugins";
 import { checkSizingInputs, SizingInputs } from "./sizing";
@@ -47,6 +47,7 @@ function checkKongSettings(problems: Problems, kong: KongSettingsArgs): void {
     if (kong.namespace !== undefined) checkDns1123Label(problems, "namespace", kong.namespace);
     checkOneOf(problems, "chart", kong.chart, KongChart, "Kong chart");
     checkChartSource(problems, "chartSource", kong.chartSource);
+    checkContainerResources(problems, "controllerResources", kong.controllerResources);
     if (kong.ingressClassName !== undefined) checkDns1123Label(problems, "ingressClassName", kong.ingressClassName);
 }
 
@@ -54,6 +55,7 @@ function checkKongSettings(problems: Problems, kong: KongSettingsArgs): void {
 function checkServiceSpec(problems: Problems, spec: GrpcServiceSpecArgs): void {
     checkGrpcService(problems, "", spec);
     checkServiceTimeouts(problems, spec);
+    checkContainerResources(problems, "resources", spec.resources);
     checkPluginsAndConsumers(problems, "", spec.plugins, spec.consumers, spec.grpcWeb ?? INPUT_DEFAULTS.GrpcServiceSpec.grpcWeb);
 }
 
@@ -77,7 +79,7 @@ export function checkKongGatewayArgs(problems: Problems, name: string, args: Kon
         checkFrontAndSizing(problems, args);
         checkOneOf(problems, "meshKind", args.meshKind, MeshKind, "mesh kind");
         checkSidecarSize(problems, "meshSidecar", args.meshSidecar);
-        checkKongSettings(problems, { chart: args.chart, chartSource: args.chartSource, ingressClassName: args.ingressClassName });
+        checkKongSettings(problems, { chart: args.chart, chartSource: args.chartSource, controllerResources: args.controllerResources, ingressClassName: args.ingressClassName });
     });
 }
 
