@@ -44,8 +44,11 @@ function isEventual(value: unknown): boolean {
     return typeof value === "object" && value !== null && ((value as { __pulumiOutput?: unknown }).__pulumiOutput === true || typeof (value as { then?: unknown }).then === "function");
 }
 
+/** A JSON-like object: not a list, an Output, or an asset, archive or resource the engine deserialized from its wire form. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && !isEventual(value);
+    if (typeof value !== "object" || value === null || Array.isArray(value) || isEventual(value)) return false;
+    const proto = Object.getPrototypeOf(value);
+    return proto === Object.prototype || proto === null;
 }
 
 /** How a value of this spec is written, for the fix: `a whole number`, `"nlb" or "alb"`, ... */
@@ -83,7 +86,13 @@ function kindOf(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return "a list";
     if (typeof value === "number") return Number.isNaN(value) ? "NaN" : Number.isFinite(value) ? (Number.isInteger(value) ? "a whole number" : "a fraction") : "an infinite number";
-    if (typeof value === "object") return "an object";
+    if (typeof value === "object") {
+        const marked = value as Record<string, unknown>;
+        if (marked.__pulumiAsset) return "an asset";
+        if (marked.__pulumiArchive) return "an archive";
+        if (marked.__pulumiResource) return "a resource reference";
+        return isPlainObject(value) ? "an object" : `a ${value.constructor?.name ?? "special"} value`;
+    }
     return `a ${typeof value}`;
 }
 

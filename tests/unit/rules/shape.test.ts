@@ -69,6 +69,13 @@ describe("rules/shape: inputs against the schema's types", () => {
         expect(shapeOf(EdgeStackToken, { loadBalancer: output }).problems.map((p) => p.field)).to.deep.equal(["loadBalancer"]);
     });
 
+    it("assets, archives and resources the engine deserialized are not objects of inputs", () => {
+        class FileAsset {
+            readonly __pulumiAsset = true;
+        }
+        expect(shapeOf(EdgeStackToken, { loadBalancer: new FileAsset() }).problems.map((p) => p.problem)).to.deep.equal(["is an asset, not an object with type, scheme, certificateArn, sslPolicy, crossZone, ingressClassName, backendProtocolVersion, healthCheckPath, healthCheckSuccessCodes, clientIpMode, vpcCidrs, drainSeconds, idleTimeoutSeconds, annotations"]);
+    });
+
     it("inputs that are not an object at all", () => {
         for (const args of [null, [], "x", 3]) expect(shapeOf(EdgeStackToken, args).problems.map((p) => p.field)).to.deep.equal([""]);
     });
