@@ -280,6 +280,21 @@ const cases: Case[] = [
         message: ["clusterName = 42", "is a whole number, not a string"],
     },
     {
+        title: "an annotation key the API server rejects",
+        build: edge({ ...base, loadBalancer: { type: "nlb", annotations: { "my key": "v" } } }),
+        message: ['loadBalancer.annotations["my key"] = "v"', "is not a valid annotation key", "service.beta.kubernetes.io/aws-load-balancer-name"],
+    },
+    {
+        title: "an empty image (the API server requires one)",
+        build: edge({ ...base, services: [{ ...greeter, image: "" }] }),
+        message: ['services[0].image = ""', "is not a container image reference", "leave image unset to select existing pods"],
+    },
+    {
+        title: "replicas beyond a Deployment's int32",
+        build: edge({ ...base, services: [{ ...greeter, replicas: 2147483648 }] }),
+        message: ["services[0].replicas = 2147483648", "from 0 to 2147483647", "use e.g. 2"],
+    },
+    {
         title: "KongGateway alone: NLB + horizontal",
         build: () => new KongGateway("kong", { namespace: "kong", loadBalancer: { type: "nlb" }, scalingMode: "horizontal" }),
         message: ['scalingMode = "horizontal"', "acceptL4Imbalance"],

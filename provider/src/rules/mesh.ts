@@ -2,7 +2,7 @@
 import { INPUT_DEFAULTS, withDefaults } from "../defaults";
 import type { ContainerResources, IstioMesh, KumaMesh, Mesh, MeshKind, SidecarSize } from "../generated/schema-types";
 import { joinPath, Problems } from "./errors";
-import { childName, isDns1123Label } from "./names";
+import { childName, isDns1123Label, isQualifiedName } from "./names";
 
 export const ISTIO_INJECTION_LABEL = "istio-injection";
 export const ISTIO_REVISION_LABEL = "istio.io/rev";
@@ -44,15 +44,12 @@ export function checkSidecarSize(problems: Problems, field: string, size: Sideca
     }
 }
 
-/** A container resource name (apimachinery IsQualifiedName: an optional DNS subdomain prefix and a name of at most 63 characters). */
-const RESOURCE_NAME = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
 /** Container requests and limits: resource names and quantities the API server accepts (a quantity may be zero here). */
 export function checkContainerResources(problems: Problems, field: string, resources: ContainerResources | undefined): void {
     for (const kind of ["requests", "limits"] as const) {
         for (const [name, quantity] of Object.entries(resources?.[kind] ?? {})) {
             const at = `${joinPath(field, kind)}[${JSON.stringify(name)}]`;
-            if (!RESOURCE_NAME.test(name)) problems.add(at, quantity, "is not a resource name", 'use "cpu", "memory" or "ephemeral-storage"');
+            if (!isQualifiedName(name)) problems.add(at, quantity, "is not a resource name", 'use "cpu", "memory" or "ephemeral-storage"');
             else if (typeof quantity !== "string" || !QUANTITY.test(quantity)) problems.add(at, quantity, "is not a Kubernetes quantity", 'use e.g. "500m" for CPU or "256Mi" for memory');
         }
     }
