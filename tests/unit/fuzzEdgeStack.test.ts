@@ -2,8 +2,8 @@
 // the README scenarios with mutations, and wrong types, null, NaN, Infinity, huge and negative
 // numbers, empty and unicode strings, unknown keys). Each input must either be rejected before
 // anything is registered, with problems that each name the field path, the value and a fix, or
-// register objects that all validate against the Kubernetes and CRD OpenAPI schemas with no
-// undefined or NaN anywhere. A thrown TypeError, a leak or a crash fails, with the seed to replay
+// register objects that all validate against the Kubernetes and CRD OpenAPI schemas (and the API
+// server's own checks of names, label values, int32 and images) with no undefined or NaN anywhere. A thrown TypeError, a leak or a crash fails, with the seed to replay
 // (FUZZ_SEED=<seed>; FUZZ_RUNS changes the count for a local replay; FUZZ_STACKS=1 keeps stack traces).
 import { expect } from "chai";
 import * as fc from "fast-check";
@@ -13,7 +13,7 @@ import { EdgeStackToken } from "../../provider/src/generated/schema-types";
 import { describeValue, formatProblem } from "../../provider/src/rules/errors";
 import { kubernetesObject, Registered, render } from "../../scripts/lib/mock-runtime";
 import { albHorizontalKuma, CERT, greeter, nlbVerticalIstio, orders } from "../../scripts/lib/scenarios";
-import { schemaProblems } from "../support/openapi";
+import { apiServerProblems, schemaProblems } from "../support/openapi";
 import { componentInputs, LEAK, mutation } from "../support/schemaArbitrary";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
@@ -68,7 +68,7 @@ function openApiProblems(object: Record<string, any>): string[] {
     const key = JSON.stringify(object);
     let found = validated.get(key);
     if (!found) {
-        found = schemaProblems(object);
+        found = [...schemaProblems(object), ...apiServerProblems(object)];
         validated.set(key, found);
     }
     return found;
