@@ -64,7 +64,7 @@ export function schemaProblems(object: Record<string, any>): string[] {
 /**
  * What the API server rejects beyond the OpenAPI schema (apimachinery validation, written here
  * independently of the rules): label and annotation keys that are not qualified names, label values
- * that are not label values, integers beyond int32, containers without an image.
+ * that are not label values, integers of built-in kinds beyond int32, containers without an image.
  */
 export function apiServerProblems(object: Record<string, any>): string[] {
     const found: string[] = [];
@@ -76,8 +76,11 @@ export function apiServerProblems(object: Record<string, any>): string[] {
         if (parts.length === 2 && (parts[0] === "" || !dnsSubdomain(parts[0]))) return false;
         return name.length >= 1 && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
     };
+    // Built-in kinds type their integers int32 (a few int64 never reach 2^31 here); custom resources such as a
+    // KongPlugin's free-form config carry JSON numbers, which Kong reads as doubles.
+    const typedIntegers = modelModule(object.apiVersion) !== undefined;
     const walk = (value: unknown, at: string): void => {
-        if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) > 2147483647) found.push(`${at} = ${value} does not fit an int32`);
+        if (typedIntegers && typeof value === "number" && Number.isInteger(value) && Math.abs(value) > 2147483647) found.push(`${at} = ${value} does not fit an int32`);
         if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${at}[${i}]`));
         if (value === null || typeof value !== "object") return;
         const record = value as Record<string, any>;
