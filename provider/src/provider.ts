@@ -17,6 +17,7 @@ import {
     MeshNamespaceToken,
 } from "./generated/schema-types";
 import { describeProblems, Problems } from "./rules/errors";
+import { checkFunctionInputShape } from "./rules/shape";
 import { checkSizingInputs, computeKongSizing } from "./rules/sizing";
 
 /** One loader per component token (the type fails to compile when one is missing); each loads its module only when constructed. */
@@ -72,7 +73,7 @@ export class MeshedgeProvider implements provider.Provider {
         // Invoke failures reach the user as their message alone, so it lists every problem.
         const args = inputs as ComputeKongSizingArgs;
         const problems = new Problems();
-        checkSizingInputs(problems, args);
+        checkFunctionInputShape(problems, token, inputs, () => checkSizingInputs(problems, args));
         if (problems.list.length > 0) throw new Error(describeProblems("computeKongSizing", problems.list));
         const result: ComputeKongSizingResult = { sizing: computeKongSizing(args) };
         return { outputs: result };

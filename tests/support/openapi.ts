@@ -60,3 +60,45 @@ export function schemaProblems(object: Record<string, any>): string[] {
     if (!validator) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
     return validator(object);
 }
+
+/**
+ * What the API server rejects beyond the OpenAPI schema (apimachinery validation, written here
+ * independently of the rules): label and annotation keys that are not qualified names, label values
+ * that are not label values, integers of built-in kinds beyond int32, containers without an image.
+ */
+export function apiServerProblems(object: Record<string, any>): string[] {
+    const found: string[] = [];
+    const dnsSubdomain = (s: string) => s.length <= 253 && s.split(".").every((part) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(part));
+    const qualifiedName = (key: string) => {
+        const parts = key.split("/");
+        if (parts.length > 2) return false;
+        const name = parts[parts.length - 1];
+        if (parts.length === 2 && (parts[0] === "" || !dnsSubdomain(parts[0]))) return false;
+        return name.length >= 1 && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
+    };
+    // Built-in kinds type their integers int32 (a few int64 never reach 2^31 here); custom resources such as a
+    // KongPlugin's free-form config carry JSON numbers, which Kong reads as doubles.
+    const typedIntegers = modelModule(object.apiVersion) !== undefined;
+    const walk = (value: unknown, at: string): void => {
+        if (typedIntegers && typeof value === "number" && Number.isInteger(value) && Math.abs(value) > 2147483647) found.push(`${at} = ${value} does not fit an int32`);
+        if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${at}[${i}]`));
+        if (value === null || typeof value !== "object") return;
+        const record = value as Record<string, any>;
+        if (at.endsWith(".metadata") || at === ".metadata") {
+            for (const kind of ["labels", "annotations"]) {
+                for (const key of Object.keys(record[kind] ?? {})) if (!qualifiedName(key)) found.push(`${at}.${kind}: key ${JSON.stringify(key)} is not a qualified name`);
+            }
+            for (const [key, v] of Object.entries(record.labels ?? {})) {
+                if (typeof v !== "string" || v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)) found.push(`${at}.labels[${JSON.stringify(key)}] = ${JSON.stringify(v)} is not a label value`);
+            }
+        }
+        if (at.endsWith(".containers") === false && Array.isArray(record.containers)) {
+            record.containers.forEach((c: any, i: number) => {
+                if (typeof c?.image !== "string" || c.image.trim() === "") found.push(`${at}.containers[${i}] has no image`);
+            });
+        }
+        for (const [k, v] of Object.entries(record)) walk(v, `${at}.${k}`);
+    };
+    walk(object, "");
+    return found;
+}

@@ -260,6 +260,81 @@ const cases: Case[] = [
         message: ['podSecurity.version = "1.34"', "is not a Pod Security Standards version", 'use "v1.<minor>"'],
     },
     {
+        title: "a service's resources with a quantity Kubernetes cannot parse (found by the fuzzer)",
+        build: edge({ ...base, services: [{ ...greeter, resources: { limits: { cpu: "S2hyEf:F3" } } }] }),
+        message: ['services[0].resources.limits["cpu"] = "S2hyEf:F3"', "is not a Kubernetes quantity", '"256Mi" for memory'],
+    },
+    {
+        title: "a controller resource name with a space (found by the fuzzer)",
+        build: edge({ ...base, kong: { controllerResources: { requests: { "my cpu": "1" } } } }),
+        message: ['kong.controllerResources.requests["my cpu"] = "1"', "is not a resource name", '"ephemeral-storage"'],
+    },
+    {
+        title: "a string where the schema says integer (raw engine call or YAML)",
+        build: edge({ ...base, services: [{ ...greeter, port: "50051" as never }] }),
+        message: ['services[0].port = "50051"', "is a string, not a whole number", "set services[0].port to a whole number"],
+    },
+    {
+        title: "an object where the schema says list",
+        build: edge({ ...base, services: { greeter } as never }),
+        message: ["services = {", "is an object, not a list of objects with name, namespace", "set services to a list"],
+    },
+    {
+        title: "NaN where a count belongs",
+        build: edge({ ...base, scalingMode: "vertical", vertical: { cpu: Number.NaN } }),
+        message: ["vertical.cpu = null", "is NaN, not a whole number"],
+    },
+    {
+        title: "Infinity inside Helm values (YAML cannot carry it)",
+        build: edge({ ...base, kong: { values: { gateway: { replicaCount: Infinity } } } }),
+        message: ["kong.values.gateway.replicaCount = null", "is an infinite number, which YAML and JSON cannot carry", "use a finite number"],
+    },
+    {
+        title: "null for an object",
+        build: edge({ ...base, mesh: null as never }),
+        message: ["mesh = null", "is null", "or leave it out for its default"],
+    },
+    {
+        title: "a snake_case key (a Python spelling through a raw call)",
+        build: edge({ ...base, scaling_mode: "vertical" } as never),
+        message: ['scaling_mode = "vertical"', "is not a field of these inputs", "rename it to scalingMode"],
+    },
+    {
+        title: "an unknown nested key",
+        build: edge({ ...base, loadBalancer: { type: "nlb", tls: true } as never }),
+        message: ["loadBalancer.tls = true", "is not a field of loadBalancer", "remove it; the fields are type, scheme"],
+    },
+    {
+        title: "a hole in a list",
+        build: edge({ ...base, services: [{ ...greeter, paths: ["/helloworld.Greeter/", null as never] }] }),
+        message: ["services[0].paths[1] = null", "is an empty list item", "remove it, or set it to a string"],
+    },
+    {
+        title: "a required nested field missing",
+        build: edge({ ...base, services: [{ name: "greeter", namespace: "apps" } as never] }),
+        message: ["services[0].paths = (unset)", "is required", "set services[0].paths to a list of strings"],
+    },
+    {
+        title: "a number where the schema says string",
+        build: edge({ ...base, clusterName: 42 as never }),
+        message: ["clusterName = 42", "is a whole number, not a string"],
+    },
+    {
+        title: "an annotation key the API server rejects",
+        build: edge({ ...base, loadBalancer: { type: "nlb", annotations: { "my key": "v" } } }),
+        message: ['loadBalancer.annotations["my key"] = "v"', "is not a valid annotation key", "service.beta.kubernetes.io/aws-load-balancer-name"],
+    },
+    {
+        title: "an empty image (the API server requires one)",
+        build: edge({ ...base, services: [{ ...greeter, image: "" }] }),
+        message: ['services[0].image = ""', "is not a container image reference", "leave image unset to select existing pods"],
+    },
+    {
+        title: "replicas beyond a Deployment's int32",
+        build: edge({ ...base, services: [{ ...greeter, replicas: 2147483648 }] }),
+        message: ["services[0].replicas = 2147483648", "from 0 to 2147483647", "use e.g. 2"],
+    },
+    {
         title: "KongGateway alone: NLB + horizontal",
         build: () => new KongGateway("kong", { namespace: "kong", loadBalancer: { type: "nlb" }, scalingMode: "horizontal" }),
         message: ['scalingMode = "horizontal"', "acceptL4Imbalance"],

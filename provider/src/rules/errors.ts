@@ -51,6 +51,12 @@ export class Problems {
         this.found.push({ field: joinPath(this.prefix, field), value, problem, fix });
     }
 
+    /** Whether a problem was already reported at `field` (under this view's path). */
+    has(field: string): boolean {
+        const path = joinPath(this.prefix, field);
+        return this.found.some((p) => p.field === path);
+    }
+
     get list(): readonly InputProblem[] {
         return this.found;
     }

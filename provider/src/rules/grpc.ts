@@ -5,6 +5,8 @@ import { checkOneOf, isWholeNumber, joinPath, Problems } from "./errors";
 import { checkDns1123Label } from "./names";
 import { checkWorkloadSecurity } from "./podSecurity";
 
+const INT32_MAX = 2147483647;
+
 /** RFC 1123 hostnames, and the Gateway API `Hostname` type's maxLength (v1.6.1 CRDs). */
 const HOSTNAME_MAX = 253;
 
@@ -140,8 +142,12 @@ export function checkGrpcService(problems: Problems, field: string, spec: GrpcSe
     if (spec.port !== undefined && !isWholeNumber(spec.port, 1, 65535)) {
         problems.add(joinPath(field, `port`), spec.port, "is not a TCP port", "use a whole number from 1 to 65535 (gRPC services commonly use 50051)");
     }
-    if (spec.replicas !== undefined && !isWholeNumber(spec.replicas, 0, Infinity)) {
-        problems.add(joinPath(field, `replicas`), spec.replicas, "must be a whole number >= 0", "use e.g. 2");
+    // A Deployment's replicas is an int32 (k8s.io/api apps/v1 DeploymentSpec).
+    if (spec.replicas !== undefined && !isWholeNumber(spec.replicas, 0, INT32_MAX)) {
+        problems.add(joinPath(field, `replicas`), spec.replicas, `must be a whole number from 0 to ${INT32_MAX}`, "use e.g. 2");
+    }
+    if (spec.image !== undefined && !/^[^\s]+$/.test(spec.image)) {
+        problems.add(joinPath(field, `image`), spec.image, "is not a container image reference (empty, or with spaces)", 'use e.g. "ghcr.io/example/greeter:1.4.2", or leave image unset to select existing pods');
     }
     if (spec.replicas !== undefined && spec.image === undefined) {
         problems.add(joinPath(field, `replicas`), spec.replicas, "applies only when meshedge creates the Deployment", "set image too, or remove replicas");

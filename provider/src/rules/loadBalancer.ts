@@ -6,6 +6,7 @@ import { BackendProtocolVersion, LoadBalancerScheme, LoadBalancerType, type Load
 import { checkClientAddress, nlbClientAddressAnnotations, nlbClientAddressTargetGroupAttributes, nlbHealthCheckTarget, PROXY_PROTOCOL_ANNOTATION } from "./clientAddress";
 import { checkDrain, deregistrationDelayAttribute } from "./drain";
 import { checkOneOf, joinPath, Problems } from "./errors";
+import { isQualifiedName } from "./names";
 import { albLoadBalancerAttributes, checkIdleTimeout, NLB_LISTENER_ATTRIBUTE_KEYS, nlbListenerAttributeAnnotations } from "./streamTimeouts";
 
 type Annotations = Record<string, pulumi.Input<string>>;
@@ -87,6 +88,10 @@ export function checkLoadBalancer(problems: Problems, field: string, lb: LoadBal
     if (!checkOneOf(problems, joinPath(field, `backendProtocolVersion`), lb.backendProtocolVersion, BackendProtocolVersion, "protocol version")) return;
     const ruleKeys = new Set(lb.type === "nlb" ? [...Object.keys(nlbServiceAnnotations(lb, eksAutoMode)), ...nlbKeysOwnedInEveryMode(eksAutoMode)] : Object.keys(albIngressAnnotations(lb)));
     for (const key of Object.keys(lb.annotations ?? {})) {
+        // The API server rejects an object whose annotation key is not a qualified name.
+        if (!isQualifiedName(key)) {
+            problems.add(joinPath(field, `annotations[${JSON.stringify(key)}]`), lb.annotations![key], "is not a valid annotation key (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.')", 'write it like "service.beta.kubernetes.io/aws-load-balancer-name"');
+        }
         if (ruleKeys.has(key)) {
             problems.add(joinPath(field, `annotations["${key}"]`), lb.annotations![key], "is set by meshedge's load balancer rules", "use the typed loadBalancer field for it instead of an annotation");
         }

@@ -1,8 +1,8 @@
 // Mesh wiring: namespace injection labels, Kong pod annotations and the mesh policies' shapes.
 import { INPUT_DEFAULTS, withDefaults } from "../defaults";
-import type { IstioMesh, KumaMesh, Mesh, MeshKind, SidecarSize } from "../generated/schema-types";
+import type { ContainerResources, IstioMesh, KumaMesh, Mesh, MeshKind, SidecarSize } from "../generated/schema-types";
 import { joinPath, Problems } from "./errors";
-import { childName, isDns1123Label } from "./names";
+import { childName, isDns1123Label, isQualifiedName } from "./names";
 
 export const ISTIO_INJECTION_LABEL = "istio-injection";
 export const ISTIO_REVISION_LABEL = "istio.io/rev";
@@ -40,6 +40,17 @@ export function checkSidecarSize(problems: Problems, field: string, size: Sideca
         if (value === undefined) continue;
         if (typeof value !== "string" || !QUANTITY.test(value) || !/[1-9]/.test(value.replace(/[a-zA-Z]+$/, ""))) {
             problems.add(joinPath(field, key), value, "is not a Kubernetes quantity greater than zero", `use e.g. ${examples[key]}`);
+        }
+    }
+}
+
+/** Container requests and limits: resource names and quantities the API server accepts (a quantity may be zero here). */
+export function checkContainerResources(problems: Problems, field: string, resources: ContainerResources | undefined): void {
+    for (const kind of ["requests", "limits"] as const) {
+        for (const [name, quantity] of Object.entries(resources?.[kind] ?? {})) {
+            const at = `${joinPath(field, kind)}[${JSON.stringify(name)}]`;
+            if (!isQualifiedName(name)) problems.add(at, quantity, "is not a resource name", 'use "cpu", "memory" or "ephemeral-storage"');
+            else if (typeof quantity !== "string" || !QUANTITY.test(quantity)) problems.add(at, quantity, "is not a Kubernetes quantity", 'use e.g. "500m" for CPU or "256Mi" for memory');
         }
     }
 }

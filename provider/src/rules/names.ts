@@ -18,6 +18,16 @@ export function checkDns1123Label(problems: Problems, field: string, value: unkn
     }
 }
 
+/**
+ * A Kubernetes qualified name (apimachinery validation.IsQualifiedName): an optional DNS-1123
+ * subdomain prefix and `/`, then a name of at most 63 characters. Annotation, label and resource names.
+ */
+const QUALIFIED_NAME = /^(?:(?=[^/]{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?(?=[^/]{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+export function isQualifiedName(value: string): boolean {
+    return QUALIFIED_NAME.test(value);
+}
+
 /** Helm stores a release in a Secret named `sh.helm.release.v1.<name>.v<n>`, so it caps release names at 53 characters. */
 export const HELM_RELEASE_NAME_MAX = 53;
 

@@ -122,6 +122,11 @@ describe("grpc: the other service fields", () => {
         expect(check(spec({ image: "x:1", replicas: 0 }))).to.deep.equal([]);
         expect(check(spec({ replicas: 2 })).map((p) => p.problem)).to.deep.equal(["applies only when meshedge creates the Deployment"]);
         expect(check(spec({ image: "x:1", replicas: -1 })).map((p) => p.field)).to.deep.equal(["services[0].replicas"]);
+        // A Deployment's replicas is an int32; an image is a reference without spaces.
+        expect(check(spec({ image: "x:1", replicas: 2147483647 }))).to.deep.equal([]);
+        expect(check(spec({ image: "x:1", replicas: 2147483648 })).map((p) => p.field)).to.deep.equal(["services[0].replicas"]);
+        expect(check(spec({ image: "" })).map((p) => p.field)).to.deep.equal(["services[0].image"]);
+        expect(check(spec({ image: "a b:1" })).map((p) => p.field)).to.deep.equal(["services[0].image"]);
     });
 
     it("name and namespace are DNS-1123 labels; routeKind one of RouteKind", () => {

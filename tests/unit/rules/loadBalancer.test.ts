@@ -163,6 +163,10 @@ describe("loadBalancer: checks", () => {
         }
     });
 
+    it("rejects an annotation key the API server would refuse (not a qualified name)", () => {
+        expect(check({ ...NLB, annotations: { "my key": "x", "example.com/team": "edge" } }, false).map((p) => p[0])).to.deep.equal(['loadBalancer.annotations["my key"]']);
+    });
+
     it("rejects an NLB TLS annotation without certificateArn: TLS at the NLB also needs Kong's cleartext target port", () => {
         const annotations = { [`${SVC}aws-load-balancer-ssl-cert`]: CERT, [`${SVC}aws-load-balancer-alpn-policy`]: "HTTP2Preferred" };
         expect(check({ ...NLB, annotations }, false).map((p) => p[0])).to.deep.equal(Object.keys(annotations).map((k) => `loadBalancer.annotations["${k}"]`));

@@ -10,7 +10,7 @@ import { MeshKind } from "../../../provider/src/generated/schema-types";
 import { Problems } from "../../../provider/src/rules/errors";
 import {
     checkExtraLabels, checkMesh, injectionLabels, ISTIO_INJECTION_LABEL, ISTIO_REVISION_LABEL, KUMA_INJECTION_LABEL, KUMA_MESH_ADDRESS_PORT, KUMA_MESH_LABEL,
-    checkSidecarSize, gatewaySidecarSize, istioBaseValues, istiodValues, kongControllerPodAnnotations, kongGatewayPodAnnotations, KUMA_INIT_CONTAINER_LIMITS,
+    checkContainerResources, checkSidecarSize, gatewaySidecarSize, istioBaseValues, istiodValues, kongControllerPodAnnotations, kongGatewayPodAnnotations, KUMA_INIT_CONTAINER_LIMITS,
     kumaMeshAddress, kumaSidecarPatchName, kumaSidecarPatchSpec, meshKindOf, meshNamespaceLabels,
 } from "../../../provider/src/rules/mesh";
 import { sharedDir } from "../../../scripts/lib/repo-root";
@@ -177,6 +177,11 @@ describe("mesh: Kong pods and Kuma addresses", () => {
     it("the sidecar size defaults, and sizes that are not quantities are reported at their path", () => {
         expect(gatewaySidecarSize(undefined)).to.deep.equal(INPUT_DEFAULTS.SidecarSize);
         expect(gatewaySidecarSize({ memory: "1Gi" })).to.deep.equal({ cpu: INPUT_DEFAULTS.SidecarSize.cpu, memory: "1Gi" });
+        // Container resources: names and quantities the API server parses; zero is a valid quantity there.
+        expect(problemsOf((p) => checkContainerResources(p, "resources", { requests: { cpu: "0", memory: "256Mi", "nvidia.com/gpu": "1" }, limits: { cpu: "1.5" } }))).to.deep.equal([]);
+        expect(problemsOf((p) => checkContainerResources(p, "resources", { requests: { "my cpu": "1" }, limits: { cpu: "S2hyEf:F3" } })).map((x) => x[0])).to.deep.equal([
+            'resources.requests["my cpu"]', 'resources.limits["cpu"]',
+        ]);
         expect(problemsOf((p) => checkSidecarSize(p, "meshSidecar", { cpu: "500m", memory: "0.5Gi" }))).to.deep.equal([]);
         expect(problemsOf((p) => checkSidecarSize(p, "meshSidecar", { cpu: "one", memory: "0Mi" })).map((x) => x[0])).to.deep.equal(["meshSidecar.cpu", "meshSidecar.memory"]);
         expect(problemsOf((p) => checkMesh(p, "mesh", { kuma: { gatewaySidecar: { cpu: "1 CPU" } } })).map((x) => x[0])).to.deep.equal(["mesh.kuma.gatewaySidecar.cpu"]);

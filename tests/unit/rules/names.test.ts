@@ -3,11 +3,16 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import { Problems } from "../../../provider/src/rules/errors";
-import { checkDns1123Label, childName, COMPONENT_NAME_MAX, HELM_RELEASE_NAME_MAX, helmReleaseName, isDns1123Label } from "../../../provider/src/rules/names";
+import { checkDns1123Label, childName, COMPONENT_NAME_MAX, HELM_RELEASE_NAME_MAX, helmReleaseName, isDns1123Label, isQualifiedName } from "../../../provider/src/rules/names";
 
 const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
 
 describe("names: DNS-1123 labels", () => {
+    it("qualified names (annotation keys, resource names) as apimachinery IsQualifiedName accepts them", () => {
+        for (const ok of ["cpu", "nvidia.com/gpu", "service.beta.kubernetes.io/aws-load-balancer-name", "A_b.c-d", "x".repeat(63)]) expect(isQualifiedName(ok), ok).to.equal(true);
+        for (const bad of ["", "my key", "-a", "a-", "Example.com/x", "a/b/c", "x".repeat(64), "/x", "a/"]) expect(isQualifiedName(bad), bad).to.equal(false);
+    });
+
     const valid = ["a", "0", "orders-api", "1-30-3", "a--b", "x".repeat(63)];
     const invalid: unknown[] = ["", "Orders", "orders_api", "-a", "a-", "a.b", "a b", "ä", "x".repeat(64), 42, undefined, null];
     it("accepts lowercase alphanumerics and inner dashes up to 63 characters", () => {
