@@ -62,7 +62,7 @@ const GATEWAY_SIDECAR = { cpu: "1", memory: "512Mi" } as const;
 
 /** Inputs' defaults, by schema type (or component) and property. Values equal what the schema documents. */
 export const INPUT_DEFAULTS = {
-    EdgeStack: { scalingMode: "auto", acceptL4Imbalance: false, eksAutoMode: false, waitForReady: true },
+    EdgeStack: { scalingMode: "auto", acceptL4Imbalance: false, eksAutoMode: false, waitForReady: true, protectLoadBalancer: true },
     KongGateway: {
         scalingMode: "auto",
         acceptL4Imbalance: false,
@@ -73,6 +73,7 @@ export const INPUT_DEFAULTS = {
         ingressClassName: KONG_INGRESS_CLASS,
         gatewayApi: false,
         waitForReady: true,
+        protectLoadBalancer: true,
     },
     GrpcService: { meshKind: "none", kumaMultiZone: false, ingressClassName: KONG_INGRESS_CLASS, waitForReady: true },
     LoadBalancerController: { identity: "irsa" },

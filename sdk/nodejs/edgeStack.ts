@@ -85,6 +85,7 @@ export class EdgeStack extends pulumi.ComponentResource {
             resourceInputs["loadBalancer"] = args?.loadBalancer;
             resourceInputs["loadBalancerController"] = args?.loadBalancerController;
             resourceInputs["mesh"] = args?.mesh;
+            resourceInputs["protectLoadBalancer"] = args?.protectLoadBalancer;
             resourceInputs["scalingMode"] = args?.scalingMode;
             resourceInputs["services"] = args?.services;
             resourceInputs["vertical"] = args?.vertical;
@@ -154,6 +155,10 @@ export interface EdgeStackArgs {
      * Istio or Kuma; unset for none.
      */
     mesh?: inputs.MeshArgs;
+    /**
+     * Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+     */
+    protectLoadBalancer?: boolean;
     /**
      * Default `auto`: vertical behind an NLB, horizontal behind an ALB.
      */

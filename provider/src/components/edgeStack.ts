@@ -90,6 +90,7 @@ export class EdgeStack extends EdgeStackBase {
                 meshSidecar: args.mesh?.istio?.gatewaySidecar ?? args.mesh?.kuma?.gatewaySidecar,
                 gatewayApi: usesGrpcRoute,
                 waitForReady: args.waitForReady,
+                protectLoadBalancer: args.protectLoadBalancer,
             }),
             { ...child, dependsOn: [...inNamespace(kongSettings.namespace), ...(controller ? [controller] : [])] },
         );

@@ -1572,6 +1572,10 @@ export interface EdgeStackArgs {
      */
     readonly loadBalancerController?: LoadBalancerControllerSettingsArgs;
     /**
+     * Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+     */
+    readonly protectLoadBalancer?: boolean;
+    /**
      * Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
      */
     readonly waitForReady?: boolean;
@@ -1752,6 +1756,10 @@ export interface KongGatewayArgs {
      * Helm values deep-merged under the typed fields.
      */
     readonly values?: pulumi.Input<Record<string, any>>;
+    /**
+     * Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+     */
+    readonly protectLoadBalancer?: boolean;
     /**
      * Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
      */

@@ -71,6 +71,8 @@ type edgeStackArgs struct {
 	LoadBalancerController *LoadBalancerControllerSettings `pulumi:"loadBalancerController"`
 	// Istio or Kuma; unset for none.
 	Mesh *Mesh `pulumi:"mesh"`
+	// Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+	ProtectLoadBalancer *bool `pulumi:"protectLoadBalancer"`
 	// Default `auto`: vertical behind an NLB, horizontal behind an ALB.
 	ScalingMode *ScalingMode `pulumi:"scalingMode"`
 	// The gRPC services behind Kong.
@@ -101,6 +103,8 @@ type EdgeStackArgs struct {
 	LoadBalancerController *LoadBalancerControllerSettingsArgs
 	// Istio or Kuma; unset for none.
 	Mesh *MeshArgs
+	// Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+	ProtectLoadBalancer *bool
 	// Default `auto`: vertical behind an NLB, horizontal behind an ALB.
 	ScalingMode *ScalingMode
 	// The gRPC services behind Kong.

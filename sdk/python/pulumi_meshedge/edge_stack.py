@@ -31,6 +31,7 @@ class EdgeStackArgs:
                  kong: Optional['KongSettingsArgs'] = None,
                  load_balancer_controller: Optional['LoadBalancerControllerSettingsArgs'] = None,
                  mesh: Optional['MeshArgs'] = None,
+                 protect_load_balancer: Optional[_builtins.bool] = None,
                  scaling_mode: Optional['ScalingMode'] = None,
                  services: Optional[Sequence[pulumi.Input['GrpcServiceSpecArgs']]] = None,
                  vertical: Optional['VerticalScalingArgs'] = None,
@@ -46,6 +47,7 @@ class EdgeStackArgs:
         :param 'KongSettingsArgs' kong: Kong release settings.
         :param 'LoadBalancerControllerSettingsArgs' load_balancer_controller: Install the AWS Load Balancer Controller.
         :param 'MeshArgs' mesh: Istio or Kuma; unset for none.
+        :param _builtins.bool protect_load_balancer: Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
         :param 'ScalingMode' scaling_mode: Default `auto`: vertical behind an NLB, horizontal behind an ALB.
         :param Sequence[pulumi.Input['GrpcServiceSpecArgs']] services: The gRPC services behind Kong.
         :param 'VerticalScalingArgs' vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
@@ -68,6 +70,8 @@ class EdgeStackArgs:
             pulumi.set(__self__, "load_balancer_controller", load_balancer_controller)
         if mesh is not None:
             pulumi.set(__self__, "mesh", mesh)
+        if protect_load_balancer is not None:
+            pulumi.set(__self__, "protect_load_balancer", protect_load_balancer)
         if scaling_mode is not None:
             pulumi.set(__self__, "scaling_mode", scaling_mode)
         if services is not None:
@@ -186,6 +190,18 @@ class EdgeStackArgs:
         pulumi.set(self, "mesh", value)
 
     @_builtins.property
+    @pulumi.getter(name="protectLoadBalancer")
+    def protect_load_balancer(self) -> Optional[_builtins.bool]:
+        """
+        Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+        """
+        return pulumi.get(self, "protect_load_balancer")
+
+    @protect_load_balancer.setter
+    def protect_load_balancer(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "protect_load_balancer", value)
+
+    @_builtins.property
     @pulumi.getter(name="scalingMode")
     def scaling_mode(self) -> Optional['ScalingMode']:
         """
@@ -249,6 +265,7 @@ class EdgeStack(pulumi.ComponentResource):
                  load_balancer: Optional[Union['LoadBalancerArgs', 'LoadBalancerArgsDict']] = None,
                  load_balancer_controller: Optional[Union['LoadBalancerControllerSettingsArgs', 'LoadBalancerControllerSettingsArgsDict']] = None,
                  mesh: Optional[Union['MeshArgs', 'MeshArgsDict']] = None,
+                 protect_load_balancer: Optional[_builtins.bool] = None,
                  scaling_mode: Optional['ScalingMode'] = None,
                  services: Optional[Sequence[pulumi.Input[Union['GrpcServiceSpecArgs', 'GrpcServiceSpecArgsDict']]]] = None,
                  vertical: Optional[Union['VerticalScalingArgs', 'VerticalScalingArgsDict']] = None,
@@ -268,6 +285,7 @@ class EdgeStack(pulumi.ComponentResource):
         :param Union['LoadBalancerArgs', 'LoadBalancerArgsDict'] load_balancer: The load balancer in front of Kong.
         :param Union['LoadBalancerControllerSettingsArgs', 'LoadBalancerControllerSettingsArgsDict'] load_balancer_controller: Install the AWS Load Balancer Controller.
         :param Union['MeshArgs', 'MeshArgsDict'] mesh: Istio or Kuma; unset for none.
+        :param _builtins.bool protect_load_balancer: Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
         :param 'ScalingMode' scaling_mode: Default `auto`: vertical behind an NLB, horizontal behind an ALB.
         :param Sequence[pulumi.Input[Union['GrpcServiceSpecArgs', 'GrpcServiceSpecArgsDict']]] services: The gRPC services behind Kong.
         :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
@@ -306,6 +324,7 @@ class EdgeStack(pulumi.ComponentResource):
                  load_balancer: Optional[Union['LoadBalancerArgs', 'LoadBalancerArgsDict']] = None,
                  load_balancer_controller: Optional[Union['LoadBalancerControllerSettingsArgs', 'LoadBalancerControllerSettingsArgsDict']] = None,
                  mesh: Optional[Union['MeshArgs', 'MeshArgsDict']] = None,
+                 protect_load_balancer: Optional[_builtins.bool] = None,
                  scaling_mode: Optional['ScalingMode'] = None,
                  services: Optional[Sequence[pulumi.Input[Union['GrpcServiceSpecArgs', 'GrpcServiceSpecArgsDict']]]] = None,
                  vertical: Optional[Union['VerticalScalingArgs', 'VerticalScalingArgsDict']] = None,
@@ -332,6 +351,7 @@ class EdgeStack(pulumi.ComponentResource):
             __props__.__dict__["load_balancer"] = load_balancer
             __props__.__dict__["load_balancer_controller"] = load_balancer_controller
             __props__.__dict__["mesh"] = mesh
+            __props__.__dict__["protect_load_balancer"] = protect_load_balancer
             __props__.__dict__["scaling_mode"] = scaling_mode
             __props__.__dict__["services"] = services
             __props__.__dict__["vertical"] = vertical
