@@ -106,6 +106,7 @@ export function checkLoadBalancerControllerArgs(problems: Problems, name: string
 
 export function checkEdgeStackArgs(problems: Problems, name: string, args: EdgeStackArgs): void {
     checkComponentName(problems, name);
+    if (args.renamedFrom !== undefined) checkDns1123Label(problems, "renamedFrom", args.renamedFrom, COMPONENT_NAME_MAX);
     checkFrontAndSizing(problems, args);
     checkMesh(problems, "mesh", args.mesh);
     checkChartSource(problems, "mesh.istio.baseChart", args.mesh?.istio?.baseChart);
