@@ -18,7 +18,7 @@ const tarFile = (tgz: string, member: string): Buffer => execFileSync("tar", ["-
 function kongCrds(): Record<"kongIngress" | "kong", string> {
     const v = readVersions().charts;
     const subchart = tarFile(path.join(charts(), `ingress-${v.kongIngress.version}.tgz`), "ingress/charts/kong-3.2.0.tgz");
-    const ingressCrds = execFileSync("tar", ["-xzO", "kong/crds/custom-resource-definitions.yaml"], { input: subchart, encoding: "utf8", maxBuffer: 64 << 20 });
+    const ingressCrds = execFileSync("tar", ["-xzO", "kong/crds/custom-resource-definitions.yaml"], { input: new Uint8Array(subchart), maxBuffer: 64 << 20 }).toString("utf8");
     const kongCrds = tarFile(path.join(charts(), `kong-${v.kong.version}.tgz`), "kong/crds/custom-resource-definitions.yaml").toString("utf8");
     return { kongIngress: ingressCrds, kong: kongCrds };
 }
