@@ -39,11 +39,15 @@ function isKubernetesProvider(r: Json): boolean {
 export function scrubExport(exported: Json, machinePaths: readonly string[]): Json {
     let out = mapStrings(exported, (s) => chartsDirs().reduce((acc, dir) => acc.split(dir).join(SHARED_CHARTS_TOKEN), s));
     for (const r of out.deployment.resources ?? []) {
+        // Where the program registered it, relative to the recording machine's temp dirs; only for display.
+        delete r.sourcePosition;
         if (!isKubernetesProvider(r)) continue;
         for (const bag of [r.inputs, r.outputs]) if (bag && "kubeconfig" in bag) bag.kubeconfig = KUBECONFIG_TOKEN;
     }
     const text = JSON.stringify(out);
-    for (const p of machinePaths) if (text.includes(p)) throw new Error(`the export still names ${p}`);
+    // Temp dirs also by their own name: relative paths (../../meshedge-record-xyz/...) name them that way.
+    const tempNames = machinePaths.map((m) => path.basename(m)).filter((b) => b.startsWith("meshedge-"));
+    for (const p of [...machinePaths, ...tempNames]) if (text.includes(p)) throw new Error(`the export still names ${p}`);
     return out;
 }
 

@@ -44,7 +44,8 @@ function comparable(exported: any): Record<string, { type: string; inputs: unkno
     const out: Record<string, { type: string; inputs: unknown }> = {};
     const dropSecrets = (v: any): any =>
         Array.isArray(v) ? v.map(dropSecrets) : v !== null && typeof v === "object" ? ("4dabf18193072939515e22adb298388d" in v ? "<secret>" : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, dropSecrets(x)]))) : v;
-    for (const r of exported.deployment.resources ?? []) out[short(r.urn)] = { type: r.type, inputs: dropSecrets(r.inputs ?? {}) };
+    // The stack resource is named after the stack, and the 0.1.0 stack here has its own name.
+    for (const r of exported.deployment.resources ?? []) out[r.type === "pulumi:pulumi:Stack" ? r.type : short(r.urn)] = { type: r.type, inputs: dropSecrets(r.inputs ?? {}) };
     return out;
 }
 
