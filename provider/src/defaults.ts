@@ -69,7 +69,7 @@ const GRPC_SERVICE_REQUESTS: ContainerResources = { requests: { cpu: "100m", mem
 
 /** Inputs' defaults, by schema type (or component) and property. Values equal what the schema documents. */
 export const INPUT_DEFAULTS = {
-    EdgeStack: { scalingMode: "auto", acceptL4Imbalance: false, eksAutoMode: false, waitForReady: true },
+    EdgeStack: { scalingMode: "auto", acceptL4Imbalance: false, eksAutoMode: false, waitForReady: true, protectLoadBalancer: true },
     KongGateway: {
         scalingMode: "auto",
         acceptL4Imbalance: false,
@@ -80,6 +80,7 @@ export const INPUT_DEFAULTS = {
         ingressClassName: KONG_INGRESS_CLASS,
         gatewayApi: false,
         waitForReady: true,
+        protectLoadBalancer: true,
     },
     GrpcService: { meshKind: "none", kumaMultiZone: false, ingressClassName: KONG_INGRESS_CLASS, waitForReady: true },
     LoadBalancerController: { identity: "irsa" },

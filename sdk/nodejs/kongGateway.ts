@@ -84,6 +84,7 @@ export class KongGateway extends pulumi.ComponentResource {
             resourceInputs["meshKind"] = args?.meshKind;
             resourceInputs["meshSidecar"] = args?.meshSidecar;
             resourceInputs["namespace"] = args?.namespace;
+            resourceInputs["protectLoadBalancer"] = args?.protectLoadBalancer;
             resourceInputs["scalingMode"] = args?.scalingMode;
             resourceInputs["values"] = args?.values;
             resourceInputs["vertical"] = args?.vertical;
@@ -163,6 +164,10 @@ export interface KongGatewayArgs {
      * Namespace to install into (must exist).
      */
     namespace: string;
+    /**
+     * Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+     */
+    protectLoadBalancer?: boolean;
     /**
      * Default `auto`.
      */

@@ -285,3 +285,21 @@ describe("EdgeStack under EKS Auto Mode, and with multi-zone Kuma", () => {
         });
     });
 });
+
+describe("EdgeStack renamed with renamedFrom", () => {
+    it("registers every child under its old name with the same inputs; only the component's own name changes", async () => {
+        const args = argsFor("nlb", "vertical", "istio");
+        const before = await render(() => new EdgeStack("edge", args));
+        const after = await render(() => new EdgeStack("edge-eu", { ...args, renamedFrom: "edge" }));
+        const children = (rs: Registered[]) => rs.filter((r) => r.type !== T.stack).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }));
+        expect(children(after)).to.deep.equal(children(before));
+        expect(ofType(after, T.stack).map((r) => r.name)).to.deep.equal(["edge-eu"]);
+        expect(children(after).length).to.be.greaterThan(5);
+    });
+
+    it("without renamedFrom a new name renames the Kong release, which Helm cannot do in place", async () => {
+        const args = argsFor("nlb", "vertical", "none");
+        const renamed = await render(() => new EdgeStack("edge-eu", args));
+        expect(one(renamed, T.release).inputs.name).to.equal("edge-eu-kong");
+    });
+});

@@ -5,8 +5,8 @@ import { Defaulted, INPUT_DEFAULTS, withDefaults } from "../defaults";
 import { EdgeStackArgs, EdgeStackBase, GrpcServiceSpecArgs } from "../generated/schema-types";
 import { readinessGateNamespaceLabels } from "../rules/drain";
 import { meshKindOf } from "../rules/mesh";
+import { childName, namingRoot } from "../rules/names";
 import { meshPodSecurityLevel, podSecurityLabels } from "../rules/podSecurity";
-import { childName } from "../rules/names";
 import { servicesRateLimits } from "../rules/plugins";
 import { checkEdgeStackArgs } from "../rules/validate";
 import { GrpcService } from "./grpcService";
@@ -54,9 +54,11 @@ function namespacesFor(name: string, args: ResolvedArgs, services: readonly Grpc
  * every child; the children get args built from them and do not check again.
  */
 export class EdgeStack extends EdgeStackBase {
-    constructor(name: string, given: EdgeStackArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateOnce(`EdgeStack "${name}"`, given, (problems) => checkEdgeStackArgs(problems, name, given));
-        super(name, opts);
+    constructor(newName: string, given: EdgeStackArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateOnce(`EdgeStack "${newName}"`, given, (problems) => checkEdgeStackArgs(problems, newName, given));
+        // A renamed stack: its own URN moves through the alias, everything below keeps the old name.
+        super(newName, given.renamedFrom === undefined ? opts : { ...opts, aliases: [...(opts?.aliases ?? []), { name: given.renamedFrom }] });
+        const name = namingRoot(newName, given.renamedFrom);
         const args = withDefaults(given, INPUT_DEFAULTS.EdgeStack);
         const kongSettings = withDefaults(args.kong, INPUT_DEFAULTS.KongSettings);
         const child = { parent: this };
@@ -94,6 +96,7 @@ export class EdgeStack extends EdgeStackBase {
                 meshSidecar: args.mesh?.istio?.gatewaySidecar ?? args.mesh?.kuma?.gatewaySidecar,
                 gatewayApi: usesGrpcRoute,
                 waitForReady: args.waitForReady,
+                protectLoadBalancer: args.protectLoadBalancer,
             }),
             { ...child, dependsOn: [...inNamespace(kongSettings.namespace), ...(controller ? [controller] : [])] },
         );

@@ -35,7 +35,7 @@ function albIngressFor(plan: KongGatewayPlan, alb: Alb, loadBalancer: LoadBalanc
                 defaultBackend: { service: { name: plan.proxyServiceName, port: { number: KONG_PORTS.proxyServiceTls } } },
             },
         },
-        opts,
+        { ...opts, protect: plan.protect.albIngress },
     );
 }
 
@@ -82,7 +82,7 @@ export class KongGateway extends KongGatewayBase {
 
         // Kuma's injector fails a pod whose named ContainerPatch is missing, so the patch exists before the release's pods.
         const sidecarPatch = plan.kumaSidecarPatch ? [kumaSidecarPatch(childName(name, "sidecar"), plan.kumaSidecarPatch, { parent: this, dependsOn: opts?.dependsOn })] : [];
-        const release = helmRelease(name, plan.release, { parent: this, dependsOn: [...dependsOnList(opts?.dependsOn), ...sidecarPatch] });
+        const release = helmRelease(name, plan.release, { parent: this, dependsOn: [...dependsOnList(opts?.dependsOn), ...sidecarPatch], protect: plan.protect.release });
 
         if (plan.alb) albIngressFor(plan, plan.alb, args.loadBalancer, { parent: this, dependsOn: [release] });
         if (plan.gatewayName) gatewayFor(name, plan, plan.gatewayName, release, this);

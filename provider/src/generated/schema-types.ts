@@ -1893,6 +1893,14 @@ export interface EdgeStackArgs {
      */
     readonly loadBalancerController?: LoadBalancerControllerSettingsArgs;
     /**
+     * The name this EdgeStack had before you renamed it (the name its resources were created under). meshedge adds Pulumi's alias `{ name: renamedFrom }` to the component itself and keeps naming every child, Helm release and Kubernetes object from this name, so a rename is a change of the component's URN only: the engine moves the children through their parent's alias and nothing is replaced or deleted. Pulumi's own `aliases` resource option does not reach a multi-language component with Pulumi CLI 3.192 (pulumi/pulumi#18801), hence this input. Keep it for as long as the stack may hold the old name.
+     */
+    readonly renamedFrom?: string;
+    /**
+     * Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+     */
+    readonly protectLoadBalancer?: boolean;
+    /**
      * Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
      */
     readonly waitForReady?: boolean;
@@ -2077,6 +2085,10 @@ export interface KongGatewayArgs {
      * Helm values deep-merged under the typed fields.
      */
     readonly values?: pulumi.Input<Record<string, any>>;
+    /**
+     * Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+     */
+    readonly protectLoadBalancer?: boolean;
     /**
      * Wait for the Helm releases, Deployments, Services, routes and load balancer Ingress to become ready before the update completes (Pulumi's await logic). Default true; set false where no pods can run (for example an API server without nodes) or to let readiness settle after `pulumi up`.
      */

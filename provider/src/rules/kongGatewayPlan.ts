@@ -4,7 +4,7 @@ import { INPUT_DEFAULTS, pinnedCharts, withDefaults } from "../defaults";
 import type { KongGatewayArgs, KongSizing } from "../generated/schema-types";
 import type { HelmReleaseSpec } from "./chartSource";
 import { kongHelmValues, kongProxyServiceName } from "./kongValues";
-import { albIngressClassName } from "./loadBalancer";
+import { albIngressClassName, loadBalancerOwner } from "./loadBalancer";
 import { gatewaySidecarSize, kumaSidecarPatchName, kumaSidecarPatchSpec } from "./mesh";
 import { childName } from "./names";
 import { computeKongSizing } from "./sizing";
@@ -18,6 +18,8 @@ export interface KongGatewayPlan {
     readonly proxyServiceName: string;
     readonly ingressClassName: string;
     readonly waitForReady: boolean;
+    /** protectLoadBalancer: which object gets Pulumi's `protect` (the one owning the NLB or ALB), if any. */
+    readonly protect: { readonly release: boolean; readonly albIngress: boolean };
     /** ALB only: the Ingress in front of Kong, and its IngressClass (created by the stack under Auto Mode when unnamed). */
     readonly alb?: { readonly ingressName: string; readonly className: string; readonly createClass: boolean };
     /** With gatewayApi: the Gateway (and GatewayClass) GRPCRoutes attach to. */
@@ -47,6 +49,10 @@ export function planKongGateway(name: string, given: KongGatewayArgs): KongGatew
         proxyServiceName: kongProxyServiceName(args.chart, name),
         ingressClassName: args.ingressClassName,
         waitForReady: args.waitForReady,
+        protect: {
+            release: args.protectLoadBalancer && loadBalancerOwner(args.loadBalancer.type) === "kongRelease",
+            albIngress: args.protectLoadBalancer && loadBalancerOwner(args.loadBalancer.type) === "albIngress",
+        },
         alb:
             args.loadBalancer.type === "alb"
                 ? {

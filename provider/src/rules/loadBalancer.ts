@@ -14,6 +14,17 @@ type Annotations = Record<string, pulumi.Input<string>>;
 const SVC = "service.beta.kubernetes.io/";
 const ALB = "alb.ingress.kubernetes.io/";
 
+/**
+ * What owns the load balancer, so protectLoadBalancer protects it: with an NLB the Kong release (the
+ * chart renders the proxy Service of type LoadBalancer, for which the AWS Load Balancer Controller creates
+ * the NLB: kong chart 3.4.1 / ingress 0.24.0 values.yaml `proxy.type: LoadBalancer`); with an ALB the
+ * Ingress meshedge creates (the controller creates the ALB per Ingress or IngressGroup). Deleting either
+ * makes the controller delete the load balancer, and its DNS name goes with it.
+ */
+export function loadBalancerOwner(type: "nlb" | "alb"): "kongRelease" | "albIngress" {
+    return type === "alb" ? "albIngress" : "kongRelease";
+}
+
 export const AUTO_MODE_NLB_CLASS = "eks.amazonaws.com/nlb";
 export const AUTO_MODE_ALB_CONTROLLER = "eks.amazonaws.com/alb";
 

@@ -39,6 +39,15 @@ export function helmReleaseName(name: string): string {
     return name.slice(0, HELM_RELEASE_NAME_MAX).replace(/-+$/, "");
 }
 
+/**
+ * The name a component's children, Helm releases and Kubernetes objects are derived from: the name it
+ * was created under when it has been renamed (`renamedFrom`), so a rename changes no child's name and
+ * no object in the cluster; the engine carries the children over through their parent's alias.
+ */
+export function namingRoot(name: string, renamedFrom: string | undefined): string {
+    return renamedFrom ?? name;
+}
+
 /** Kubernetes object names derived from a parent name, kept within a label's 63 characters. */
 export function childName(parent: string, suffix: string): string {
     return `${parent}-${suffix}`.slice(0, 63).replace(/-+$/, "");

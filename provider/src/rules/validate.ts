@@ -130,6 +130,7 @@ export function checkEdgeStackArgs(problems: Problems, name: string, args: EdgeS
     checkComponentName(problems, name);
     // The rules assume the schema's types: they run only on inputs of the right shape.
     checkInputShape(problems, EdgeStackToken, args, () => {
+        if (args.renamedFrom !== undefined) checkDns1123Label(problems, "renamedFrom", args.renamedFrom, COMPONENT_NAME_MAX);
         checkFrontAndSizing(problems, args);
         checkMesh(problems, "mesh", args.mesh);
         checkChartSource(problems, "mesh.istio.baseChart", args.mesh?.istio?.baseChart);

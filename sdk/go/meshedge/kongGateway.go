@@ -75,6 +75,8 @@ type kongGatewayArgs struct {
 	MeshSidecar *SidecarSize `pulumi:"meshSidecar"`
 	// Namespace to install into (must exist).
 	Namespace string `pulumi:"namespace"`
+	// Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+	ProtectLoadBalancer *bool `pulumi:"protectLoadBalancer"`
 	// Default `auto`.
 	ScalingMode *ScalingMode `pulumi:"scalingMode"`
 	// Helm values deep-merged under the typed fields.
@@ -113,6 +115,8 @@ type KongGatewayArgs struct {
 	MeshSidecar *SidecarSizeArgs
 	// Namespace to install into (must exist).
 	Namespace string
+	// Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+	ProtectLoadBalancer *bool
 	// Default `auto`.
 	ScalingMode *ScalingMode
 	// Helm values deep-merged under the typed fields.

@@ -35,6 +35,7 @@ class KongGatewayArgs:
                  ingress_class_name: Optional[_builtins.str] = None,
                  mesh_kind: Optional['MeshKind'] = None,
                  mesh_sidecar: Optional['SidecarSizeArgs'] = None,
+                 protect_load_balancer: Optional[_builtins.bool] = None,
                  scaling_mode: Optional['ScalingMode'] = None,
                  values: Optional[pulumi.Input[Mapping[str, Any]]] = None,
                  vertical: Optional['VerticalScalingArgs'] = None,
@@ -54,6 +55,7 @@ class KongGatewayArgs:
         :param _builtins.str ingress_class_name: Kong's IngressClass. Default `kong`.
         :param 'MeshKind' mesh_kind: Mesh of the gateway pods, for their annotations. Default `none`.
         :param 'SidecarSizeArgs' mesh_sidecar: Size of the mesh sidecar on the gateway pods, requests equal to limits (with meshKind `istio`: pod annotations; `kuma`: a ContainerPatch in `kuma-system` the pods name). Ignored without a mesh.
+        :param _builtins.bool protect_load_balancer: Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
         :param 'ScalingMode' scaling_mode: Default `auto`.
         :param pulumi.Input[Mapping[str, Any]] values: Helm values deep-merged under the typed fields.
         :param 'VerticalScalingArgs' vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
@@ -83,6 +85,8 @@ class KongGatewayArgs:
             pulumi.set(__self__, "mesh_kind", mesh_kind)
         if mesh_sidecar is not None:
             pulumi.set(__self__, "mesh_sidecar", mesh_sidecar)
+        if protect_load_balancer is not None:
+            pulumi.set(__self__, "protect_load_balancer", protect_load_balancer)
         if scaling_mode is not None:
             pulumi.set(__self__, "scaling_mode", scaling_mode)
         if values is not None:
@@ -249,6 +253,18 @@ class KongGatewayArgs:
         pulumi.set(self, "mesh_sidecar", value)
 
     @_builtins.property
+    @pulumi.getter(name="protectLoadBalancer")
+    def protect_load_balancer(self) -> Optional[_builtins.bool]:
+        """
+        Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+        """
+        return pulumi.get(self, "protect_load_balancer")
+
+    @protect_load_balancer.setter
+    def protect_load_balancer(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "protect_load_balancer", value)
+
+    @_builtins.property
     @pulumi.getter(name="scalingMode")
     def scaling_mode(self) -> Optional['ScalingMode']:
         """
@@ -316,6 +332,7 @@ class KongGateway(pulumi.ComponentResource):
                  mesh_kind: Optional['MeshKind'] = None,
                  mesh_sidecar: Optional[Union['SidecarSizeArgs', 'SidecarSizeArgsDict']] = None,
                  namespace: Optional[_builtins.str] = None,
+                 protect_load_balancer: Optional[_builtins.bool] = None,
                  scaling_mode: Optional['ScalingMode'] = None,
                  values: Optional[pulumi.Input[Mapping[str, Any]]] = None,
                  vertical: Optional[Union['VerticalScalingArgs', 'VerticalScalingArgsDict']] = None,
@@ -339,6 +356,7 @@ class KongGateway(pulumi.ComponentResource):
         :param 'MeshKind' mesh_kind: Mesh of the gateway pods, for their annotations. Default `none`.
         :param Union['SidecarSizeArgs', 'SidecarSizeArgsDict'] mesh_sidecar: Size of the mesh sidecar on the gateway pods, requests equal to limits (with meshKind `istio`: pod annotations; `kuma`: a ContainerPatch in `kuma-system` the pods name). Ignored without a mesh.
         :param _builtins.str namespace: Namespace to install into (must exist).
+        :param _builtins.bool protect_load_balancer: Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
         :param 'ScalingMode' scaling_mode: Default `auto`.
         :param pulumi.Input[Mapping[str, Any]] values: Helm values deep-merged under the typed fields.
         :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
@@ -381,6 +399,7 @@ class KongGateway(pulumi.ComponentResource):
                  mesh_kind: Optional['MeshKind'] = None,
                  mesh_sidecar: Optional[Union['SidecarSizeArgs', 'SidecarSizeArgsDict']] = None,
                  namespace: Optional[_builtins.str] = None,
+                 protect_load_balancer: Optional[_builtins.bool] = None,
                  scaling_mode: Optional['ScalingMode'] = None,
                  values: Optional[pulumi.Input[Mapping[str, Any]]] = None,
                  vertical: Optional[Union['VerticalScalingArgs', 'VerticalScalingArgsDict']] = None,
@@ -413,6 +432,7 @@ class KongGateway(pulumi.ComponentResource):
             if namespace is None and not opts.urn:
                 raise TypeError("Missing required property 'namespace'")
             __props__.__dict__["namespace"] = namespace
+            __props__.__dict__["protect_load_balancer"] = protect_load_balancer
             __props__.__dict__["scaling_mode"] = scaling_mode
             __props__.__dict__["values"] = values
             __props__.__dict__["vertical"] = vertical

@@ -86,3 +86,13 @@ describe("kongGatewayPlan", () => {
         });
     });
 });
+
+describe("kongGatewayPlan: protectLoadBalancer", () => {
+    it("protects the Kong release behind an NLB and the Ingress behind an ALB by default, nothing when false", () => {
+        expect(INPUT_DEFAULTS.KongGateway.protectLoadBalancer).to.equal(true);
+        expect(planKongGateway("k", nlb).protect).to.deep.equal({ release: true, albIngress: false });
+        expect(planKongGateway("k", alb).protect).to.deep.equal({ release: false, albIngress: true });
+        expect(planKongGateway("k", { ...nlb, protectLoadBalancer: false }).protect).to.deep.equal({ release: false, albIngress: false });
+        expect(planKongGateway("k", { ...alb, protectLoadBalancer: false }).protect).to.deep.equal({ release: false, albIngress: false });
+    });
+});

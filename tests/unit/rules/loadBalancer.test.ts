@@ -11,6 +11,7 @@ import { BackendProtocolVersion, ClientIpMode, LoadBalancerScheme, LoadBalancerT
 import { Problems } from "../../../provider/src/rules/errors";
 import {
     albIngressAnnotations, albIngressClassName, AUTO_MODE_UNSUPPORTED_ANNOTATIONS, checkLoadBalancer, nlbLoadBalancerClass, nlbServiceAnnotations, nlbTerminatesTls,
+    loadBalancerOwner,
 } from "../../../provider/src/rules/loadBalancer";
 import { sharedDir } from "../../../scripts/lib/repo-root";
 import { CERT } from "../../../scripts/lib/scenarios";
@@ -236,5 +237,14 @@ describe("loadBalancer: against the pinned charts", () => {
         expect(lbc).to.include({ ingressClass: LBC_ALB_INGRESS_CLASS, createIngressClassResource: true, defaultTargetType: "instance" });
         expect(nlbServiceAnnotations(NLB, false)[`${SVC}aws-load-balancer-nlb-target-type`]).to.equal("ip");
         expect(albIngressAnnotations(ALB_LB)[`${ALB}target-type`]).to.equal("ip");
+    });
+});
+
+describe("loadBalancer: what owns the load balancer (protectLoadBalancer)", () => {
+    it("an NLB is owned by the Kong release, whose chart renders the proxy Service as a LoadBalancer by default; an ALB by the Ingress", () => {
+        expect(loadBalancerOwner("nlb")).to.equal("kongRelease");
+        expect(loadBalancerOwner("alb")).to.equal("albIngress");
+        // kong chart 3.4.1 values.yaml: proxy.type LoadBalancer, the Service the controller makes the NLB for.
+        expect(chartValues("kong-3.4.1.tgz", "kong/values.yaml").proxy.type).to.equal("LoadBalancer");
     });
 });

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import { Problems } from "../../../provider/src/rules/errors";
-import { checkDns1123Label, childName, COMPONENT_NAME_MAX, HELM_RELEASE_NAME_MAX, helmReleaseName, isDns1123Label, isQualifiedName } from "../../../provider/src/rules/names";
+import { checkDns1123Label, childName, COMPONENT_NAME_MAX, HELM_RELEASE_NAME_MAX, helmReleaseName, isDns1123Label, isQualifiedName, namingRoot } from "../../../provider/src/rules/names";
 
 const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
 
@@ -74,5 +74,12 @@ describe("names: derived names", () => {
         for (const release of [childName(name, "kong"), childName(name, "release"), childName(childName(name, "lbc"), "release")]) {
             expect(helmReleaseName(release)).to.equal(release).and.to.have.length.at.most(HELM_RELEASE_NAME_MAX);
         }
+    });
+});
+
+describe("names: the naming root of a renamed component", () => {
+    it("is the old name when renamedFrom is set, else the name", () => {
+        expect(namingRoot("edge-eu", "edge")).to.equal("edge");
+        expect(namingRoot("edge", undefined)).to.equal("edge");
     });
 });
