@@ -397,8 +397,10 @@ export function kongSizingRow(r: KongReleaseChange): string {
     return `| ${code(r.name)} | ${r.op} | ${cell("replicas")} | ${cell("workers")} | ${cell("cpu")} | ${cell("memory")} | ${cell("memCacheSize")} | ${cell("recycling")} |`;
 }
 
-/** A key for the values table: dotted, with keys that are not plain identifiers quoted (`podAnnotations["kuma.io/gateway"]`). */
+/** A key for the values table: dotted, with inner keys that are not plain identifiers quoted (`podAnnotations["kuma.io/gateway"]`). */
 function joinKey(prefix: string, key: string): string {
+    // At the top (annotations), a key reads best as it is.
+    if (prefix === "") return key;
     if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return prefix === "" ? key : `${prefix}.${key}`;
     return `${prefix}[${JSON.stringify(key)}]`;
 }
