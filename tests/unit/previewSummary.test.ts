@@ -499,6 +499,52 @@ describe("preview summary", () => {
         });
     });
 
+
+    describe("previews recorded by the cluster tier (tests/fixtures/previews/README.md)", () => {
+        it("cluster-update: old -> new for the changed Helm values and the ALB annotation; the rotated secret masked, the sizing readable", () => {
+            const preview = fixture("cluster-update.json");
+            const out = lines(summarizePreview(preview));
+            expect(out.join("\n")).to.not.contain("[!WARNING]");
+            expect(out).to.include("| `edge-kong` | update | 2 → 2 | 2 → 4 | 2 → 4 | 1536Mi → 2560Mi | 128m → 128m | 10000 requests / 3600s → 10000 requests / 3600s |");
+            const start = out.indexOf("`edge-kong` `kubernetes:helm.sh/v3:Release` (update), Helm values:");
+            expect(out.slice(start + 2, start + 11)).to.deep.equal([
+                VALUES_HEADER,
+                "| --- | --- | --- |",
+                "| `gateway.env.log_level` | notice | debug |",
+                "| `gateway.env.nginx_worker_processes` | 2 | 4 |",
+                "| `gateway.env.pg_password` | [secret] | [secret] |",
+                "| `gateway.resources.limits.cpu` | 2 | 4 |",
+                "| `gateway.resources.limits.memory` | 1536Mi | 2560Mi |",
+                "| `gateway.resources.requests.cpu` | 2 | 4 |",
+                "| `gateway.resources.requests.memory` | 1536Mi | 2560Mi |",
+            ]);
+            const alb = out.indexOf("`edge-kong-alb` `kubernetes:networking.k8s.io/v1:Ingress` (update), annotations:");
+            expect(out.slice(alb + 4, alb + 6)).to.deep.equal(["| `alb.ingress.kubernetes.io/tags` | team=edge | team=edge,cost-center=1234 |", ""]);
+        });
+
+        it("cluster-update: the recorded detailedDiff is what tells a changed secret from an unchanged one", () => {
+            const preview = fixture("cluster-update.json");
+            const release = preview.steps.find((s: any) => s.urn.endsWith("::edge-kong"));
+            expect(release.oldState.inputs.values.gateway.env.pg_password).to.equal(SECRET);
+            expect(release.newState.inputs.values.gateway.env.pg_password).to.equal(SECRET);
+            expect(Object.keys(release.detailedDiff)).to.include("values.gateway.env.pg_password");
+            // Without the detailedDiff, the summary cannot tell and says so, still masked.
+            const withoutDiff = { ...preview, steps: preview.steps.map((s: any) => ({ ...s, detailedDiff: null })) };
+            expect(lines(summarizePreview(withoutDiff))).to.include("| `gateway.env.pg_password` | [secret] | [secret] (may have changed) |");
+        });
+
+        it("cluster-replace: the warning names the Kong release and the ALB Ingress, right under the title", () => {
+            const out = lines(summarizePreview(fixture("cluster-replace.json")));
+            expect(out[2]).to.equal("> [!WARNING]");
+            expect(out[3].startsWith(DANGER_TITLE)).to.equal(true);
+            expect(out.slice(5, 7)).to.deep.equal([
+                "> - **replace** `edge-kong` (Kong Helm release: its pods, and with an NLB the proxy Service that owns the NLB)",
+                "> - **replace** `edge-kong-alb` (ALB Ingress: owns the ALB, whose address changes)",
+            ]);
+            expect(dangerousChanges(fixture("cluster-replace.json")).map((d) => d.name)).to.deep.equal(["edge-kong", "edge-kong-alb"]);
+        });
+    });
+
     describe("command", () => {
         const script = path.resolve(__dirname, "../../tools/preview-summary.js");
         const run = (args: string[], input?: string) => spawnSync(process.execPath, [script, ...args], { input: input ?? "", encoding: "utf8" });
