@@ -1,7 +1,8 @@
 // Turns the JSON printed by `pulumi preview --json` into a short Markdown summary for a pull request:
 // counts by operation, the Kong sizing before and after (replicas, workers, CPU, memory and its
-// mem_cache_size part, client connection recycling), the cluster-wide rate limits, and the list of
-// changed resources.
+// mem_cache_size part, client connection recycling), the cluster-wide rate limits, the changed Helm values keys
+// and annotations old -> new (secrets masked), the list of changed resources, and at the top a warning when a replace
+// or delete touches what owns a load balancer, the Kong release or a CRD.
 //
 //   pulumi preview --json --stack dev > preview.json
 //   node dist/tools/preview-summary.js preview.json > summary.md     (or: ... | node dist/tools/preview-summary.js -)
@@ -32,6 +33,16 @@ export const ABSENT = "—";
 export const CHART_DEFAULT = "chart default";
 /** Shown for a value that is unknown during the preview or unreadable. */
 export const UNKNOWN = "?";
+/** How `pulumi preview --json` prints a secret value (without --show-secrets); the summary never shows more. */
+export const SECRET = "[secret]";
+/** The first line of the warning a replace or delete of what owns a load balancer, the Kong release or a CRD puts at the top. */
+export const DANGER_TITLE = "> **Replaces or deletes what owns a load balancer, the Kong release or a CRD.**";
+/** The header of each table of changed values. */
+export const VALUES_HEADER = "| Key | Old | New |";
+/** Rows shown per resource before "... and N more". */
+const MAX_VALUE_ROWS = 40;
+/** Characters shown of one value before it is cut. */
+const MAX_VALUE_CHARS = 120;
 /** The Kong sizing table's header: Memory/pod includes two caches of mem_cache_size (Kong's core and plugin entity caches). */
 export const SIZING_HEADER = "| Release | Op | Replicas | nginx workers/pod | CPU/pod | Memory/pod | mem_cache_size (x2 per pod) | Connection recycling |";
 
@@ -386,6 +397,173 @@ export function kongSizingRow(r: KongReleaseChange): string {
     return `| ${code(r.name)} | ${r.op} | ${cell("replicas")} | ${cell("workers")} | ${cell("cpu")} | ${cell("memory")} | ${cell("memCacheSize")} | ${cell("recycling")} |`;
 }
 
+/** A key for the values table: dotted, with inner keys that are not plain identifiers quoted (`podAnnotations["kuma.io/gateway"]`). */
+function joinKey(prefix: string, key: string): string {
+    // At the top (annotations), a key reads best as it is.
+    if (prefix === "") return key;
+    if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return prefix === "" ? key : `${prefix}.${key}`;
+    return `${prefix}[${JSON.stringify(key)}]`;
+}
+
+/** Leaves of nested objects by dotted key; arrays, scalars, secrets and empty objects are leaves. */
+export function flattenValues(v: unknown, prefix = "", out: Map<string, unknown> = new Map()): Map<string, unknown> {
+    if (isObject(v) && Object.keys(v).length > 0) {
+        for (const [k, x] of Object.entries(v)) flattenValues(x, joinKey(prefix, k), out);
+    } else {
+        out.set(prefix, v);
+    }
+    return out;
+}
+
+/** Whether key is inside the value at ancestor (`a.b` is inside `a`; `a.bc` is not). */
+function isUnder(key: string, ancestor: string): boolean {
+    if (ancestor === "") return true;
+    return key.startsWith(ancestor) && (key[ancestor.length] === "." || key[ancestor.length] === "[");
+}
+
+export interface ValueChange {
+    /** Dotted path of the key (`gateway.env.log_level`); "" for the whole value. */
+    readonly key: string;
+    /** As shown: the value, ABSENT when not set, SECRET for a secret, UNKNOWN when known only after the update. */
+    readonly old: string;
+    readonly new: string;
+}
+
+/** One value as a table cell shows it; a secret never shows more than SECRET. */
+function shownValue(v: unknown): string {
+    if (v === undefined) return ABSENT;
+    if (v === SECRET) return SECRET;
+    if (v === UNKNOWN_VALUE) return UNKNOWN;
+    const s = typeof v === "string" ? (v === "" ? '""' : v) : JSON.stringify(v);
+    return s.length > MAX_VALUE_CHARS ? s.slice(0, MAX_VALUE_CHARS - 3) + "..." : s;
+}
+
+/**
+ * The keys whose value differs between two nested objects (Helm values, annotations), old -> new. A key that is a
+ * secret on either side, or lies inside one, is one row of SECRET on both sides (ABSENT where it is not set), so
+ * neither the old nor the new value of a secret is printed. Two secrets cannot be compared from the preview;
+ * `changedSecrets` (the paths of the step's detailedDiff) says which changed, and without it a secret present on both
+ * sides is listed as possibly changed.
+ */
+export function valueChanges(oldValue: unknown, newValue: unknown, changedSecrets?: (key: string) => boolean): ValueChange[] {
+    if (oldValue === SECRET || newValue === SECRET || !isObject(oldValue) || !isObject(newValue)) {
+        if (JSON.stringify(oldValue) === JSON.stringify(newValue) && oldValue !== SECRET) return [];
+        const masked = oldValue === SECRET || newValue === SECRET;
+        const side = (v: unknown) => (v === undefined ? ABSENT : masked ? SECRET : shownValue(v));
+        if (masked && oldValue === SECRET && newValue === SECRET && changedSecrets && !changedSecrets("")) return [];
+        return [{ key: "", old: side(oldValue), new: side(newValue) }];
+    }
+    const before = flattenValues(oldValue);
+    const after = flattenValues(newValue);
+    const keys = [...new Set([...after.keys(), ...before.keys()])];
+    const secretKeys = keys.filter((k) => before.get(k) === SECRET || after.get(k) === SECRET);
+    const rows: ValueChange[] = [];
+    const done = new Set<string>();
+    for (const key of keys) {
+        const secret = secretKeys.find((s) => s === key || isUnder(key, s));
+        if (secret !== undefined) {
+            if (done.has(secret)) continue;
+            done.add(secret);
+            const has = (m: Map<string, unknown>) => [...m.keys()].some((k) => k === secret || isUnder(k, secret));
+            const o = has(before) ? SECRET : ABSENT;
+            const n = has(after) ? SECRET : ABSENT;
+            const bothSecretLeaves = before.get(secret) === SECRET && after.get(secret) === SECRET;
+            if (bothSecretLeaves && changedSecrets && !changedSecrets(secret)) continue;
+            rows.push({ key: secret, old: o, new: bothSecretLeaves && !changedSecrets ? `${SECRET} (may have changed)` : n });
+            continue;
+        }
+        const o = before.get(key);
+        const n = after.get(key);
+        if (JSON.stringify(o) === JSON.stringify(n)) continue;
+        rows.push({ key, old: shownValue(o), new: shownValue(n) });
+    }
+    return rows;
+}
+
+/** The step's detailedDiff paths, in the dotted form of valueChanges, below `root`; undefined without a detailedDiff. */
+function diffPaths(detailedDiff: unknown, root: string): ((key: string) => boolean) | undefined {
+    if (!isObject(detailedDiff)) return undefined;
+    const paths = Object.keys(detailedDiff)
+        .filter((p) => p === root || p.startsWith(root + ".") || p.startsWith(root + "["))
+        .map((p) => p.slice(root.length).replace(/^\./, "").replace(/\["([^"]*)"\]/g, (_m, k: string) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`)).replace(/^\./, ""));
+    return (key: string) => paths.some((p) => p === key || isUnder(p, key) || isUnder(key, p));
+}
+
+export interface ResourceValueChanges {
+    readonly name: string;
+    readonly type: string;
+    readonly op: string;
+    /** "Helm values", "annotations" or "pod template annotations". */
+    readonly what: string;
+    readonly changes: ValueChange[];
+}
+
+function stateInput(state: Json | undefined, path: string): unknown {
+    if (!state) return undefined;
+    const fromInputs = at(state, `inputs.${path}`);
+    return fromInputs !== undefined ? fromInputs : at(state, `outputs.${path}`);
+}
+
+/**
+ * For each updated or replaced resource: its changed Helm values keys (a Helm Release) or annotations (any other
+ * Kubernetes object: metadata, and the pod template's), old -> new, secrets masked.
+ */
+export function valueChangesOf(preview: unknown): ResourceValueChanges[] {
+    if (!isObject(preview)) return [];
+    const detailedDiffs = new Map<string, unknown>();
+    for (const step of Array.isArray(preview.steps) ? preview.steps : []) {
+        if (isObject(step) && typeof step.urn === "string" && isObject(step.detailedDiff)) detailedDiffs.set(step.urn, step.detailedDiff);
+    }
+    const out: ResourceValueChanges[] = [];
+    for (const r of resourceChanges(preview)) {
+        if ((r.op !== "update" && r.op !== "replace") || !r.oldState || !r.newState) continue;
+        const parts: [string, string][] =
+            r.type === HELM_RELEASE_TYPE ? [["Helm values", "values"]] : r.type.startsWith("kubernetes:") ? [["annotations", "metadata.annotations"], ["pod template annotations", "spec.template.metadata.annotations"]] : [];
+        for (const [what, path] of parts) {
+            const before = stateInput(r.oldState, path);
+            const after = stateInput(r.newState, path);
+            if (before === undefined && after === undefined) continue;
+            const changes = valueChanges(before ?? {}, after ?? {}, diffPaths(detailedDiffs.get(r.urn), path));
+            if (changes.length > 0) out.push({ name: r.name, type: r.type, op: r.op, what, changes });
+        }
+    }
+    return out;
+}
+
+/** Why replacing or deleting a resource is dangerous; undefined when it is not. */
+function dangerOf(r: ResourceChange): string | undefined {
+    const either = (path: string) => [r.oldState, r.newState].map((s) => stateInput(s, path)).filter((v) => v !== undefined);
+    if (isKongRelease(r)) return "Kong Helm release: its pods, and with an NLB the proxy Service that owns the NLB";
+    if (r.type === "kubernetes:core/v1:Service" && either("spec.type").includes("LoadBalancer")) return "Service of type LoadBalancer: owns an NLB, whose address changes";
+    if (r.type === "kubernetes:networking.k8s.io/v1:Ingress") {
+        const alb =
+            either("spec.ingressClassName").includes("alb") ||
+            either("metadata.annotations").some((a) => isObject(a) && (a["kubernetes.io/ingress.class"] === "alb" || Object.keys(a).some((k) => k.startsWith("alb.ingress.kubernetes.io/"))));
+        if (alb) return "ALB Ingress: owns the ALB, whose address changes";
+    }
+    if (/^kubernetes:apiextensions\.k8s\.io\/v1(beta1)?:CustomResourceDefinition$/.test(r.type)) return "CustomResourceDefinition: deleting it deletes every object of its kind";
+    return undefined;
+}
+
+export interface DangerousChange {
+    readonly name: string;
+    readonly type: string;
+    /** "replace" or "delete". */
+    readonly op: string;
+    readonly why: string;
+}
+
+/** The replaces and deletes of what owns a load balancer (LoadBalancer Service, ALB Ingress), of the Kong release and of CRDs. */
+export function dangerousChanges(preview: unknown): DangerousChange[] {
+    if (!isObject(preview)) return [];
+    return resourceChanges(preview)
+        .filter((r) => r.op === "replace" || r.op === "delete")
+        .flatMap((r) => {
+            const why = dangerOf(r);
+            return why ? [{ name: r.name, type: r.type, op: r.op, why }] : [];
+        });
+}
+
 function diagnosticCounts(preview: Json): { errors: string[]; warnings: number } {
     const errors: string[] = [];
     let warnings = 0;
@@ -428,6 +606,13 @@ function describe(json: unknown): { markdown: string; ok: boolean } {
     const where = resources.map((r) => parseUrn(r.urn)).find((u) => u.stack !== undefined);
     lines.push(where ? `## Pulumi preview: ${code(`${where.project}/${where.stack}`)}` : "## Pulumi preview", "");
 
+    const dangers = dangerousChanges(json);
+    if (dangers.length > 0) {
+        lines.push("> [!WARNING]", DANGER_TITLE + " A replaced load balancer gets a new address, Kong drops traffic while its release is replaced, and a deleted CRD takes every object of its kind with it.", ">");
+        for (const d of dangers) lines.push(`> - **${d.op}** ${code(d.name)} (${text(d.why)})`);
+        lines.push("");
+    }
+
     if (json.maybeCorrupt === true) lines.push("> **Warning:** Pulumi reports that one or more resources may be corrupt.", "");
     if (errors.length > 0 || warnings > 0) {
         lines.push(`**Diagnostics:** ${plural(errors.length, "error")}, ${plural(warnings, "warning")}.`, "");
@@ -456,6 +641,18 @@ function describe(json: unknown): { markdown: string; ok: boolean } {
         lines.push("| KongPlugin | Op | Policy | Limit | Cluster-wide |", "| --- | --- | --- | --- | --- |");
         for (const r of rateLimits) for (const l of r.limits) lines.push(rateLimitRow(r, l));
         lines.push("");
+    }
+
+    const values = valueChangesOf(json);
+    if (values.length > 0) {
+        lines.push("### Changed values (old → new)", "");
+        for (const v of values) {
+            lines.push(`${code(v.name)} ${code(v.type)} (${v.op}), ${v.what}:`, "");
+            lines.push(VALUES_HEADER, "| --- | --- | --- |");
+            for (const c of v.changes.slice(0, MAX_VALUE_ROWS)) lines.push(`| ${code(c.key === "" ? "(all)" : c.key)} | ${text(c.old)} | ${text(c.new)} |`);
+            if (v.changes.length > MAX_VALUE_ROWS) lines.push(`| ... and ${v.changes.length - MAX_VALUE_ROWS} more | | |`);
+            lines.push("");
+        }
     }
 
     if (changed.length > 0) {

@@ -31,19 +31,45 @@ const components: ComponentRegistry = {
 
 interface PropertySpec {
     plain?: boolean;
+    $ref?: string;
+    items?: PropertySpec;
 }
 const resourceSpecs = schemaJson.resources as Record<string, { inputProperties: Record<string, PropertySpec>; properties: Record<string, PropertySpec> }>;
+const typeSpecs = schemaJson.types as Record<string, { properties?: Record<string, PropertySpec> }>;
+
+/**
+ * A plain input that arrived as one secret (an SDK marks a whole object secret when one of its fields is, and the
+ * SDK's deserializer hoists a nested secret to the top-level property) loses its secretness when it is unwrapped.
+ * Each field the schema does not declare plain (free-form Helm `values`, credentials, passwords) becomes a secret
+ * again, so nothing of it reaches state or the preview in plaintext; the plain, structural fields stay readable.
+ */
+export function secretNonPlainFields(value: unknown, spec: PropertySpec | undefined): unknown {
+    if (value === undefined || value === null || spec === undefined) return value;
+    if (Array.isArray(value)) return spec.items ? value.map((v) => secretNonPlainFields(v, spec.items)) : value;
+    const ref = spec.$ref?.startsWith("#/types/") ? typeSpecs[spec.$ref.slice("#/types/".length)] : undefined;
+    if (ref?.properties === undefined || typeof value !== "object") return value;
+    const props = ref.properties;
+    return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => {
+            const prop = props[k];
+            if (prop === undefined) return [k, v];
+            return [k, prop.plain ? secretNonPlainFields(v, prop) : pulumi.secret(v)];
+        }),
+    );
+}
 
 /**
  * Plain (structural) inputs must be values the rules can check synchronously. The engine wraps a
- * top-level input in an Output when it carries a secret or a dependency; unwrap those.
+ * top-level input in an Output when it carries a secret or a dependency; unwrap those, keeping secrets secret.
  */
 async function plainInputs(token: string, inputs: pulumi.Inputs): Promise<pulumi.Inputs> {
     const specs = resourceSpecs[token].inputProperties;
     const result: pulumi.Inputs = { ...inputs };
     for (const [key, value] of Object.entries(inputs)) {
         if (specs[key]?.plain && pulumi.Output.isInstance(value)) {
-            result[key] = await (value as unknown as { promise(): Promise<unknown> }).promise();
+            const output = value as unknown as pulumi.Output<unknown>;
+            const plain = await (output as unknown as { promise(): Promise<unknown> }).promise();
+            result[key] = (await pulumi.isSecret(output)) ? secretNonPlainFields(plain, specs[key]) : plain;
         }
     }
     return result;

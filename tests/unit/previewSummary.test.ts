@@ -14,6 +14,13 @@ import { render } from "../../scripts/lib/mock-runtime";
 import {
     clusterWideLimits,
     countOperations,
+    dangerousChanges,
+    DANGER_TITLE,
+    flattenValues,
+    valueChanges,
+    valueChangesOf,
+    VALUES_HEADER,
+    SECRET,
     extractKongSizing,
     kongChartKind,
     kongReleaseChanges,
@@ -386,6 +393,155 @@ describe("preview summary", () => {
             const other = { op: "create", urn: `${STACK}kubernetes:configuration.konghq.com/v1:KongPlugin::edge-cors`, newState: { type: "kubernetes:configuration.konghq.com/v1:KongPlugin", inputs: { plugin: "cors", config: { origins: ["*"] } } } };
             expect(summarizePreview({ steps: [other] })).to.not.include("Rate limits");
             expect(summarizePreview(fixture("vertical-to-horizontal.json"))).to.not.include("Rate limits");
+        });
+    });
+
+
+    describe("changed values, old -> new, secrets masked", () => {
+        it("flattens nested values to dotted keys, quoting keys that are not identifiers", () => {
+            const flat = flattenValues({ gateway: { env: { log_level: "notice" }, podAnnotations: { "kuma.io/gateway": "enabled" }, args: ["a"], empty: {} } });
+            expect([...flat.entries()]).to.deep.equal([
+                ["gateway.env.log_level", "notice"],
+                ['gateway.podAnnotations["kuma.io/gateway"]', "enabled"],
+                ["gateway.args", ["a"]],
+                ["gateway.empty", {}],
+            ]);
+        });
+
+        it("lists changed, added and removed keys, and never a secret's old or new value", () => {
+            const before = { gateway: { env: { log_level: "notice", pg_password: SECRET, gone: "x" }, replicaCount: 2 } };
+            const after = { gateway: { env: { log_level: "debug", pg_password: SECRET, added: "y" }, replicaCount: 2, extra: { token: SECRET } } };
+            expect(valueChanges(before, after, (k) => k === "gateway.env.pg_password")).to.deep.equal([
+                { key: "gateway.env.log_level", old: "notice", new: "debug" },
+                { key: "gateway.env.pg_password", old: SECRET, new: SECRET },
+                { key: "gateway.env.added", old: "—", new: "y" },
+                { key: "gateway.extra.token", old: "—", new: SECRET },
+                { key: "gateway.env.gone", old: "x", new: "—" },
+            ]);
+            // Without a detailedDiff a secret on both sides cannot be compared: it is listed, masked.
+            expect(valueChanges(before, after).find((c) => c.key === "gateway.env.pg_password")).to.deep.equal({ key: "gateway.env.pg_password", old: SECRET, new: `${SECRET} (may have changed)` });
+            // detailedDiff says the secret did not change: no row.
+            expect(valueChanges(before, after, () => false).map((c) => c.key)).to.not.include("gateway.env.pg_password");
+        });
+
+        it("a value that becomes a secret, or stops being one, shows no plaintext on either side", () => {
+            expect(valueChanges({ env: { password: "plaintext-before" } }, { env: { password: SECRET } })).to.deep.equal([{ key: "env.password", old: SECRET, new: SECRET }]);
+            expect(valueChanges({ env: SECRET }, { env: { password: "plaintext-after", level: "info" } })).to.deep.equal([{ key: "env", old: SECRET, new: SECRET }]);
+            expect(valueChanges(SECRET, { gateway: { replicaCount: 2 } })).to.deep.equal([{ key: "", old: SECRET, new: SECRET }]);
+        });
+
+        it("shows unknown values as ? and cuts long ones", () => {
+            const [unknown, long] = valueChanges({ a: "1", b: "x" }, { a: UNKNOWN_VALUE, b: "y".repeat(500) });
+            expect(unknown).to.deep.equal({ key: "a", old: "1", new: "?" });
+            expect(long.new).to.have.length(120).and.to.match(/\.\.\.$/);
+        });
+
+        it("reads annotations of Kubernetes objects and Helm values of releases, for updates and replaces only", () => {
+            const ingress = (annotations: Record<string, string>) => ({ type: "kubernetes:networking.k8s.io/v1:Ingress", inputs: { metadata: { name: "edge-kong-alb", annotations }, spec: { ingressClassName: "alb" } } });
+            const urn = `${STACK}kubernetes:networking.k8s.io/v1:Ingress::edge-kong-alb`;
+            const preview = {
+                steps: [
+                    { op: "update", urn, oldState: ingress({ "alb.ingress.kubernetes.io/tags": "team=edge" }), newState: ingress({ "alb.ingress.kubernetes.io/tags": "team=core" }) },
+                    { op: "create", urn: `${STACK}kubernetes:core/v1:Namespace::x`, newState: { type: "kubernetes:core/v1:Namespace", inputs: { metadata: { annotations: { a: "b" } } } } },
+                ],
+            };
+            expect(valueChangesOf(preview)).to.deep.equal([
+                { name: "edge-kong-alb", type: "kubernetes:networking.k8s.io/v1:Ingress", op: "update", what: "annotations", changes: [{ key: "alb.ingress.kubernetes.io/tags", old: "team=edge", new: "team=core" }] },
+            ]);
+            const out = lines(summarizePreview(preview));
+            const start = out.indexOf("### Changed values (old → new)");
+            expect(out.slice(start + 2, start + 7)).to.deep.equal([
+                "`edge-kong-alb` `kubernetes:networking.k8s.io/v1:Ingress` (update), annotations:",
+                "",
+                VALUES_HEADER,
+                "| --- | --- | --- |",
+                "| `alb.ingress.kubernetes.io/tags` | team=edge | team=core |",
+            ]);
+        });
+    });
+
+    describe("warning for replaces and deletes of what owns a load balancer, the Kong release or a CRD", () => {
+        const step = (op: string, type: string, name: string, inputs: Record<string, unknown>) => {
+            const urn = `${STACK}${type}::${name}`;
+            const state = { urn, type, inputs };
+            return { op, urn, oldState: state, ...(op === "delete" ? {} : { newState: state }) };
+        };
+        const crd = step("delete", "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "kongplugins.configuration.konghq.com", { metadata: { name: "kongplugins.configuration.konghq.com" } });
+        const lb = step("replace", "kubernetes:core/v1:Service", "proxy", { spec: { type: "LoadBalancer" } });
+        const clusterIp = step("replace", "kubernetes:core/v1:Service", "internal", { spec: { type: "ClusterIP" } });
+        const customClassAlb = step("delete", "kubernetes:networking.k8s.io/v1:Ingress", "edge-alb", { metadata: { annotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing" } }, spec: { ingressClassName: "auto-alb" } });
+        const kongIngress = step("delete", "kubernetes:networking.k8s.io/v1:Ingress", "greeter", { spec: { ingressClassName: "kong" } });
+        const kongUpdate = { op: "update", urn: KONG_RELEASE_URN, oldState: releaseState(KONG_RELEASE_URN, gateway(verticalGateway)), newState: releaseState(KONG_RELEASE_URN, gateway(verticalGateway)) };
+        const kongDelete = { op: "delete", urn: KONG_RELEASE_URN, oldState: releaseState(KONG_RELEASE_URN, gateway(verticalGateway)) };
+
+        it("names each dangerous step and why, and nothing else", () => {
+            const found = dangerousChanges({ steps: [crd, lb, clusterIp, customClassAlb, kongIngress, kongDelete] });
+            expect(found.map((d) => `${d.op} ${d.name}: ${d.why.split(":")[0]}`)).to.deep.equal([
+                "delete kongplugins.configuration.konghq.com: CustomResourceDefinition",
+                "replace proxy: Service of type LoadBalancer",
+                "delete edge-alb: ALB Ingress",
+                "delete edge-kong: Kong Helm release",
+            ]);
+        });
+
+        it("puts the warning right under the title", () => {
+            const out = lines(summarizePreview({ steps: [lb, kongDelete] }));
+            expect(out[2]).to.equal("> [!WARNING]");
+            expect(out[3].startsWith(DANGER_TITLE)).to.equal(true);
+            expect(out.slice(5, 7)).to.deep.equal([
+                "> - **replace** `proxy` (Service of type LoadBalancer: owns an NLB, whose address changes)",
+                "> - **delete** `edge-kong` (Kong Helm release: its pods, and with an NLB the proxy Service that owns the NLB)",
+            ]);
+        });
+
+        it("says nothing for updates and harmless replaces", () => {
+            expect(summarizePreview({ steps: [clusterIp, kongUpdate, kongIngress] })).to.not.contain("[!WARNING]");
+        });
+    });
+
+
+    describe("previews recorded by the cluster tier (tests/fixtures/previews/README.md)", () => {
+        it("cluster-update: old -> new for the changed Helm values and the ALB annotation; the rotated secret masked, the sizing readable", () => {
+            const preview = fixture("cluster-update.json");
+            const out = lines(summarizePreview(preview));
+            expect(out.join("\n")).to.not.contain("[!WARNING]");
+            expect(out).to.include("| `edge-kong` | update | 2 → 2 | 2 → 4 | 2 → 4 | 1536Mi → 2560Mi | 128m → 128m | 10000 requests / 3600s → 10000 requests / 3600s |");
+            const start = out.indexOf("`edge-kong` `kubernetes:helm.sh/v3:Release` (update), Helm values:");
+            expect(out.slice(start + 2, start + 11)).to.deep.equal([
+                VALUES_HEADER,
+                "| --- | --- | --- |",
+                "| `gateway.env.log_level` | notice | debug |",
+                "| `gateway.env.nginx_worker_processes` | 2 | 4 |",
+                "| `gateway.env.pg_password` | [secret] | [secret] |",
+                "| `gateway.resources.limits.cpu` | 2 | 4 |",
+                "| `gateway.resources.limits.memory` | 1536Mi | 2560Mi |",
+                "| `gateway.resources.requests.cpu` | 2 | 4 |",
+                "| `gateway.resources.requests.memory` | 1536Mi | 2560Mi |",
+            ]);
+            const alb = out.indexOf("`edge-kong-alb` `kubernetes:networking.k8s.io/v1:Ingress` (update), annotations:");
+            expect(out.slice(alb + 4, alb + 6)).to.deep.equal(["| `alb.ingress.kubernetes.io/tags` | team=edge | team=edge,cost-center=1234 |", ""]);
+        });
+
+        it("cluster-update: the recorded detailedDiff is what tells a changed secret from an unchanged one", () => {
+            const preview = fixture("cluster-update.json");
+            const release = preview.steps.find((s: any) => s.urn.endsWith("::edge-kong"));
+            expect(release.oldState.inputs.values.gateway.env.pg_password).to.equal(SECRET);
+            expect(release.newState.inputs.values.gateway.env.pg_password).to.equal(SECRET);
+            expect(Object.keys(release.detailedDiff)).to.include("values.gateway.env.pg_password");
+            // Without the detailedDiff, the summary cannot tell and says so, still masked.
+            const withoutDiff = { ...preview, steps: preview.steps.map((s: any) => ({ ...s, detailedDiff: null })) };
+            expect(lines(summarizePreview(withoutDiff))).to.include("| `gateway.env.pg_password` | [secret] | [secret] (may have changed) |");
+        });
+
+        it("cluster-replace: the warning names the Kong release and the ALB Ingress, right under the title", () => {
+            const out = lines(summarizePreview(fixture("cluster-replace.json")));
+            expect(out[2]).to.equal("> [!WARNING]");
+            expect(out[3].startsWith(DANGER_TITLE)).to.equal(true);
+            expect(out.slice(5, 7)).to.deep.equal([
+                "> - **replace** `edge-kong` (Kong Helm release: its pods, and with an NLB the proxy Service that owns the NLB)",
+                "> - **replace** `edge-kong-alb` (ALB Ingress: owns the ALB, whose address changes)",
+            ]);
+            expect(dangerousChanges(fixture("cluster-replace.json")).map((d) => d.name)).to.deep.equal(["edge-kong", "edge-kong-alb"]);
         });
     });
 
