@@ -86,6 +86,8 @@ export class EdgeStack extends pulumi.ComponentResource {
             resourceInputs["loadBalancerController"] = args?.loadBalancerController;
             resourceInputs["mesh"] = args?.mesh;
             resourceInputs["podSecurity"] = args?.podSecurity;
+            resourceInputs["protectLoadBalancer"] = args?.protectLoadBalancer;
+            resourceInputs["renamedFrom"] = args?.renamedFrom;
             resourceInputs["scalingMode"] = args?.scalingMode;
             resourceInputs["services"] = args?.services;
             resourceInputs["vertical"] = args?.vertical;
@@ -159,6 +161,14 @@ export interface EdgeStackArgs {
      * Pod Security Admission labels on the namespaces the stack creates (Kong's, the services', `istio-system`, `kuma-system`).
      */
     podSecurity?: inputs.PodSecurityArgs;
+    /**
+     * Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+     */
+    protectLoadBalancer?: boolean;
+    /**
+     * The name this EdgeStack had before you renamed it (the name its resources were created under). meshedge adds Pulumi's alias `{ name: renamedFrom }` to the component itself and keeps naming every child, Helm release and Kubernetes object from this name, so a rename is a change of the component's URN only: the engine moves the children through their parent's alias and nothing is replaced or deleted. Pulumi's own `aliases` resource option does not reach a multi-language component with Pulumi CLI 3.192 (pulumi/pulumi#18801), hence this input. Keep it for as long as the stack may hold the old name.
+     */
+    renamedFrom?: string;
     /**
      * Default `auto`: vertical behind an NLB, horizontal behind an ALB.
      */

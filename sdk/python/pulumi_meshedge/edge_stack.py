@@ -32,6 +32,8 @@ class EdgeStackArgs:
                  load_balancer_controller: Optional['LoadBalancerControllerSettingsArgs'] = None,
                  mesh: Optional['MeshArgs'] = None,
                  pod_security: Optional['PodSecurityArgs'] = None,
+                 protect_load_balancer: Optional[_builtins.bool] = None,
+                 renamed_from: Optional[_builtins.str] = None,
                  scaling_mode: Optional['ScalingMode'] = None,
                  services: Optional[Sequence[pulumi.Input['GrpcServiceSpecArgs']]] = None,
                  vertical: Optional['VerticalScalingArgs'] = None,
@@ -48,6 +50,8 @@ class EdgeStackArgs:
         :param 'LoadBalancerControllerSettingsArgs' load_balancer_controller: Install the AWS Load Balancer Controller.
         :param 'MeshArgs' mesh: Istio or Kuma; unset for none.
         :param 'PodSecurityArgs' pod_security: Pod Security Admission labels on the namespaces the stack creates (Kong's, the services', `istio-system`, `kuma-system`).
+        :param _builtins.bool protect_load_balancer: Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+        :param _builtins.str renamed_from: The name this EdgeStack had before you renamed it (the name its resources were created under). meshedge adds Pulumi's alias `{ name: renamedFrom }` to the component itself and keeps naming every child, Helm release and Kubernetes object from this name, so a rename is a change of the component's URN only: the engine moves the children through their parent's alias and nothing is replaced or deleted. Pulumi's own `aliases` resource option does not reach a multi-language component with Pulumi CLI 3.192 (pulumi/pulumi#18801), hence this input. Keep it for as long as the stack may hold the old name.
         :param 'ScalingMode' scaling_mode: Default `auto`: vertical behind an NLB, horizontal behind an ALB.
         :param Sequence[pulumi.Input['GrpcServiceSpecArgs']] services: The gRPC services behind Kong.
         :param 'VerticalScalingArgs' vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
@@ -72,6 +76,10 @@ class EdgeStackArgs:
             pulumi.set(__self__, "mesh", mesh)
         if pod_security is not None:
             pulumi.set(__self__, "pod_security", pod_security)
+        if protect_load_balancer is not None:
+            pulumi.set(__self__, "protect_load_balancer", protect_load_balancer)
+        if renamed_from is not None:
+            pulumi.set(__self__, "renamed_from", renamed_from)
         if scaling_mode is not None:
             pulumi.set(__self__, "scaling_mode", scaling_mode)
         if services is not None:
@@ -202,6 +210,30 @@ class EdgeStackArgs:
         pulumi.set(self, "pod_security", value)
 
     @_builtins.property
+    @pulumi.getter(name="protectLoadBalancer")
+    def protect_load_balancer(self) -> Optional[_builtins.bool]:
+        """
+        Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+        """
+        return pulumi.get(self, "protect_load_balancer")
+
+    @protect_load_balancer.setter
+    def protect_load_balancer(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "protect_load_balancer", value)
+
+    @_builtins.property
+    @pulumi.getter(name="renamedFrom")
+    def renamed_from(self) -> Optional[_builtins.str]:
+        """
+        The name this EdgeStack had before you renamed it (the name its resources were created under). meshedge adds Pulumi's alias `{ name: renamedFrom }` to the component itself and keeps naming every child, Helm release and Kubernetes object from this name, so a rename is a change of the component's URN only: the engine moves the children through their parent's alias and nothing is replaced or deleted. Pulumi's own `aliases` resource option does not reach a multi-language component with Pulumi CLI 3.192 (pulumi/pulumi#18801), hence this input. Keep it for as long as the stack may hold the old name.
+        """
+        return pulumi.get(self, "renamed_from")
+
+    @renamed_from.setter
+    def renamed_from(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "renamed_from", value)
+
+    @_builtins.property
     @pulumi.getter(name="scalingMode")
     def scaling_mode(self) -> Optional['ScalingMode']:
         """
@@ -266,6 +298,8 @@ class EdgeStack(pulumi.ComponentResource):
                  load_balancer_controller: Optional[Union['LoadBalancerControllerSettingsArgs', 'LoadBalancerControllerSettingsArgsDict']] = None,
                  mesh: Optional[Union['MeshArgs', 'MeshArgsDict']] = None,
                  pod_security: Optional[Union['PodSecurityArgs', 'PodSecurityArgsDict']] = None,
+                 protect_load_balancer: Optional[_builtins.bool] = None,
+                 renamed_from: Optional[_builtins.str] = None,
                  scaling_mode: Optional['ScalingMode'] = None,
                  services: Optional[Sequence[pulumi.Input[Union['GrpcServiceSpecArgs', 'GrpcServiceSpecArgsDict']]]] = None,
                  vertical: Optional[Union['VerticalScalingArgs', 'VerticalScalingArgsDict']] = None,
@@ -286,6 +320,8 @@ class EdgeStack(pulumi.ComponentResource):
         :param Union['LoadBalancerControllerSettingsArgs', 'LoadBalancerControllerSettingsArgsDict'] load_balancer_controller: Install the AWS Load Balancer Controller.
         :param Union['MeshArgs', 'MeshArgsDict'] mesh: Istio or Kuma; unset for none.
         :param Union['PodSecurityArgs', 'PodSecurityArgsDict'] pod_security: Pod Security Admission labels on the namespaces the stack creates (Kong's, the services', `istio-system`, `kuma-system`).
+        :param _builtins.bool protect_load_balancer: Protect (Pulumi's `protect` option) the objects that own the load balancer: with an NLB the Kong Helm release, which creates the proxy LoadBalancer Service; with an ALB the Ingress. A `pulumi destroy`, or a change that would replace one of them, then fails instead of dropping the load balancer and its DNS name; set false, `pulumi up`, then destroy or replace. Default true.
+        :param _builtins.str renamed_from: The name this EdgeStack had before you renamed it (the name its resources were created under). meshedge adds Pulumi's alias `{ name: renamedFrom }` to the component itself and keeps naming every child, Helm release and Kubernetes object from this name, so a rename is a change of the component's URN only: the engine moves the children through their parent's alias and nothing is replaced or deleted. Pulumi's own `aliases` resource option does not reach a multi-language component with Pulumi CLI 3.192 (pulumi/pulumi#18801), hence this input. Keep it for as long as the stack may hold the old name.
         :param 'ScalingMode' scaling_mode: Default `auto`: vertical behind an NLB, horizontal behind an ALB.
         :param Sequence[pulumi.Input[Union['GrpcServiceSpecArgs', 'GrpcServiceSpecArgsDict']]] services: The gRPC services behind Kong.
         :param Union['VerticalScalingArgs', 'VerticalScalingArgsDict'] vertical: Vertical sizing; only with scalingMode `vertical` or `auto` resolving to vertical. Without one, the vertical mode gets 2 replicas x 2 CPU (2 nginx workers, 1536Mi) per pod.
@@ -325,6 +361,8 @@ class EdgeStack(pulumi.ComponentResource):
                  load_balancer_controller: Optional[Union['LoadBalancerControllerSettingsArgs', 'LoadBalancerControllerSettingsArgsDict']] = None,
                  mesh: Optional[Union['MeshArgs', 'MeshArgsDict']] = None,
                  pod_security: Optional[Union['PodSecurityArgs', 'PodSecurityArgsDict']] = None,
+                 protect_load_balancer: Optional[_builtins.bool] = None,
+                 renamed_from: Optional[_builtins.str] = None,
                  scaling_mode: Optional['ScalingMode'] = None,
                  services: Optional[Sequence[pulumi.Input[Union['GrpcServiceSpecArgs', 'GrpcServiceSpecArgsDict']]]] = None,
                  vertical: Optional[Union['VerticalScalingArgs', 'VerticalScalingArgsDict']] = None,
@@ -352,6 +390,8 @@ class EdgeStack(pulumi.ComponentResource):
             __props__.__dict__["load_balancer_controller"] = load_balancer_controller
             __props__.__dict__["mesh"] = mesh
             __props__.__dict__["pod_security"] = pod_security
+            __props__.__dict__["protect_load_balancer"] = protect_load_balancer
+            __props__.__dict__["renamed_from"] = renamed_from
             __props__.__dict__["scaling_mode"] = scaling_mode
             __props__.__dict__["services"] = services
             __props__.__dict__["vertical"] = vertical
