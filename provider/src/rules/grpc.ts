@@ -146,9 +146,6 @@ export function checkGrpcService(problems: Problems, field: string, spec: GrpcSe
     if (spec.replicas !== undefined && !isWholeNumber(spec.replicas, 0, INT32_MAX)) {
         problems.add(joinPath(field, `replicas`), spec.replicas, `must be a whole number from 0 to ${INT32_MAX}`, "use e.g. 2");
     }
-    if (spec.image !== undefined && !/^[^\s]+$/.test(spec.image)) {
-        problems.add(joinPath(field, `image`), spec.image, "is not a container image reference (empty, or with spaces)", 'use e.g. "ghcr.io/example/greeter:1.4.2", or leave image unset to select existing pods');
-    }
     if (spec.replicas !== undefined && spec.image === undefined) {
         problems.add(joinPath(field, `replicas`), spec.replicas, "applies only when meshedge creates the Deployment", "set image too, or remove replicas");
     }

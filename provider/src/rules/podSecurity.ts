@@ -227,7 +227,7 @@ export function checkImage(problems: Problems, field: string, image: unknown): v
     if (image === undefined) return;
     const example = "a version tag or digest, e.g. ghcr.io/acme/greeter:1.4.2 or ghcr.io/acme/greeter@sha256:<64 hex digits>";
     if (typeof image !== "string" || image === "") {
-        problems.add(field, image, "is not a container image reference", `use ${example}`);
+        problems.add(field, image, "is not a container image reference", `use ${example}, or leave image unset to select existing pods`);
         return;
     }
     const ref = parseImage(image);
