@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { repoRoot } from "./repo-root";
-import { PYTHON3, PYTHON3_VENV, requirePrerequisites } from "./system-prerequisites";
+import { PYTHON3, PYTHON3_VENV, requirePrerequisites, venvWorks } from "./system-prerequisites";
 
 const root = repoRoot();
 const sdkDir = path.join(root, "sdk", "python");
@@ -15,15 +15,6 @@ const buildVenv = path.join(root, "dist", "python-build-venv");
 
 function venvPython(venv: string): string {
     return process.platform === "win32" ? path.join(venv, "Scripts", "python.exe") : path.join(venv, "bin", "python");
-}
-
-function works(python: string): boolean {
-    try {
-        execFileSync(python, ["-c", "import pip"], { stdio: "ignore" });
-        return true;
-    } catch {
-        return false;
-    }
 }
 
 /**
@@ -41,7 +32,7 @@ export function buildPythonWheel(): string {
         fs.cpSync(sdkDir, src, { recursive: true, filter: (p) => !/(^|[\\/])(build|__pycache__|[^\\/]*\.egg-info)$/.test(p) });
         fs.copyFileSync(path.join(src, "pulumi_meshedge", "README.md"), path.join(src, "README.md"));
         const python = venvPython(buildVenv);
-        if (!works(python)) {
+        if (!venvWorks(python)) {
             fs.rmSync(buildVenv, { recursive: true, force: true });
             execFileSync("python3", ["-m", "venv", buildVenv], { stdio: ["ignore", "ignore", "inherit"] });
         }

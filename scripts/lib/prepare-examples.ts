@@ -6,7 +6,7 @@ import * as path from "path";
 import { buildPlugin, pluginTarball, pluginVersion } from "./build-plugin";
 import { packNodeSdk } from "./pack-sdk";
 import { readVersions, repoRoot, sharedDir } from "./repo-root";
-import { PYTHON3, PYTHON3_VENV, requirePrerequisites } from "./system-prerequisites";
+import { PYTHON3, PYTHON3_VENV, requirePrerequisites, venvWorks } from "./system-prerequisites";
 import { Toolchain } from "./toolchain";
 
 const NPM_QUIET = ["--no-audit", "--no-fund", "--loglevel=error"];
@@ -48,15 +48,6 @@ export function preparePythonExample(): string {
     pip(["-r", "requirements.txt"]);
     pip(["--force-reinstall", "--no-deps", path.join(repoRoot(), "sdk", "python")]);
     return python;
-}
-
-function venvWorks(python: string): boolean {
-    try {
-        execFileSync(python, ["-c", "import pip"], { stdio: "ignore" });
-        return true;
-    } catch {
-        return false;
-    }
 }
 
 /** Installs the kubernetes provider of the toolchain and the freshly built meshedge plugin into env's PULUMI_HOME. */

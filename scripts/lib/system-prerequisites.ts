@@ -28,3 +28,8 @@ export function requirePrerequisites(...prerequisites: Prerequisite[]): void {
     const missing = prerequisites.map(missingPrerequisite).filter((m): m is string => m !== undefined);
     if (missing.length > 0) throw new Error(`missing system prerequisites:\n  - ${missing.join("\n  - ")}`);
 }
+
+/** True when `python` is a usable venv interpreter: an interrupted `python3 -m venv` leaves one without pip. */
+export function venvWorks(python: string): boolean {
+    return spawnSync(python, ["-c", "import pip"], { stdio: "ignore" }).status === 0;
+}
