@@ -35,7 +35,7 @@ describe("engine: the same stack from TypeScript, Python and Go", function () {
         const normalize = (plan: PreviewPlan) =>
             Object.fromEntries([...plan.resources].filter(([, r]) => r.type !== "pulumi:pulumi:Stack").sort(([a], [b]) => a.localeCompare(b)));
         const ts = normalize(plans.typescript);
-        expect(Object.keys(ts).length).to.equal(22);
+        expect(Object.keys(ts).length).to.equal(23);
         expect(normalize(plans.python)).to.deep.equal(ts);
         expect(normalize(plans.go)).to.deep.equal(ts);
     });
