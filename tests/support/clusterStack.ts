@@ -111,7 +111,9 @@ export async function stateResources(stack: Stack): Promise<StateResource[]> {
 
 /** What the program declared: the state without default providers (the explicit `cluster` provider counts). */
 export function programResources(resources: readonly StateResource[]): StateResource[] {
-    return resources.filter((r) => !(r.type.startsWith("pulumi:providers:") && /::default(_[0-9_]+)?$/.test(r.urn)));
+    // Default providers are named default[_<version>][_<download URL>], e.g.
+    // default_0_2_0_github_/api.github.com/meshedge/pulumi-meshedge since the schema has a pluginDownloadURL.
+    return resources.filter((r) => !(r.type.startsWith("pulumi:providers:") && /::default(_[^:]*)?$/.test(r.urn)));
 }
 
 export function helmRelease(resources: readonly StateResource[], releaseName: string): StateResource {
