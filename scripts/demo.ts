@@ -60,6 +60,8 @@ async function upListAndDestroy(pulumi: Pulumi): Promise<void> {
         pulumi(["up", "--yes", "--non-interactive", "--skip-preview"], { show: true });
         step("created on the API server");
         await printCreated(cluster);
+        // protectLoadBalancer (default true) protects the Kong release; an operator lifts it before a destroy.
+        pulumi(["state", "unprotect", "--all", "--yes", "--non-interactive"]);
         step("pulumi destroy (the API server is stopped next)");
         pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
     } finally {

@@ -27,6 +27,7 @@ import {
     programResources,
     stateResources,
     upOnFreshCluster,
+    unprotectAll,
 } from "../support/clusterStack";
 import { judgeObjects, readBackObjects } from "../support/securityScan";
 import { missingFrom, quantity } from "../support/kube";
@@ -208,6 +209,7 @@ describe("cluster: ALB + auto scaling + Kuma + GRPCRoute on the kong/kong chart"
     });
 
     it("destroy removes everything but the Kong CRDs Helm keeps by design", async () => {
+        await unprotectAll(stack);
         expect((await stack.destroy()).summary.resourceChanges).to.deep.equal({ delete: created });
         await namespacesGone(kube, ["apps", "kong", "kuma-system"]);
         expect(await kube.list("/apis/apps/v1/deployments")).to.deep.equal([]);

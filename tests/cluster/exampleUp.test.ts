@@ -25,6 +25,7 @@ import {
     programResources,
     stateResources,
     upOnFreshCluster,
+    unprotectAll,
 } from "../support/clusterStack";
 import { missingFrom, quantity } from "../support/kube";
 import { judgeObjects, readBackObjects } from "../support/securityScan";
@@ -229,6 +230,7 @@ for (const language of languages) {
         });
 
         it("destroy removes everything but the CRDs Helm keeps by design", async () => {
+            await unprotectAll(stack);
             const result = await stack.destroy();
             expect(result.summary.resourceChanges).to.deep.equal({ delete: created });
             await namespacesGone(kube, STACK_NAMESPACES);

@@ -20,7 +20,7 @@ import { isLoopback, offLoopbackDials, offLoopbackHostLookups } from "../../scri
 import { Moto, startMoto } from "../../scripts/lib/moto";
 import { linkExampleModules, sharedChartPath } from "../../scripts/lib/prepare-examples";
 import { readVersions, repoRoot } from "../../scripts/lib/repo-root";
-import { AppliedStack, eventually, expectLoopbackOnly, upOnCluster } from "../support/clusterStack";
+import { AppliedStack, eventually, expectLoopbackOnly, unprotectAll, upOnCluster } from "../support/clusterStack";
 import { prepareEngine } from "../support/engine";
 import {
     albExpectations,
@@ -316,7 +316,10 @@ describe("cluster: the AWS Load Balancer Controller turns meshedge's annotations
     });
 
     it("destroy: the controller deletes every load balancer and target group it made", async () => {
-        for (const a of applied.values()) await a.stack.stack.destroy();
+        for (const a of applied.values()) {
+            await unprotectAll(a.stack.stack);
+            await a.stack.stack.destroy();
+        }
         await eventually("moto empty of load balancers and target groups", 180, async () => {
             const state = describeMoto();
             return state.loadBalancers.length === 0 && state.targetGroups.length === 0 ? true : undefined;

@@ -165,3 +165,14 @@ export async function expectObjectsAsSent(kube: KubeClient, resources: readonly 
 export function chartAdditions(computed: Record<string, string> | undefined, rendered: Record<string, string> | undefined): string[] {
     return Object.keys(rendered ?? {}).filter((k) => !(k in (computed ?? {})));
 }
+
+/**
+ * Lifts Pulumi's protect from every resource, as `pulumi state unprotect --all` does: meshedge protects
+ * what owns a load balancer (protectLoadBalancer, default true), so an operator unprotects before a
+ * destroy. The upgrade test checks the protection itself.
+ */
+export async function unprotectAll(stack: Stack): Promise<void> {
+    const state = await stack.exportStack();
+    for (const r of state.deployment.resources ?? []) delete r.protect;
+    await stack.importStack(state);
+}
