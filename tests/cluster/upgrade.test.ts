@@ -129,8 +129,11 @@ describe("cluster: upgrading meshedge 0.1.0's example stack to this checkout", f
         console.log(`      steps: ${steps.map((s) => `${s.op} ${short(s.urn)}${s.diffReasons?.length ? ` [${s.diffReasons.join(", ")}]` : ""}`).join("\n        ")}`);
         expect(replacing, "replacements and deletes").to.deep.equal([]);
         const changed = steps.filter((s) => s.op !== "same");
-        expect(changed.map((s) => `${s.op} ${short(s.urn)}`)).to.have.members(Object.keys(EXPECTED_UPDATES).map((u) => `update ${u}`));
-        for (const step of changed) {
+        expect(changed.map((s) => `${s.op} ${short(s.urn)}`)).to.have.members([
+            ...Object.keys(EXPECTED_UPDATES).map((u) => `update ${u}`),
+            ...Object.keys(EXPECTED_CREATES).map((u) => `create ${u}`),
+        ]);
+        for (const step of changed.filter((s) => s.op === "update")) {
             const expected = EXPECTED_UPDATES[short(step.urn)];
             expect(changedLeaves(step.oldState?.inputs, step.newState?.inputs), short(step.urn)).to.have.members(Object.keys(expected));
         }
@@ -178,13 +181,35 @@ const DRAIN = "draining: Kong quits with --wait before the pod goes, deregistrat
 const STREAMS = "long gRPC streams: NLB listener idle timeout 3600 s and Kong's upstream timeouts on the Service";
 const RECYCLING = "connection recycling behind the NLB (vertical: 10000 requests / 3600 s)";
 
+const SECURE = "issue 12's secure defaults for the gRPC Deployments meshedge creates";
+/** Pod Security labels on the namespaces meshedge creates (issue 12): enforce, audit and warn, each with its version. */
+const POD_SECURITY_LABELS: Record<string, string> = Object.fromEntries(
+    ["enforce", "audit", "warn"].flatMap((mode) => [
+        [`metadata.labels.pod-security.kubernetes.io/${mode}`, "issue 12's Pod Security labels"],
+        [`metadata.labels.pod-security.kubernetes.io/${mode}-version`, "issue 12's Pod Security labels, pinned to the cluster's minor version"],
+    ]),
+);
+
+/** What the upgrade creates: the greeter runs 2 replicas, so it now gets a PodDisruptionBudget (issue 12). */
+const EXPECTED_CREATES: Record<string, string> = {
+    "meshedge:index:EdgeStack$meshedge:index:GrpcService$kubernetes:policy/v1:PodDisruptionBudget::edge-apps-greeter-pdb": `${SECURE}: maxUnavailable 1 above one replica`,
+};
+
 /**
  * Every update the upgrade from 0.1.0 previews, by resource, with each changed input and why: the
- * 0.1.0 -> 0.2.0 rules (issue 10's sizing, client address, drain and stream work). Nothing else changes.
+ * 0.1.0 -> 0.2.0 rules (issue 10's sizing, client address, drain and stream work; issue 12's secure defaults). Nothing else changes.
  */
 const EXPECTED_UPDATES: Record<string, Record<string, string>> = {
     "meshedge:index:EdgeStack$meshedge:index:MeshNamespace$kubernetes:core/v1:Namespace::edge-ns-kong": {
         "metadata.labels.elbv2.k8s.aws/pod-readiness-gate-inject": "the AWS Load Balancer Controller's readiness gate holds a rollout until new Kong pods are healthy in the target group",
+        ...POD_SECURITY_LABELS,
+    },
+    "meshedge:index:EdgeStack$meshedge:index:MeshNamespace$kubernetes:core/v1:Namespace::edge-ns-apps": POD_SECURITY_LABELS,
+    "meshedge:index:EdgeStack$kubernetes:core/v1:Namespace::edge-istio-system": POD_SECURITY_LABELS,
+    "meshedge:index:EdgeStack$meshedge:index:GrpcService$kubernetes:apps/v1:Deployment::edge-apps-greeter": {
+        "spec.template.spec.containers": `${SECURE}: the container's securityContext (non-root 65532, no escalation, ALL dropped, RuntimeDefault, read-only root) and its default requests`,
+        "spec.template.spec.securityContext.fsGroup": `${SECURE}: the pod's fsGroup`,
+        "spec.template.spec.topologySpreadConstraints": `${SECURE}: spread across zones`,
     },
     "meshedge:index:EdgeStack$meshedge:index:KongGateway$kubernetes:helm.sh/v3:Release::edge-kong": {
         "values.gateway.resources.limits.memory": "issue 10's memory formula: 4 workers x 512 + 2 x 128 (mem_cache_size) + 256 = 2560Mi (0.1.0: 2048Mi)",
@@ -212,6 +237,7 @@ const EXPECTED_UPDATES: Record<string, Record<string, string>> = {
         "values.gateway.podAnnotations.sidecar.istio.io/proxyCPULimit": ISTIO_SIDECAR,
         "values.gateway.podAnnotations.sidecar.istio.io/proxyMemory": ISTIO_SIDECAR,
         "values.gateway.podAnnotations.sidecar.istio.io/proxyMemoryLimit": ISTIO_SIDECAR,
+        "values.gateway.manager.enabled": "Kong Manager's NodePort Service off (issue 12's scanners; docs/security.md)",
     },
     ...Object.fromEntries(
         ["greeter", "orders"].map((name) => [
