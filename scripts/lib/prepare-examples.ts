@@ -32,6 +32,22 @@ export function linkExampleModules(programDir: string): void {
     fs.symlinkSync(path.relative(programDir, path.join(repoRoot(), "examples", "typescript", "node_modules")), link, "dir");
 }
 
+/**
+ * Writes dir/index.ts: examples/typescript/index.ts with each [from, to] replaced. Each `from` must occur
+ * exactly once, so an edit of the example that a derived program no longer fits fails here, naming it.
+ */
+export function deriveTypeScriptExample(dir: string, replacements: readonly (readonly [string, string])[]): void {
+    const example = path.join(repoRoot(), "examples", "typescript", "index.ts");
+    let text = fs.readFileSync(example, "utf8");
+    for (const [from, to] of replacements) {
+        const count = text.split(from).length - 1;
+        if (count !== 1) throw new Error(`${example}: expected ${JSON.stringify(from)} once, found it ${count} times; update the program derived from it in ${dir}`);
+        text = text.replace(from, () => to);
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "index.ts"), text);
+}
+
 /** The Python example's virtualenv with the pinned packages and this checkout's SDK; returns its python. */
 export function preparePythonExample(): string {
     requirePrerequisites(PYTHON3, PYTHON3_VENV);

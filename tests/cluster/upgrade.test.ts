@@ -15,7 +15,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { LocalCluster, startLocalCluster } from "../../scripts/lib/local-cluster";
-import { linkExampleModules, localChartConfig } from "../../scripts/lib/prepare-examples";
+import { deriveTypeScriptExample, linkExampleModules, localChartConfig } from "../../scripts/lib/prepare-examples";
 import { buildRelease010, PreviousRelease } from "../../scripts/lib/release-0.1.0";
 import { repoRoot } from "../../scripts/lib/repo-root";
 import { readUpgradeFixture, restoreExport, scrubExport, UPGRADE_FIXTURE_PASSPHRASE } from "../../scripts/lib/upgrade-fixture";
@@ -65,7 +65,8 @@ function comparable(exported: any): Record<string, { type: string; inputs: unkno
 describe("cluster: upgrading meshedge 0.1.0's example stack to this checkout", function () {
     this.timeout(40 * 60 * 1000);
     const exampleDir = path.join(repoRoot(), "examples", "typescript");
-    const renamedDir = path.join(repoRoot(), "tests", "cluster", "fixtures", "upgrade-renamed");
+    /** The example with the EdgeStack renamed "edge" -> "edge-eu" (renamedFrom) and protectLoadBalancer read from config, so a test can lift it. */
+    const renamedDir = path.join(repoRoot(), "tests", ".work", "upgrade-renamed");
     let cluster: LocalCluster;
     let release: PreviousRelease | undefined;
     let engine: Engine;
@@ -92,6 +93,11 @@ describe("cluster: upgrading meshedge 0.1.0's example stack to this checkout", f
         expect(engine.env.PULUMI_CONFIG_PASSPHRASE).to.equal(UPGRADE_FIXTURE_PASSPHRASE);
         release = buildRelease010();
         execFileSync("pulumi", ["plugin", "install", "resource", "meshedge", release.version, "--file", release.pluginTarball, "--reinstall"], { env: engine.env, stdio: ["ignore", "ignore", "inherit"] });
+        deriveTypeScriptExample(renamedDir, [
+            [`new meshedge.EdgeStack(\n    "edge",\n    {\n`, `new meshedge.EdgeStack(\n    "edge-eu",\n    {\n        renamedFrom: "edge",\n        protectLoadBalancer: config.getBoolean("protectLoadBalancer"),\n`],
+        ]);
+        // The example's project name, so the renamed program takes over the example's stack.
+        for (const file of ["Pulumi.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(exampleDir, file), path.join(renamedDir, file));
         linkExampleModules(renamedDir);
     });
 
