@@ -270,6 +270,16 @@ const cases: Case[] = [
         message: ['kong.controllerResources.requests["my cpu"] = "1"', "is not a resource name", '"ephemeral-storage"'],
     },
     {
+        title: "a topology spread maxSkew above int32 (found by the fuzzer)",
+        build: edge({ ...base, services: [{ ...greeter, topologySpread: { maxSkew: Number.MAX_SAFE_INTEGER } }] }),
+        message: ["services[0].topologySpread.maxSkew = 9007199254740991", "must be a whole number from 1 to 2147483647", "use 1 for an even spread"],
+    },
+    {
+        title: "a PodDisruptionBudget count above int32",
+        build: edge({ ...base, services: [{ ...greeter, replicas: 3, podDisruptionBudget: { maxUnavailable: 2 ** 31 } }] }),
+        message: ["services[0].podDisruptionBudget.maxUnavailable = 2147483648", "must be a whole number from 1 to 2147483647", "use 1"],
+    },
+    {
         title: "a string where the schema says integer (raw engine call or YAML)",
         build: edge({ ...base, services: [{ ...greeter, port: "50051" as never }] }),
         message: ['services[0].port = "50051"', "is a string, not a whole number", "set services[0].port to a whole number"],

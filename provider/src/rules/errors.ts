@@ -80,6 +80,9 @@ export function describeProblems(component: string, problems: readonly InputProb
     return [`${problemsHeader(component, problems.length)}:`, ...problems.map((p) => `  - ${formatProblem(p)}`)].join("\n");
 }
 
+/** The largest Kubernetes int32 (replicas, maxSkew, a PodDisruptionBudget's counts, UIDs and GIDs as meshedge writes them). */
+export const INT32_MAX = 2147483647;
+
 /** A whole number from min to max: the shape of every count, port, size and duration input. */
 export function isWholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
     return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;

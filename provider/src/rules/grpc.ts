@@ -1,11 +1,9 @@
 // gRPC routing through Kong: Service and route annotations, path rules and GRPCRoute matches.
 import { INPUT_DEFAULTS } from "../defaults";
 import { RouteKind, type GrpcServiceSpecArgs as GrpcServiceSpec, type MeshKind } from "../generated/schema-types";
-import { checkOneOf, isWholeNumber, joinPath, Problems } from "./errors";
+import { checkOneOf, INT32_MAX, isWholeNumber, joinPath, Problems } from "./errors";
 import { checkDns1123Label } from "./names";
 import { checkWorkloadSecurity } from "./podSecurity";
-
-const INT32_MAX = 2147483647;
 
 /** RFC 1123 hostnames, and the Gateway API `Hostname` type's maxLength (v1.6.1 CRDs). */
 const HOSTNAME_MAX = 253;

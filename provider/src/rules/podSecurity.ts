@@ -16,7 +16,7 @@ import {
     type TmpVolume,
     type TopologySpread,
 } from "../generated/schema-types";
-import { checkOneOf, isWholeNumber, joinPath, Problems } from "./errors";
+import { checkOneOf, INT32_MAX, isWholeNumber, joinPath, Problems } from "./errors";
 
 /** Capabilities `baseline` lets a container add (PSS "Capabilities": AUDIT_WRITE ... SYS_CHROOT); NET_ADMIN and NET_RAW are not among them. */
 export const BASELINE_CAPABILITIES = ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"] as const;
@@ -268,8 +268,9 @@ export function checkWorkloadSecurity(problems: Problems, field: string, spec: G
         problems.add(joinPath(field, "tmpVolume.sizeLimit"), spec.tmpVolume.sizeLimit, "is not a Kubernetes quantity greater than zero", 'use e.g. "64Mi" or "1Gi"');
     }
     const spread = spec.topologySpread;
-    if (spread?.maxSkew !== undefined && !isWholeNumber(spread.maxSkew, 1)) {
-        problems.add(joinPath(field, "topologySpread.maxSkew"), spread.maxSkew, "must be a whole number >= 1", "use 1 for an even spread");
+    // maxSkew and a PodDisruptionBudget's counts are int32 in k8s.io/api (core/v1 TopologySpreadConstraint, intstr.IntOrString).
+    if (spread?.maxSkew !== undefined && !isWholeNumber(spread.maxSkew, 1, INT32_MAX)) {
+        problems.add(joinPath(field, "topologySpread.maxSkew"), spread.maxSkew, `must be a whole number from 1 to ${INT32_MAX}`, "use 1 for an even spread");
     }
     if (spread?.topologyKey !== undefined && !/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(spread.topologyKey)) {
         problems.add(joinPath(field, "topologySpread.topologyKey"), spread.topologyKey, "is not a node label key", 'use "topology.kubernetes.io/zone" or "kubernetes.io/hostname"');
@@ -281,7 +282,7 @@ export function checkWorkloadSecurity(problems: Problems, field: string, spec: G
 function checkContainerSecurity(problems: Problems, field: string, sc: ContainerSecurity | undefined): void {
     if (!sc) return;
     for (const key of ["runAsUser", "runAsGroup"] as const) {
-        if (sc[key] !== undefined && !isWholeNumber(sc[key], 0, 2147483647)) {
+        if (sc[key] !== undefined && !isWholeNumber(sc[key], 0, INT32_MAX)) {
             problems.add(joinPath(field, key), sc[key], "is not a Linux user or group ID", "use a whole number such as 65532");
         }
     }
@@ -323,12 +324,12 @@ function checkDisruptionBudget(problems: Problems, field: string, pdb: PodDisrup
     if (pdb.maxUnavailable !== undefined && pdb.minAvailable !== undefined) {
         problems.add(joinPath(field, "minAvailable"), pdb.minAvailable, "is set together with maxUnavailable; a PodDisruptionBudget takes one", "keep one of them (maxUnavailable is the default and holds at any replica count)");
     }
-    if (pdb.maxUnavailable !== undefined && !isWholeNumber(pdb.maxUnavailable, 1)) {
-        problems.add(joinPath(field, "maxUnavailable"), pdb.maxUnavailable, "must be a whole number >= 1 (0 would block every node drain)", "use 1");
+    if (pdb.maxUnavailable !== undefined && !isWholeNumber(pdb.maxUnavailable, 1, INT32_MAX)) {
+        problems.add(joinPath(field, "maxUnavailable"), pdb.maxUnavailable, `must be a whole number from 1 to ${INT32_MAX} (0 would block every node drain)`, "use 1");
     }
     if (pdb.minAvailable !== undefined) {
-        if (!isWholeNumber(pdb.minAvailable, 0)) {
-            problems.add(joinPath(field, "minAvailable"), pdb.minAvailable, "must be a whole number >= 0", "use e.g. 1");
+        if (!isWholeNumber(pdb.minAvailable, 0, INT32_MAX)) {
+            problems.add(joinPath(field, "minAvailable"), pdb.minAvailable, `must be a whole number from 0 to ${INT32_MAX}`, "use e.g. 1");
         } else if (typeof replicas === "number" && replicas > 1 && pdb.minAvailable >= replicas) {
             problems.add(joinPath(field, "minAvailable"), pdb.minAvailable, `is not below replicas (${replicas}), so no pod could ever be evicted and node drains would hang`, `use at most ${replicas - 1}, or maxUnavailable: 1`);
         }
