@@ -172,7 +172,7 @@ function gatewayValues(values: Json, chart: unknown): Json {
  */
 export function extractKongSizing(values: unknown, chart?: unknown): KongSizing {
     if (!isObject(values)) {
-        const shown = values === "[secret]" ? "[secret]" : UNKNOWN;
+        const shown = values === SECRET ? SECRET : UNKNOWN;
         return { replicas: shown, workers: shown, cpu: shown, memory: shown, memCacheSize: shown, recycling: shown };
     }
     const g = gatewayValues(values, chart);
@@ -201,18 +201,6 @@ function rangeEnd(v: unknown): string {
     return v === undefined || v === null ? UNKNOWN : display(v);
 }
 
-function stateValues(state: Json | undefined): unknown {
-    if (!state) return undefined;
-    const fromInputs = at(state, "inputs.values");
-    return fromInputs !== undefined ? fromInputs : at(state, "outputs.values");
-}
-
-function stateChart(state: Json | undefined): unknown {
-    if (!state) return undefined;
-    const fromInputs = at(state, "inputs.chart");
-    return fromInputs !== undefined ? fromInputs : at(state, "outputs.chart");
-}
-
 function hasWorkerSetting(values: unknown): boolean {
     return at(values, "gateway.env.nginx_worker_processes") !== undefined || at(values, "env.nginx_worker_processes") !== undefined;
 }
@@ -220,7 +208,7 @@ function hasWorkerSetting(values: unknown): boolean {
 function isKongRelease(r: ResourceChange): boolean {
     if (r.type !== HELM_RELEASE_TYPE) return false;
     if (r.urn.includes(`${KONG_GATEWAY_TYPE}$${HELM_RELEASE_TYPE}`)) return true;
-    return hasWorkerSetting(stateValues(r.oldState)) || hasWorkerSetting(stateValues(r.newState));
+    return hasWorkerSetting(stateInput(r.oldState, "values")) || hasWorkerSetting(stateInput(r.newState, "values"));
 }
 
 /** The preview's steps folded by URN, in the order Pulumi listed them. Malformed steps are skipped. */
@@ -258,8 +246,8 @@ export function kongReleaseChanges(preview: unknown): KongReleaseChange[] {
             urn: r.urn,
             name: r.name,
             op: r.op,
-            before: r.oldState && r.op !== "create" ? extractKongSizing(stateValues(r.oldState), stateChart(r.oldState)) : undefined,
-            after: r.newState && r.op !== "delete" ? extractKongSizing(stateValues(r.newState), stateChart(r.newState)) : undefined,
+            before: r.oldState && r.op !== "create" ? extractKongSizing(stateInput(r.oldState, "values"), stateInput(r.oldState, "chart")) : undefined,
+            after: r.newState && r.op !== "delete" ? extractKongSizing(stateInput(r.newState, "values"), stateInput(r.newState, "chart")) : undefined,
         }));
 }
 
@@ -322,7 +310,7 @@ export function rateLimitChanges(preview: unknown): RateLimitChange[] {
     if (!isObject(preview)) return [];
     const resources = resourceChanges(preview);
     const releases = resources.filter(isKongRelease).filter((r) => r.newState && r.op !== "delete");
-    const pods = releases.length === 1 ? kongReplicaRange(stateValues(releases[0].newState), stateChart(releases[0].newState)) : undefined;
+    const pods = releases.length === 1 ? kongReplicaRange(stateInput(releases[0].newState, "values"), stateInput(releases[0].newState, "chart")) : undefined;
     // An unchanged plugin matters when Kong's pods change: its cluster-wide limit changes with them.
     const kongChanges = releases.some((r) => !UNCHANGING_OPS.has(r.op));
     return resources
@@ -401,7 +389,7 @@ export function kongSizingRow(r: KongReleaseChange): string {
 function joinKey(prefix: string, key: string): string {
     // At the top (annotations), a key reads best as it is.
     if (prefix === "") return key;
-    if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return prefix === "" ? key : `${prefix}.${key}`;
+    if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return `${prefix}.${key}`;
     return `${prefix}[${JSON.stringify(key)}]`;
 }
 
@@ -498,6 +486,7 @@ export interface ResourceValueChanges {
     readonly changes: ValueChange[];
 }
 
+/** A resource's input at path, or its output where the preview recorded no input (a read or an import). */
 function stateInput(state: Json | undefined, path: string): unknown {
     if (!state) return undefined;
     const fromInputs = at(state, `inputs.${path}`);

@@ -17,25 +17,28 @@ import * as esbuild from "esbuild";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { ENGINE_ARCHES, ENGINE_OSES, goPlatform, pluginAssetName, pluginVersion } from "./plugin-release";
 import { repoRoot } from "./repo-root";
 
+export { pluginVersion };
 const root = repoRoot();
-export const pluginVersion: string = JSON.parse(fs.readFileSync(path.join(root, "provider", "schema.json"), "utf8")).version;
 const buildDir = path.join(root, "dist", "plugin");
 const releaseDir = path.join(root, "dist", "release");
 
-/** Pulumi's plugin platform names (`pulumi plugin install` looks for these in the archive name). */
-const OS: Partial<Record<NodeJS.Platform, string>> = { linux: "linux", darwin: "darwin", win32: "windows" };
-const ARCH: Partial<Record<string, string>> = { x64: "amd64", arm64: "arm64" };
-const SUPPORTED = Object.values(OS).flatMap((os) => Object.values(ARCH).map((arch) => `${os}-${arch}`));
+/** The platforms the engine downloads for, each built natively on its own release runner. */
+const SUPPORTED = ENGINE_OSES.flatMap((os) => ENGINE_ARCHES.map((arch) => `${os}-${arch}`));
 
-/** The host as `<os>-<arch>` in Pulumi's names, or e.g. `freebsd-x64` when Pulumi has none for it. */
+/** The host as `<os>-<arch>` in Pulumi's names (Go's GOOS-GOARCH), e.g. `freebsd-amd64` where Pulumi publishes none. */
 export function hostPlatform(): string {
-    return `${OS[process.platform] ?? process.platform}-${ARCH[process.arch] ?? process.arch}`;
+    const { os, arch } = goPlatform();
+    return `${os}-${arch}`;
 }
 
 const executableName = (platform: string) => (platform.startsWith("windows-") ? "pulumi-resource-meshedge.exe" : "pulumi-resource-meshedge");
-export const pluginArchive = (platform: string) => path.join(releaseDir, `pulumi-resource-meshedge-v${pluginVersion}-${platform}.tar.gz`);
+const pluginArchive = (platform: string) => {
+    const [os, arch] = platform.split("-");
+    return path.join(releaseDir, pluginAssetName("meshedge", pluginVersion, os, arch));
+};
 /** The host platform's archive (what `pulumi plugin install resource meshedge <version> --file` takes). */
 export const pluginTarball = pluginArchive(hostPlatform());
 /** The host platform's executable, as packed into pluginTarball. */

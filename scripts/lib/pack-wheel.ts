@@ -5,17 +5,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { repoRoot } from "./repo-root";
-import { PYTHON3, PYTHON3_VENV, requirePrerequisites, venvWorks } from "./system-prerequisites";
+import { ensureVenv, PYTHON3, PYTHON3_VENV, requirePrerequisites } from "./system-prerequisites";
 
 const root = repoRoot();
 const sdkDir = path.join(root, "sdk", "python");
-export const wheelDir = path.join(root, "dist", "python");
+const wheelDir = path.join(root, "dist", "python");
 /** A venv outside sdk/ whose pip builds the wheel (pip builds in isolation: setuptools comes from PyPI). */
 const buildVenv = path.join(root, "dist", "python-build-venv");
-
-function venvPython(venv: string): string {
-    return process.platform === "win32" ? path.join(venv, "Scripts", "python.exe") : path.join(venv, "bin", "python");
-}
 
 /**
  * Builds dist/python/pulumi_meshedge-<version>-py3-none-any.whl from a copy of sdk/python. The generated
@@ -31,11 +27,7 @@ export function buildPythonWheel(): string {
         const src = path.join(stage, "python");
         fs.cpSync(sdkDir, src, { recursive: true, filter: (p) => !/(^|[\\/])(build|__pycache__|[^\\/]*\.egg-info)$/.test(p) });
         fs.copyFileSync(path.join(src, "pulumi_meshedge", "README.md"), path.join(src, "README.md"));
-        const python = venvPython(buildVenv);
-        if (!venvWorks(python)) {
-            fs.rmSync(buildVenv, { recursive: true, force: true });
-            execFileSync("python3", ["-m", "venv", buildVenv], { stdio: ["ignore", "ignore", "inherit"] });
-        }
+        const python = ensureVenv(buildVenv);
         fs.rmSync(wheelDir, { recursive: true, force: true });
         fs.mkdirSync(wheelDir, { recursive: true });
         execFileSync(python, ["-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps", "--wheel-dir", wheelDir, src], {

@@ -7,6 +7,9 @@ import { repoRoot } from "./repo-root";
 
 const schema = JSON.parse(fs.readFileSync(path.join(repoRoot(), "provider", "schema.json"), "utf8"));
 
+/** The plugin's version: the schema's, which every SDK names too. */
+export const pluginVersion: string = schema.version;
+
 /** The schema's `pluginDownloadURL`: every SDK hands it to the engine with each meshedge resource. */
 export const pluginDownloadURL: string = schema.pluginDownloadURL;
 

@@ -6,7 +6,7 @@ import * as path from "path";
 import { buildPlugin, pluginTarball, pluginVersion } from "./build-plugin";
 import { packNodeSdk } from "./pack-sdk";
 import { readVersions, repoRoot, sharedDir } from "./repo-root";
-import { PYTHON3, PYTHON3_VENV, requirePrerequisites, venvWorks } from "./system-prerequisites";
+import { ensureVenv, PYTHON3, PYTHON3_VENV, requirePrerequisites } from "./system-prerequisites";
 import { Toolchain } from "./toolchain";
 
 const NPM_QUIET = ["--no-audit", "--no-fund", "--loglevel=error"];
@@ -53,14 +53,8 @@ export function preparePythonExample(): string {
     requirePrerequisites(PYTHON3, PYTHON3_VENV);
     const program = path.join(repoRoot(), "examples", "python");
     const venv = path.join(program, "venv");
-    const python = path.join(venv, "bin", "python");
-    const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: program, stdio: ["ignore", "ignore", "inherit"] });
-    const pip = (args: string[]) => run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...args]);
-    if (!venvWorks(python)) {
-        // Absent, or half-built by an interrupted run (no python, or no pip): start again.
-        fs.rmSync(venv, { recursive: true, force: true });
-        run("python3", ["-m", "venv", venv]);
-    }
+    const python = ensureVenv(venv);
+    const pip = (args: string[]) => execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...args], { cwd: program, stdio: ["ignore", "ignore", "inherit"] });
     pip(["-r", "requirements.txt"]);
     pip(["--force-reinstall", "--no-deps", path.join(repoRoot(), "sdk", "python")]);
     return python;

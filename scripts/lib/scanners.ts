@@ -1,7 +1,7 @@
 // checkov (PyPI) and kube-score (Go module proxy), pinned in versions.json, run over Kubernetes
 // manifests. Each finding names its scanner, its check and the object as Kind/namespace/name, the
 // keys docs/security.md lists accepted findings by.
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as path from "path";
 import { ensureGoTool, ensurePythonTool } from "./pinned-tools";
 import { readVersions } from "./repo-root";
@@ -67,9 +67,4 @@ export function runKubeScore(file: string): Finding[] {
             .filter((c: any) => !c.skipped && c.grade < GRADE_OK)
             .map((c: any) => ({ scanner: "kube-score" as const, check: c.check.id, object, message: (c.comments ?? []).map((m: any) => m.summary).join("; ") }));
     });
-}
-
-/** Both scanners' versions, for the test's report. */
-export function scannerVersions(): string {
-    return `checkov ${execFileSync(ensureCheckov(), ["--version"], { encoding: "utf8" }).trim()}, kube-score ${readVersions().scanners.kubeScore.version}`;
 }

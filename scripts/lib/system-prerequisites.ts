@@ -1,6 +1,8 @@
 // The system tools the examples and tests need beyond Node, checked before first use so that a fresh
 // machine gets one line naming the Debian package and its install command instead of a stack trace.
-import { spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 
 export interface Prerequisite {
     /** What is run to prove the tool works (exit status 0). */
@@ -32,4 +34,14 @@ export function requirePrerequisites(...prerequisites: Prerequisite[]): void {
 /** True when `python` is a usable venv interpreter: an interrupted `python3 -m venv` leaves one without pip. */
 export function venvWorks(python: string): boolean {
     return spawnSync(python, ["-c", "import pip"], { stdio: "ignore" }).status === 0;
+}
+
+/** venv's python, after (re)creating venv when it is absent or half-built by an interrupted run (no python, or no pip). */
+export function ensureVenv(venv: string): string {
+    const python = path.join(venv, "bin", "python");
+    if (!venvWorks(python)) {
+        fs.rmSync(venv, { recursive: true, force: true });
+        execFileSync("python3", ["-m", "venv", venv], { stdio: ["ignore", "ignore", "inherit"] });
+    }
+    return python;
 }

@@ -19,7 +19,7 @@ import { deriveTypeScriptExample, linkExampleModules, localChartConfig } from ".
 import { buildRelease010, PreviousRelease } from "../../scripts/lib/release-0.1.0";
 import { repoRoot } from "../../scripts/lib/repo-root";
 import { readUpgradeFixture, restoreExport, scrubExport, UPGRADE_FIXTURE_PASSPHRASE } from "../../scripts/lib/upgrade-fixture";
-import { Engine, prepareEngine, selectStack } from "../support/engine";
+import { Engine, prepareEngine, projectIndependentUrn, selectStack } from "../support/engine";
 import { EdgeStackToken } from "../../provider/src/generated/schema-types";
 
 /** The fixture was recorded as stack "upgrade" of project meshedge-example-typescript; URNs name both. */
@@ -49,8 +49,7 @@ function changedLeaves(before: unknown, after: unknown): string[] {
     return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => a[k] !== b[k] && !k.startsWith("__"));
 }
 
-/** `type::name` of a URN, stack and project left out. */
-const short = (urn: string) => urn.split("::").slice(2).join("::");
+const short = projectIndependentUrn;
 
 /** Resources without the parts that differ between two `up`s of the same program (ids, timestamps, secrets, cluster-assigned fields). */
 function comparable(exported: any): Record<string, { type: string; inputs: unknown }> {

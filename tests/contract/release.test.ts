@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { buildPlugin, pluginTarball } from "../../scripts/lib/build-plugin";
+import { buildPlugin, hostPlatform, pluginTarball } from "../../scripts/lib/build-plugin";
 import { packNodeSdk } from "../../scripts/lib/pack-sdk";
 import { buildPythonWheel } from "../../scripts/lib/pack-wheel";
 import { readVersions, repoRoot } from "../../scripts/lib/repo-root";
@@ -64,13 +64,6 @@ const RUNNER_PLATFORM: Record<string, string> = {
     "windows-2022": "windows-amd64",
     "windows-11-arm": "windows-arm64",
 };
-
-/** This machine as the engine names it in asset names (GOOS-GOARCH). */
-function hostPlatform(): string {
-    const os = process.platform === "win32" ? "windows" : process.platform;
-    const arch = ({ x64: "amd64", arm64: "arm64" } as Record<string, string>)[process.arch] ?? process.arch;
-    return `${os}-${arch}`;
-}
 
 /** A workflow path with its ${{ ... }} expressions replaced by the given values (each must be known). */
 function expand(text: string, values: Record<string, string>): string {

@@ -15,6 +15,7 @@ import { kubernetesObject, Registered, render } from "../../scripts/lib/mock-run
 import { albHorizontalKuma, CERT, greeter, nlbVerticalIstio, orders } from "../../scripts/lib/scenarios";
 import { apiServerProblems, schemaProblems } from "../support/openapi";
 import { componentInputs, LEAK, mutation } from "../support/schemaArbitrary";
+import { revealSecrets } from "../support/secrets";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
@@ -51,15 +52,6 @@ function leaks(value: unknown, at = ""): string[] {
     if (Array.isArray(value)) return value.flatMap((v, i) => leaks(v, `${at}[${i}]`));
     if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => leaks(v, `${at}.${k}`));
     return [];
-}
-
-/** Pulumi's wire form of a secret (sdk/nodejs/runtime/rpc.ts specialSigKey / specialSecretSig), replaced by its value. */
-function unsecret(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(unsecret);
-    if (value === null || typeof value !== "object") return value;
-    const record = value as Record<string, unknown>;
-    if (record["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") return unsecret(record.value);
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unsecret(v)]));
 }
 
 /** Schema validation of identical objects is done once: most renders repeat most objects. */
@@ -111,7 +103,7 @@ async function check(name: string, args: Record<string, unknown>): Promise<void>
     outcome.rendered++;
     expect(registered.length).to.be.greaterThan(0);
     for (const r of registered) {
-        const inputs = unsecret(r.inputs) as Record<string, unknown>;
+        const inputs = revealSecrets(r.inputs) as Record<string, unknown>;
         expect(leaks(inputs, `${r.type}/${r.name}`)).to.deep.equal([]);
         const object = kubernetesObject({ ...r, inputs });
         if (!object) continue;

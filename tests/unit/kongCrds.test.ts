@@ -5,22 +5,19 @@
 // manual step, and this check, which fails on the bump itself when the pinned charts' CRDs change.
 // Data: ../shared/charts ingress-0.24.0.tgz (bundles charts/kong-3.2.0.tgz) and kong-3.4.1.tgz, crds/.
 import { expect } from "chai";
-import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as yaml from "js-yaml";
-import * as path from "path";
-import { readVersions, sharedDir } from "../../scripts/lib/repo-root";
-
-const charts = () => path.join(sharedDir(), "charts");
-const tarFile = (tgz: string, member: string): Buffer => execFileSync("tar", ["-xzOf", tgz, member], { maxBuffer: 64 << 20 });
+import { readVersions } from "../../scripts/lib/repo-root";
+import { bundledChartMember, chartMember } from "../support/charts";
 
 /** The `crds/` file of kong/kong 3.4.1 (versions.json charts.kong) and of the kong 3.2.0 subchart of kong/ingress 0.24.0 (charts.kongIngress). */
 function kongCrds(): Record<"kongIngress" | "kong", string> {
     const v = readVersions().charts;
-    const subchart = tarFile(path.join(charts(), `ingress-${v.kongIngress.version}.tgz`), "ingress/charts/kong-3.2.0.tgz");
-    const ingressCrds = execFileSync("tar", ["-xzO", "kong/crds/custom-resource-definitions.yaml"], { input: new Uint8Array(subchart), maxBuffer: 64 << 20 }).toString("utf8");
-    const kongCrds = tarFile(path.join(charts(), `kong-${v.kong.version}.tgz`), "kong/crds/custom-resource-definitions.yaml").toString("utf8");
-    return { kongIngress: ingressCrds, kong: kongCrds };
+    const crds = "kong/crds/custom-resource-definitions.yaml";
+    return {
+        kongIngress: bundledChartMember(`ingress-${v.kongIngress.version}.tgz`, "ingress/charts/kong-3.2.0.tgz", crds),
+        kong: chartMember(`kong-${v.kong.version}.tgz`, crds),
+    };
 }
 
 /**

@@ -87,3 +87,11 @@ export const INT32_MAX = 2147483647;
 export function isWholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
     return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
 }
+
+/** A Kubernetes resource quantity (apimachinery resource.Quantity: decimal number, optional SI or binary suffix). */
+export const QUANTITY = /^(?:\d+(?:\.\d*)?|\.\d+)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+
+/** A Kubernetes resource quantity greater than zero: a size or CPU amount a container or volume can have. */
+export function isPositiveQuantity(value: unknown): value is string {
+    return typeof value === "string" && QUANTITY.test(value) && /[1-9]/.test(value.replace(/[a-zA-Z]+$/, ""));
+}

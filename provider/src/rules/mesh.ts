@@ -1,7 +1,7 @@
 // Mesh wiring: namespace injection labels, Kong pod annotations and the mesh policies' shapes.
 import { INPUT_DEFAULTS, withDefaults } from "../defaults";
 import type { ContainerResources, IstioMesh, KumaMesh, Mesh, MeshKind, SidecarSize } from "../generated/schema-types";
-import { joinPath, Problems } from "./errors";
+import { isPositiveQuantity, joinPath, Problems, QUANTITY } from "./errors";
 import { childName, isDns1123Label, isQualifiedName } from "./names";
 
 export const ISTIO_INJECTION_LABEL = "istio-injection";
@@ -29,16 +29,13 @@ export function checkMesh(problems: Problems, field: string, mesh: { istio?: Ist
     checkSidecarSize(problems, joinPath(field, "kuma.gatewaySidecar"), mesh?.kuma?.gatewaySidecar);
 }
 
-/** A Kubernetes resource quantity greater than zero (apimachinery resource.Quantity: decimal number, optional SI or binary suffix). */
-const QUANTITY = /^(?:\d+(?:\.\d*)?|\.\d+)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-
 export function checkSidecarSize(problems: Problems, field: string, size: SidecarSize | undefined): void {
     if (!size) return;
     const examples = { cpu: '"500m" or "1"', memory: '"256Mi" or "1Gi"' };
     for (const key of ["cpu", "memory"] as const) {
         const value = size[key];
         if (value === undefined) continue;
-        if (typeof value !== "string" || !QUANTITY.test(value) || !/[1-9]/.test(value.replace(/[a-zA-Z]+$/, ""))) {
+        if (!isPositiveQuantity(value)) {
             problems.add(joinPath(field, key), value, "is not a Kubernetes quantity greater than zero", `use e.g. ${examples[key]}`);
         }
     }

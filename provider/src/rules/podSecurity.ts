@@ -16,7 +16,7 @@ import {
     type TmpVolume,
     type TopologySpread,
 } from "../generated/schema-types";
-import { checkOneOf, INT32_MAX, isWholeNumber, joinPath, Problems } from "./errors";
+import { checkOneOf, INT32_MAX, isPositiveQuantity, isWholeNumber, joinPath, Problems } from "./errors";
 
 /** Capabilities `baseline` lets a container add (PSS "Capabilities": AUDIT_WRITE ... SYS_CHROOT); NET_ADMIN and NET_RAW are not among them. */
 export const BASELINE_CAPABILITIES = ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"] as const;
@@ -192,10 +192,6 @@ export function podDisruptionBudgetSpec(given: PodDisruptionBudgetSettings | und
     return { ...budget, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" };
 }
 
-/** A Kubernetes resource quantity greater than zero (apimachinery resource.Quantity: decimal number, optional SI or binary suffix). */
-const QUANTITY = /^(?:\d+(?:\.\d*)?|\.\d+)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-const isQuantity = (v: unknown) => typeof v === "string" && QUANTITY.test(v) && /[1-9]/.test(v.replace(/[a-zA-Z]+$/, ""));
-
 /** Registry host (optional, may carry a port), repository path, then `:tag` and/or `@algorithm:hex` (distribution/reference grammar). */
 const IMAGE_REFERENCE = /^(?:(?<host>[a-zA-Z0-9.-]+(?::\d+)?|\[[0-9a-fA-F:]+\](?::\d+)?)\/)?(?<path>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]+))?$/;
 const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -250,21 +246,21 @@ export function checkImage(problems: Problems, field: string, image: unknown): v
 /** Each secure-default override of a service Deployment, at the service's path. */
 export function checkWorkloadSecurity(problems: Problems, field: string, spec: GrpcServiceSpec): void {
     checkImage(problems, joinPath(field, "image"), spec.image);
-    for (const key of ["securityContext", "tmpVolume", "topologySpread", "podDisruptionBudget", "resources"] as const) {
+    const overrides = ["securityContext", "tmpVolume", "topologySpread", "podDisruptionBudget", "resources"] as const;
+    for (const key of overrides) {
         if (spec[key] !== undefined && !isObject(spec[key])) {
             problems.add(joinPath(field, key), spec[key], "must be an object", `set ${key} to an object with the fields to override, or remove it`);
             return;
         }
     }
-    const onlyWithImage = ["securityContext", "tmpVolume", "topologySpread", "podDisruptionBudget", "resources"] as const;
-    for (const key of onlyWithImage) {
+    for (const key of overrides) {
         if (spec[key] !== undefined && spec.image === undefined) {
             problems.add(joinPath(field, key), spec[key], "applies only when meshedge creates the Deployment", "set image too, or remove it");
         }
     }
     checkContainerSecurity(problems, joinPath(field, "securityContext"), spec.securityContext);
     checkResources(problems, joinPath(field, "resources"), spec.resources);
-    if (spec.tmpVolume?.sizeLimit !== undefined && !isQuantity(spec.tmpVolume.sizeLimit)) {
+    if (spec.tmpVolume?.sizeLimit !== undefined && !isPositiveQuantity(spec.tmpVolume.sizeLimit)) {
         problems.add(joinPath(field, "tmpVolume.sizeLimit"), spec.tmpVolume.sizeLimit, "is not a Kubernetes quantity greater than zero", 'use e.g. "64Mi" or "1Gi"');
     }
     const spread = spec.topologySpread;
@@ -314,7 +310,7 @@ function checkResources(problems: Problems, field: string, resources: ContainerR
             continue;
         }
         for (const [key, value] of Object.entries(amounts ?? {})) {
-            if (!isQuantity(value)) problems.add(joinPath(field, `${kind}.${key}`), value, "is not a Kubernetes quantity greater than zero", key === "cpu" ? 'use e.g. "250m" or "1"' : 'use e.g. "256Mi" or "1Gi"');
+            if (!isPositiveQuantity(value)) problems.add(joinPath(field, `${kind}.${key}`), value, "is not a Kubernetes quantity greater than zero", key === "cpu" ? 'use e.g. "250m" or "1"' : 'use e.g. "256Mi" or "1Gi"');
         }
     }
 }

@@ -1,9 +1,7 @@
 // Secure defaults of the gRPC Deployments, Pod Security levels of the namespaces (checked against the
 // pinned charts' injection templates and control-plane values in ../shared/charts), and pinned images.
 import { expect } from "chai";
-import { execFileSync } from "child_process";
 import * as yaml from "js-yaml";
-import * as path from "path";
 import { GrpcService } from "../../../provider/src/components/grpcService";
 import { MeshNamespace } from "../../../provider/src/components/meshNamespace";
 import { INPUT_DEFAULTS } from "../../../provider/src/defaults";
@@ -26,11 +24,10 @@ import {
     workloadPodSecurityLevel,
 } from "../../../provider/src/rules/podSecurity";
 import { one, ofType, render } from "../../../scripts/lib/mock-runtime";
-import { sharedDir } from "../../../scripts/lib/repo-root";
 import versions from "../../../versions.json";
+import { chartMember } from "../../support/charts";
 
 type Obj = Record<string, any>;
-const fromChart = (tgz: string, file: string) => execFileSync("tar", ["-xzf", path.join(sharedDir(), "charts", tgz), "-O", file], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
 
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
 const spec = (over: Partial<GrpcServiceSpecArgs> = {}): GrpcServiceSpecArgs => ({ name: "greeter", namespace: "apps", paths: ["/helloworld.Greeter/"], image: "ghcr.io/acme/greeter:1.4.2", ...over });
@@ -226,11 +223,11 @@ describe("podSecurity: pinned images", () => {
 
 describe("podSecurity: namespace levels, against the pinned charts", () => {
     it("Istio without its CNI (istiod chart 1.30.3 default) injects istio-init as root with NET_ADMIN and NET_RAW: privileged", () => {
-        const values = yaml.load(fromChart("istiod-1.30.3.tgz", "istiod/values.yaml")) as Obj;
+        const values = yaml.load(chartMember("istiod-1.30.3.tgz", "istiod/values.yaml")) as Obj;
         // The injection template's `.Values.pilot.cni` is the chart's top-level `cni` (templates/istiod-injector-configmap.yaml).
-        expect(fromChart("istiod-1.30.3.tgz", "istiod/templates/istiod-injector-configmap.yaml")).to.include('{{ $pilotVals := pick .Values "cni" "env" -}}\n{{ $vals = set $vals "pilot" $pilotVals -}}');
+        expect(chartMember("istiod-1.30.3.tgz", "istiod/templates/istiod-injector-configmap.yaml")).to.include('{{ $pilotVals := pick .Values "cni" "env" -}}\n{{ $vals = set $vals "pilot" $pilotVals -}}');
         expect(values._internal_defaults_do_not_set.cni.enabled).to.equal(false);
-        const template = fromChart("istiod-1.30.3.tgz", "istiod/files/injection-template.yaml");
+        const template = chartMember("istiod-1.30.3.tgz", "istiod/files/injection-template.yaml");
         const init = template.slice(template.indexOf("  - name: istio-init"), template.indexOf("  {{ if not $nativeSidecar }}\n  containers:"));
         // The non-CNI branch of istio-init's securityContext: the capabilities it adds, and root.
         const added = /\{\{- if not \.Values\.pilot\.cni\.enabled \}\}\n\s+add:\n((?:\s+- [A-Z_]+\n)+)/.exec(init);
@@ -244,7 +241,7 @@ describe("podSecurity: namespace levels, against the pinned charts", () => {
     });
 
     it("Kuma without its CNI (kuma chart 2.12.3 default) injects kuma-init as root with NET_ADMIN and NET_RAW: privileged", () => {
-        const values = yaml.load(fromChart("kuma-2.12.3.tgz", "kuma/values.yaml")) as Obj;
+        const values = yaml.load(chartMember("kuma-2.12.3.tgz", "kuma/values.yaml")) as Obj;
         expect(values.cni.enabled).to.equal(false);
         // kumahq/kuma pkg/plugins/runtime/k8s/webhooks/injector/injector.go NewInitContainer (the injector
         // is Go code in kuma-cp, not in the chart): RunAsUser 0, RunAsGroup 0, Capabilities.Add NET_ADMIN, NET_RAW.
@@ -259,11 +256,11 @@ describe("podSecurity: namespace levels, against the pinned charts", () => {
     });
 
     it("istio-system and kuma-system: the control planes set no seccomp profile, so baseline", () => {
-        const istiod = fromChart("istiod-1.30.3.tgz", "istiod/templates/deployment.yaml");
+        const istiod = chartMember("istiod-1.30.3.tgz", "istiod/templates/deployment.yaml");
         expect(istiod).to.include("{{- if .Values.seccompProfile }}\n            seccompProfile:");
-        const istiodValues = yaml.load(fromChart("istiod-1.30.3.tgz", "istiod/values.yaml")) as Obj;
+        const istiodValues = yaml.load(chartMember("istiod-1.30.3.tgz", "istiod/values.yaml")) as Obj;
         expect(istiodValues._internal_defaults_do_not_set.seccompProfile).to.deep.equal({});
-        const kuma = (yaml.load(fromChart("kuma-2.12.3.tgz", "kuma/values.yaml")) as Obj).controlPlane;
+        const kuma = (yaml.load(chartMember("kuma-2.12.3.tgz", "kuma/values.yaml")) as Obj).controlPlane;
         const kumaCp = { securityContext: kuma.containerSecurityContext };
         expect(pssLevel({ securityContext: kuma.podSecurityContext }, kumaCp)).to.equal("baseline");
         expect(SYSTEM_NAMESPACE_LEVEL).to.equal("baseline");
